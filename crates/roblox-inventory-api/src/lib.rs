@@ -1,0 +1,123 @@
+//! Low-level client for the Roblox Inventory APIs, generated at build time by
+//! [progenitor](https://docs.rs/progenitor) from `spec/openapi.json`.
+//!
+//! Most users want the ergonomic `roblox-inventory` crate instead. This crate is a
+//! faithful, one-method-per-operation image of the spec; the generation settings
+//! and the reasons for them are documented in `roblox-inventory-codegen`.
+//!
+//! # Two hosts, two traits
+//!
+//! progenitor gives a [`Client`] one base URL and ignores the spec's per-operation
+//! `servers`. Operations are therefore split by tag into two extension traits:
+//! [`prelude::ClientCloudExt`] for `https://apis.roblox.com` (Open Cloud) and
+//! [`prelude::ClientLegacyExt`] for `https://inventory.roblox.com`. Build one
+//! `Client` per host (they can share one `reqwest::Client`) and call each trait's
+//! methods only on the matching instance.
+//!
+//! ```no_run
+//! use roblox_inventory_api::{prelude::*, Client, Hooks};
+//!
+//! # async fn run() -> Result<(), roblox_inventory_api::Error<roblox_inventory_api::ByteStream>> {
+//! let http = reqwest::Client::new();
+//! let legacy = Client::new_with_client("https://inventory.roblox.com", http, Hooks::default());
+//! let owned = legacy
+//!     .get_v1_users_items_is_owned()
+//!     .user_id(1)
+//!     .item_type(1)
+//!     .item_target_id(123)
+//!     .send()
+//!     .await?
+//!     .into_inner();
+//! println!("owned: {owned}");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Errors
+//!
+//! Every documented error response is declared with an opaque body, so failures
+//! arrive as [`Error::ErrorResponse`] holding a [`ByteStream`] with the status and
+//! headers intact. The ergonomic crate parses Roblox's two error body shapes.
+
+#![deny(missing_docs)]
+
+use std::{fmt, future::Future, pin::Pin, sync::Arc};
+
+#[allow(
+    missing_docs,
+    unused,
+    unreachable_patterns,
+    clippy::all,
+    clippy::pedantic,
+    rustdoc::all
+)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+}
+
+pub use generated::*;
+
+/// A future returned by [`RequestExecutor::execute`].
+pub type ExecuteFuture<'a> =
+    Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;
+
+/// Sends one request on behalf of a generated operation.
+///
+/// The ergonomic crate implements this to add credentials, the X-CSRF-TOKEN
+/// exchange, retries and tracing in one place. Without an executor, requests go
+/// straight to the `reqwest::Client`.
+pub trait RequestExecutor: Send + Sync + 'static {
+    /// Send `request` for the operation `operation_id` (the snake_cased
+    /// operationId of the spec) with `client`, and return its response.
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> ExecuteFuture<'a>;
+}
+
+/// The per-client state the generated code hands to every request: an
+/// optional [`RequestExecutor`].
+#[derive(Clone, Default)]
+pub struct Hooks {
+    executor: Option<Arc<dyn RequestExecutor>>,
+}
+
+impl Hooks {
+    /// Hooks that route every request through `executor`.
+    pub fn with_executor(executor: Arc<dyn RequestExecutor>) -> Self {
+        Self {
+            executor: Some(executor),
+        }
+    }
+}
+
+impl fmt::Debug for Hooks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Hooks")
+            .field(
+                "executor",
+                &self.executor.as_ref().map(|_| "RequestExecutor"),
+            )
+            .finish()
+    }
+}
+
+impl progenitor_client::ClientHooks<Hooks> for Client {
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &progenitor_client::OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        use progenitor_client::ClientInfo;
+        match &self.inner().executor {
+            Some(executor) => {
+                executor
+                    .execute(self.client(), request, info.operation_id)
+                    .await
+            }
+            None => self.client().execute(request).await,
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Generation settings for the low-level `roblox-inventory-api` client.
+//!
+//! `crates/roblox-inventory-api/build.rs`, the snapshot tests in `tests/` and the
+//! generator smoke check in `cargo xtask spec` all call [`generate`], so the code a
+//! build compiles and the code a reviewer sees in the snapshot cannot drift apart.
+//!
+//! # Why these settings
+//!
+//! * **Builder interface** (`InterfaceStyle::Builder`). The legacy endpoints take up
+//!   to five optional query parameters; builders let the ergonomic crate set only
+//!   the ones it has, and adding a parameter to the document does not break calls.
+//!   typify also generates struct builders, which the sandbox and tests use.
+//! * **Tags per host** (`TagStyle::Separate`). `cargo xtask spec` tags each
+//!   operation with its host (`cloud` for `https://apis.roblox.com`, `legacy` for
+//!   `https://inventory.roblox.com`). progenitor ignores `servers` and gives a
+//!   `Client` a single base URL, so one trait per tag (`ClientCloudExt`,
+//!   `ClientLegacyExt`) makes it visible at each call site which host a `Client`
+//!   instance must point at.
+//! * **Hooks** (`HooksMode::Expected` with an inner [`Hooks`] value). progenitor
+//!   generates no authentication, and trait coherence only allows the
+//!   `ClientHooks` impl in the crate that defines `Client`. The API crate implements
+//!   it once and forwards every request to an optional executor held in the
+//!   client's inner value, which is where the ergonomic crate adds credentials, the
+//!   X-CSRF-TOKEN exchange, retries and tracing. `Expected` turns a missing impl
+//!   into one compile error instead of silently using the default.
+//! * **Error bodies as raw bytes.** The xtask declares every error response with
+//!   `*/*` and an empty schema, so generated methods return
+//!   `Error<ByteStream>`: status, headers and body all survive, including the
+//!   empty bodies Roblox sometimes sends, for the ergonomic crate to parse into
+//!   typed errors. (A JSON error schema would lose the status on an undecodable
+//!   body; no content would drop the body.)
+//! * **No extra derives.** `schemars::JsonSchema` derives would pin schemars 0.8
+//!   on every user for test-data generation we do not need.
+//!
+//! [`Hooks`]: https://docs.rs/roblox-inventory-api/latest/roblox_inventory_api/struct.Hooks.html
+
+#![deny(missing_docs)]
+
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+
+/// What can go wrong turning a spec into Rust code.
+#[derive(Debug, thiserror::Error)]
+pub enum CodegenError {
+    /// progenitor rejected the spec with an error.
+    #[error("progenitor rejected the spec: {0}")]
+    Progenitor(String),
+    /// progenitor panicked on the spec (it asserts instead of erroring on some shapes).
+    #[error("progenitor panicked on the spec: {0}")]
+    Panicked(String),
+    /// progenitor produced tokens that do not parse as a Rust file.
+    #[error("generated code does not parse: {0}")]
+    Unparsable(String),
+}
+
+/// The generation settings shared by every caller.
+pub fn settings() -> GenerationSettings {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Separate)
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(quote::quote!(crate::Hooks));
+    settings
+}
+
+/// Generate the formatted Rust source of the low-level client for `spec`.
+///
+/// progenitor panics on some spec shapes rather than returning an error; those
+/// panics are caught and reported as [`CodegenError::Panicked`] so a bad spec
+/// gives a readable message instead of a build-script backtrace.
+pub fn generate(spec: &openapiv3::OpenAPI) -> Result<String, CodegenError> {
+    let tokens = std::panic::catch_unwind(|| {
+        let mut generator = Generator::new(&settings());
+        generator.generate_tokens(spec)
+    })
+    .map_err(|payload| {
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unknown panic".to_string());
+        CodegenError::Panicked(message)
+    })?
+    .map_err(|e| CodegenError::Progenitor(e.to_string()))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| CodegenError::Unparsable(e.to_string()))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// Parse `spec/openapi.json` text and generate the client source from it.
+pub fn generate_from_json(json: &str) -> Result<String, CodegenError> {
+    let spec: openapiv3::OpenAPI =
+        serde_json::from_str(json).map_err(|e| CodegenError::Progenitor(e.to_string()))?;
+    generate(&spec)
+}

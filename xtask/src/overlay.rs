@@ -1,0 +1,240 @@
+//! The reviewed overlay: facts the Markdown document leaves out.
+//!
+//! Every entry carries `source`, the public place the fact comes from (see
+//! `shared/reference/roblox-inventory-facts.md`); the xtask refuses entries
+//! without one, so an unsourced fact cannot slip into the spec.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::diag::Diagnostics;
+
+/// How operationIds are made for one host's operations.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum OperationIdStyle {
+    /// A prefix plus the PascalCased summary (`Cloud_ListInventoryItems`).
+    Summary,
+    /// The method plus the path's static segments (`GetV1UsersCategories`).
+    MethodPath,
+}
+
+/// Facts about one host.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Host {
+    /// The server URL, as the document writes it.
+    pub url: String,
+    /// The OpenAPI tag of its operations (one generated trait per tag).
+    pub tag: String,
+    /// The tag's description.
+    pub description: String,
+    /// How its operationIds are derived.
+    pub operation_ids: OperationIdStyle,
+    /// Prepended to every derived operationId.
+    #[serde(default)]
+    pub operation_id_prefix: String,
+    /// Where these facts come from.
+    pub source: String,
+}
+
+/// Facts about one security scheme of the document.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityScheme {
+    /// The document's id (`api-key`, `oauth2`, `cookie`).
+    pub id: String,
+    /// The name under `components.securitySchemes`.
+    pub name: String,
+    /// OAuth 2.0 refresh URL.
+    #[serde(default)]
+    pub refresh_url: Option<String>,
+    /// OAuth 2.0 scope descriptions.
+    #[serde(default)]
+    pub scopes: BTreeMap<String, String>,
+    /// Where these facts come from.
+    pub source: String,
+}
+
+/// A rule that applies to every operation on `host` with one of `methods`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationRule {
+    /// The server URL.
+    pub host: String,
+    /// Upper-case HTTP methods.
+    pub methods: Vec<String>,
+    /// Where the rule comes from.
+    pub source: String,
+}
+
+impl OperationRule {
+    /// Whether the rule covers an operation.
+    pub fn applies(&self, host: &str, method: &str) -> bool {
+        self.host == host && self.methods.iter().any(|m| m.eq_ignore_ascii_case(method))
+    }
+}
+
+/// Names for an enum the document lists only as values.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumFacts {
+    /// The schema name under `components.schemas`.
+    pub name: String,
+    /// The parameters that use it, as `METHOD /path name`.
+    pub used_by: Vec<String>,
+    /// What it is.
+    pub description: String,
+    /// Variant names for integer values.
+    #[serde(default)]
+    pub names: BTreeMap<i64, String>,
+    /// Whether the names are inferred rather than documented anywhere.
+    #[serde(default)]
+    pub inferred: bool,
+    /// Where the names come from.
+    pub source: String,
+}
+
+/// A model the document references but does not define.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemaFacts {
+    /// The model's name as Roblox writes it.
+    pub name: String,
+    /// The schema, in OpenAPI 3.0 form; `$ref`s use Roblox's names.
+    pub schema: serde_json::Value,
+    /// Where it comes from.
+    pub source: String,
+}
+
+/// A change to a property of a model the document defines.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PropertyPatch {
+    /// The model's name; `*` matches any run of characters.
+    pub schema: String,
+    /// The property.
+    pub property: String,
+    /// Roblox sends `null` for it.
+    #[serde(default)]
+    pub nullable: bool,
+    /// Where the fact comes from.
+    pub source: String,
+}
+
+/// The whole overlay file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overlay {
+    /// Per-host facts.
+    pub hosts: Vec<Host>,
+    /// Per-scheme facts.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Operations that may also be called without credentials.
+    #[serde(default)]
+    pub anonymous_access: Vec<OperationRule>,
+    /// Operations that need the X-CSRF-TOKEN exchange.
+    #[serde(default)]
+    pub csrf_protected: Vec<OperationRule>,
+    /// Names for the document's enums.
+    #[serde(default)]
+    pub enums: Vec<EnumFacts>,
+    /// Models the document does not define.
+    #[serde(default)]
+    pub schemas: Vec<SchemaFacts>,
+    /// Corrections to models the document defines.
+    #[serde(default)]
+    pub patches: Vec<PropertyPatch>,
+}
+
+impl Overlay {
+    /// The host facts for `url`.
+    pub fn host(&self, url: &str) -> Option<&Host> {
+        self.hosts.iter().find(|h| h.url == url)
+    }
+
+    /// The scheme facts for a document scheme id.
+    pub fn scheme(&self, id: &str) -> Option<&SecurityScheme> {
+        self.security_schemes.iter().find(|s| s.id == id)
+    }
+}
+
+/// Parses the overlay and checks every entry names its source.
+pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Overlay> {
+    let overlay = match serde_saphyr::from_str::<Overlay>(text) {
+        Ok(overlay) => overlay,
+        Err(e) => {
+            let message = e.to_string();
+            let line = line_in_message(&message).unwrap_or(0);
+            let first = message.lines().next().unwrap_or("").to_string();
+            diags.error(line, format!("the overlay is invalid: {first}"));
+            return None;
+        }
+    };
+    let sources = overlay
+        .hosts
+        .iter()
+        .map(|h| (&h.url, &h.source))
+        .chain(overlay.security_schemes.iter().map(|s| (&s.id, &s.source)))
+        .chain(overlay.enums.iter().map(|e| (&e.name, &e.source)))
+        .chain(overlay.schemas.iter().map(|s| (&s.name, &s.source)))
+        .chain(overlay.patches.iter().map(|p| (&p.property, &p.source)))
+        .chain(
+            overlay
+                .anonymous_access
+                .iter()
+                .chain(&overlay.csrf_protected)
+                .map(|r| (&r.host, &r.source)),
+        );
+    for (name, source) in sources {
+        if source.trim().is_empty() {
+            diags.error(0, format!("overlay entry `{name}` has an empty `source`; every fact needs its public source"));
+        }
+    }
+    Some(overlay)
+}
+
+/// Pulls a `line N` out of a YAML error message, if it has one.
+fn line_in_message(message: &str) -> Option<usize> {
+    let at = message.find("line ")?;
+    message[at + 5..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Whether `name` matches `pattern`, where `*` matches any run of characters.
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == name;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !name.starts_with(first) || !name.ends_with(last) || name.len() < first.len() + last.len() {
+        return false;
+    }
+    let mut rest = &name[first.len()..name.len() - last.len()];
+    for part in &parts[1..parts.len() - 1] {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("A.*Page_*", "A.xPage_y"));
+        assert!(glob_match("*Response_*_", "ApiPageResponse_X_"));
+        assert!(!glob_match("*Response_*_", "ApiPageResponse_X"));
+        assert!(glob_match("exact", "exact"));
+        assert!(!glob_match("exact", "exactly"));
+    }
+}
