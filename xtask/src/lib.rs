@@ -43,32 +43,37 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// Reads a source file as UTF-8 text, reporting junk by line.
-fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            diags.error(0, format!("cannot read {}: {e}", path.display()));
-            return None;
-        }
-    };
-    let line_at = |offset: usize| bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+/// Decodes a source file as UTF-8 text, reporting binary junk by line.
+fn decode_text(bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
+    let line_at = |bytes: &[u8], offset: usize| bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-        diags.error(
-            line_at(nul),
-            "the file contains a NUL byte; it is binary, not Markdown/YAML text",
-        );
+        diags.error(line_at(&bytes, nul), "the file contains a NUL byte; it is binary, not text");
         return None;
     }
-    match String::from_utf8(bytes.clone()) {
+    match String::from_utf8(bytes) {
         Ok(text) => Some(text),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             diags.error(
-                line_at(offset),
+                line_at(e.as_bytes(), offset),
                 format!("the file is not UTF-8 text (invalid byte at offset {offset})"),
             );
             None
+        }
+    }
+}
+
+/// Generates the spec from the raw bytes of the document and the overlay.
+pub fn generate_from_bytes(document: Vec<u8>, overlay: Vec<u8>) -> Result<Generated, Vec<Diagnostic>> {
+    let mut md = Diagnostics::for_file(DOCUMENT);
+    let mut ov = Diagnostics::for_file(OVERLAY);
+    let document = decode_text(document, &mut md);
+    let overlay = decode_text(overlay, &mut ov);
+    match (document, overlay) {
+        (Some(document), Some(overlay)) => generate_from_texts(&document, &overlay),
+        _ => {
+            md.extend(ov);
+            Err(md.into_vec())
         }
     }
 }
@@ -119,15 +124,19 @@ pub fn generate_from_texts(document: &str, overlay: &str) -> Result<Generated, V
 
 /// Generates the spec from a `spec/source/` directory.
 pub fn generate(source_dir: &Path) -> Result<Generated, Vec<Diagnostic>> {
-    let mut md = Diagnostics::for_file(DOCUMENT);
-    let mut ov = Diagnostics::for_file(OVERLAY);
-    let document = read_text(&source_dir.join(DOCUMENT), &mut md);
-    let overlay = read_text(&source_dir.join(OVERLAY), &mut ov);
-    match (document, overlay) {
-        (Some(document), Some(overlay)) => generate_from_texts(&document, &overlay),
-        _ => {
-            md.extend(ov);
-            Err(md.into_vec())
-        }
+    let read = |name: &str| {
+        std::fs::read(source_dir.join(name)).map_err(|e| Diagnostic {
+            severity: Severity::Error,
+            file: name.to_string(),
+            line: 0,
+            message: format!("cannot read {}: {e}", source_dir.join(name).display()),
+        })
+    };
+    match (read(DOCUMENT), read(OVERLAY)) {
+        (Ok(document), Ok(overlay)) => generate_from_bytes(document, overlay),
+        (document, overlay) => Err(document.err().into_iter().chain(overlay.err()).collect()),
     }
 }
+
+#[cfg(test)]
+mod tests;

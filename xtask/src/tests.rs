@@ -1,0 +1,336 @@
+//! Whole-pipeline tests on small documents: what the Markdown says reaches the
+//! spec, and every kind of broken input gives a line-numbered error, never a panic.
+
+use serde_json::Value;
+
+use super::*;
+
+const DOC: &str = r#"---
+name: "Mini"
+api_base_url: "https://apis.example.com"
+endpoints: 2
+auth: [api-key, cookie]
+---
+
+# Mini
+
+Things for tests.
+
+## Authentication
+
+- **API Key**: Pass your key in the `x-api-key` HTTP header.
+- **Cookie** *(not recommended)*: `.ROBLOSECURITY` cookie.
+
+## Endpoints
+
+### GET `/v1/things/{thingId}` [BETA]
+
+Get Thing
+
+Gets one thing.
+
+**Auth:** API Key (`x-api-key` header) or Cookie (`.ROBLOSECURITY`)
+
+**Parameters:**
+
+| Name | In | Type | Required | Description |
+|------|-----|------|----------|-------------|
+| `thingId` | path | `integer` | Yes | The thing. |
+| `kind` | query | `0 \| 1` | No | The kind. Valid values: `0`, `1` |
+
+**Responses:**
+
+- `200`: OK → `Thing`
+- `400`: 1: Bad thing. 2: Worse thing.
+
+**Rate Limits:** perIp: 5/second
+
+### DELETE `/v2/things/{thingId}` *(deprecated)*
+
+Deletes a thing.
+
+**Server:** `https://legacy.example.com`
+
+**Auth:** Cookie (`.ROBLOSECURITY`)
+
+**Parameters:**
+
+| Name | In | Type | Required | Description |
+|------|-----|------|----------|-------------|
+| `thingID` | path | `integer` | Yes | The thing. |
+
+**Responses:**
+
+- `200`: OK → `boolean`
+
+## Models
+
+### Thing
+
+A thing.
+
+| Property | Type | Required | Description |
+|----------|------|----------|-------------|
+| `id` | `integer` | No | The id. |
+| `tags` | `string[]` | No | Its tags. |
+"#;
+
+const OVERLAY_TEXT: &str = r#"
+hosts:
+  - url: https://apis.example.com
+    tag: cloud
+    description: Cloud things.
+    operation_ids: summary
+    operation_id_prefix: Cloud_
+    source: test
+  - url: https://legacy.example.com
+    tag: legacy
+    description: Legacy things.
+    operation_ids: method-path
+    source: test
+security_schemes:
+  - id: api-key
+    name: key
+    source: test
+  - id: cookie
+    name: cookie
+    source: test
+enums:
+  - name: ThingKind
+    used_by:
+      - GET /v1/things/{thingId} kind
+    description: A kind of thing.
+    names: {0: Small, 1: Large}
+    source: test
+"#;
+
+fn ok(doc: &str) -> Generated {
+    match generate_from_texts(doc, OVERLAY_TEXT) {
+        Ok(generated) => generated,
+        Err(diagnostics) => panic!("expected success, got {diagnostics:#?}"),
+    }
+}
+
+fn errors(doc: &str) -> Vec<Diagnostic> {
+    match generate_from_texts(doc, OVERLAY_TEXT) {
+        Ok(_) => panic!("expected errors, the document was accepted"),
+        Err(diagnostics) => diagnostics.into_iter().filter(|d| d.severity == Severity::Error).collect(),
+    }
+}
+
+/// The 1-based line of the first line containing `needle`.
+fn line_of(doc: &str, needle: &str) -> usize {
+    doc.lines().position(|l| l.contains(needle)).map(|i| i + 1).unwrap_or_else(|| panic!("`{needle}` not in doc"))
+}
+
+/// Asserts one error at `line` whose message contains `text`.
+fn assert_error(doc: &str, line: usize, text: &str) {
+    let errors = errors(doc);
+    assert!(
+        errors.iter().any(|d| d.line == line && d.message.contains(text)),
+        "no error at line {line} containing `{text}`: {errors:#?}"
+    );
+}
+
+fn json(generated: &Generated) -> Value {
+    serde_json::from_str(&generated.json).expect("spec is JSON")
+}
+
+#[test]
+fn the_document_drives_operations_parameters_and_responses() {
+    let spec = json(&ok(DOC));
+    let get = &spec["paths"]["/v1/things/{thingId}"]["get"];
+    assert_eq!(get["operationId"], "Cloud_GetThing");
+    assert_eq!(get["summary"], "Get Thing");
+    assert_eq!(get["description"], "Gets one thing.");
+    assert_eq!(get["x-roblox-stability"], "BETA");
+    assert_eq!(get["x-roblox-rate-limits"]["perIp"], serde_json::json!({"maxInPeriod": 5, "period": "SECOND"}));
+    assert_eq!(get["servers"][0]["url"], "https://apis.example.com");
+    assert_eq!(get["security"], serde_json::json!([{"key": []}, {"cookie": []}]));
+    assert_eq!(get["parameters"][1]["schema"]["$ref"], "#/components/schemas/ThingKind");
+    assert_eq!(spec["components"]["schemas"]["ThingKind"]["x-enum-varnames"], serde_json::json!(["Small", "Large"]));
+    assert_eq!(get["responses"]["200"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Thing");
+    assert_eq!(
+        get["x-roblox-error-codes"],
+        serde_json::json!([
+            {"status": 400, "code": 1, "message": "Bad thing."},
+            {"status": 400, "code": 2, "message": "Worse thing."}
+        ])
+    );
+    assert_eq!(get["responses"]["400"]["content"]["*/*"]["schema"], serde_json::json!({}));
+    assert!(get["responses"]["4XX"].is_object() && get["responses"]["5XX"].is_object());
+    let delete = &spec["paths"]["/v2/things/{thingId}"]["delete"];
+    assert_eq!(delete["operationId"], "DeleteV2Things");
+    assert_eq!(delete["deprecated"], true);
+    assert_eq!(delete["servers"][0]["url"], "https://legacy.example.com");
+    assert_eq!(delete["tags"][0], "legacy");
+    assert_eq!(delete["responses"]["200"]["content"]["application/json"]["schema"]["type"], "boolean");
+    assert_eq!(spec["components"]["schemas"]["Thing"]["properties"]["tags"]["items"]["type"], "string");
+    assert_eq!(spec["components"]["securitySchemes"]["cookie"]["in"], "cookie");
+}
+
+#[test]
+fn changing_the_document_changes_the_spec() {
+    let before = ok(DOC).json;
+    let edited = DOC.replace("| The thing. |\n| `kind`", "| The thing, edited. |\n| `kind`");
+    let after = ok(&edited).json;
+    assert_ne!(before, after);
+    assert!(after.contains("The thing, edited."));
+    let added = DOC.replace(
+        "| `kind` | query |",
+        "| `extra` | query | `string` | No | New. |\n| `kind` | query |",
+    );
+    let spec = json(&ok(&added));
+    assert_eq!(spec["paths"]["/v1/things/{thingId}"]["get"]["parameters"][1]["name"], "extra");
+}
+
+#[test]
+fn output_is_byte_for_byte_deterministic() {
+    let first = ok(DOC).json;
+    for _ in 0..3 {
+        assert_eq!(ok(DOC).json, first);
+    }
+    assert!(first.ends_with("}\n") && !first.ends_with("\n\n"));
+}
+
+#[test]
+fn a_path_variable_spelled_differently_is_reconciled_with_a_warning() {
+    let generated = ok(DOC);
+    let row = line_of(DOC, "| `thingID` |");
+    // The heading says {thingId}; the table says thingID: the path wins by position.
+    let warning = generated
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("does not match the path"))
+        .expect("a reconciliation warning");
+    assert_eq!(warning.line, row);
+    let spec = json(&generated);
+    let delete = &spec["paths"]["/v2/things/{thingId}"]["delete"];
+    assert_eq!(delete["parameters"][0]["name"], "thingId");
+}
+
+#[test]
+fn empty_and_binary_input_are_errors_with_lines() {
+    let empty = generate_from_bytes(Vec::new(), OVERLAY_TEXT.into()).unwrap_err();
+    assert!(empty.iter().any(|d| d.line == 1 && d.message.contains("empty")), "{empty:#?}");
+    let mut junk = b"line one\nline two\n".to_vec();
+    junk.extend([0u8, 159, 146, 150]);
+    let binary = generate_from_bytes(junk, OVERLAY_TEXT.into()).unwrap_err();
+    assert!(binary.iter().any(|d| d.line == 3 && d.message.contains("NUL")), "{binary:#?}");
+    let latin1 = generate_from_bytes(b"ok\n\xe9t\xe9\n".to_vec(), OVERLAY_TEXT.into()).unwrap_err();
+    assert!(latin1.iter().any(|d| d.line == 2 && d.message.contains("UTF-8")), "{latin1:#?}");
+}
+
+#[test]
+fn missing_front_matter_and_sections_are_errors() {
+    let no_front = DOC.split_once("---\n\n").unwrap().1;
+    assert!(errors(no_front).iter().any(|d| d.message.contains("front matter")));
+    let bad_yaml = DOC.replace("endpoints: 2", "endpoints: [2");
+    assert_error(&bad_yaml, 1, "front matter is invalid");
+    let no_models = DOC.split("## Models").next().unwrap().to_string();
+    assert!(errors(&no_models).iter().any(|d| d.message.contains("missing `## Models`")));
+    let no_endpoints = DOC.replace("## Endpoints", "## Operations");
+    assert!(errors(&no_endpoints).iter().any(|d| d.message.contains("missing `## Endpoints`")));
+    let miscounted = DOC.replace("endpoints: 2", "endpoints: 9");
+    assert_error(&miscounted, 2, "describes 2");
+}
+
+#[test]
+fn broken_tables_name_the_row() {
+    let extra_cell = DOC.replace("| `thingId` | path | `integer` | Yes | The thing. |\n| `kind`", "| `thingId` | path | `integer` | Yes | The | thing. |\n| `kind`");
+    assert_error(&extra_cell, line_of(&extra_cell, "| The | thing."), "has 6 cells but the header has 5");
+    let no_delimiter = DOC.replacen("|------|-----|------|----------|-------------|\n", "", 1);
+    assert_error(&no_delimiter, line_of(&no_delimiter, "| Name | In |"), "malformed");
+    let wrong_header = DOC.replacen("| Name | In |", "| Nom | In |", 1);
+    assert_error(&wrong_header, line_of(&wrong_header, "| Nom | In |"), "no `Name` column");
+    let bad_required = DOC.replacen("| Yes | The thing. |", "| Maybe | The thing. |", 1);
+    assert_error(&bad_required, line_of(&bad_required, "| Maybe |"), "Required must be Yes or No");
+    let bad_location = DOC.replacen("| `thingId` | path |", "| `thingId` | body |", 1);
+    assert_error(&bad_location, line_of(&bad_location, "| body |"), "not a location");
+}
+
+#[test]
+fn unknown_types_and_undefined_models_are_errors() {
+    let unknown = DOC.replacen("| `integer` | Yes | The thing. |", "| `int eger` | Yes | The thing. |", 1);
+    assert_error(&unknown, line_of(&unknown, "int eger"), "unknown type");
+    let undefined = DOC.replace("- `200`: OK → `Thing`", "- `200`: OK → `Roblox.Nowhere.Model`");
+    assert_error(&undefined, line_of(&undefined, "Roblox.Nowhere"), "defined neither under `## Models` nor in the overlay");
+    let mismatch = DOC.replace("Valid values: `0`, `1`", "Valid values: `0`, `2`");
+    assert_error(&mismatch, line_of(&mismatch, "Valid values"), "lists 0, 1 but `Valid values:` lists 0, 2");
+    let count = DOC.replace("`0 \\| 1`", "`integer enum (3 values)`");
+    assert_error(&count, line_of(&count, "enum (3 values)"), "says 3 values but the description lists 2");
+}
+
+#[test]
+fn endpoint_structure_errors_name_the_line() {
+    let bad_method = DOC.replace("### GET `/v1", "### FETCH `/v1");
+    assert_error(&bad_method, line_of(&bad_method, "FETCH"), "not an HTTP method");
+    let bad_path = DOC.replace("### GET `/v1/things/{thingId}`", "### GET `/v1/things/{thingId`");
+    assert_error(&bad_path, line_of(&bad_path, "### GET"), "without `}`");
+    let undeclared = DOC.replacen("| `thingId` | path | `integer` | Yes | The thing. |\n", "", 1);
+    assert_error(&undeclared, line_of(&undeclared, "### GET"), "has no row in the parameter table");
+    let cookie = DOC.replacen("| `kind` | query |", "| `kind` | cookie |", 1);
+    assert_error(&cookie, line_of(&cookie, "| cookie |"), "cookie parameter");
+    let no_auth = DOC.replacen("**Auth:** API Key (`x-api-key` header) or Cookie (`.ROBLOSECURITY`)\n", "", 1);
+    assert_error(&no_auth, line_of(&no_auth, "### GET"), "no **Auth:** line");
+    let bad_auth = DOC.replace("**Auth:** API Key (`x-api-key` header) or", "**Auth:** Carrier pigeon or");
+    assert_error(&bad_auth, line_of(&bad_auth, "Carrier pigeon"), "not an authentication method");
+    let bad_status = DOC.replace("- `400`: 1: Bad", "- `600`: 1: Bad");
+    assert_error(&bad_status, line_of(&bad_status, "`600`"), "not an HTTP status");
+    let default = DOC.replace("- `400`: 1: Bad thing. 2: Worse thing.", "- `default`: Anything else.");
+    assert_error(&default, line_of(&default, "`default`"), "progenitor panic");
+    let no_table = DOC.replacen("**Parameters:**\n\n|", "**Parameters:**\n\nSee below.\n\n|", 1);
+    assert_error(&no_table, line_of(&no_table, "**Parameters:**"), "expected a parameter table");
+    let bad_limit = DOC.replace("perIp: 5/second", "perIp: five per second");
+    assert_error(&bad_limit, line_of(&bad_limit, "five per second"), "should read `key: N/period`");
+    let unknown_server = DOC.replace("`https://legacy.example.com`", "`https://elsewhere.example.com`");
+    assert_error(&unknown_server, line_of(&unknown_server, "elsewhere"), "no `hosts` entry");
+    let duplicate = DOC
+        .replace("### DELETE `/v2/things/{thingId}` *(deprecated)*", "### GET `/v1/things/{thingId}`")
+        .replace("**Server:** `https://legacy.example.com`\n\n", "");
+    assert_error(&duplicate, line_of(&duplicate, "Deletes a thing.") - 2, "described twice");
+}
+
+#[test]
+fn overlay_facts_need_sources_and_valid_schemas() {
+    let unsourced = OVERLAY_TEXT.replacen("source: test", "source: \"\"", 1);
+    let errors = generate_from_texts(DOC, &unsourced).unwrap_err();
+    assert!(errors.iter().any(|d| d.file == OVERLAY && d.message.contains("empty `source`")), "{errors:#?}");
+    let stale = OVERLAY_TEXT.replace("- GET /v1/things/{thingId} kind", "- GET /v1/gone kind");
+    let errors = generate_from_texts(DOC, &stale).unwrap_err();
+    assert!(errors.iter().any(|d| d.message.contains("not an enum parameter")), "{errors:#?}");
+    let broken = generate_from_texts(DOC, "hosts: [").unwrap_err();
+    assert!(broken.iter().any(|d| d.file == OVERLAY && d.message.contains("overlay is invalid")), "{broken:#?}");
+}
+
+#[test]
+fn lints_report_progenitor_limits_at_the_endpoint_line() {
+    // Two success bodies of different kinds.
+    let two = DOC.replace("- `200`: OK → `Thing`", "- `200`: OK → `Thing`\n- `201`: Created → `boolean`");
+    assert_error(&two, line_of(&two, "### GET"), "one success body kind");
+}
+
+/// Truncating or mangling the real document anywhere must give errors, never a panic.
+#[test]
+fn mangled_real_documents_never_panic() {
+    let root = workspace_root().join("spec/source");
+    let document = std::fs::read_to_string(root.join(DOCUMENT)).expect("document");
+    let overlay = std::fs::read_to_string(root.join(OVERLAY)).expect("overlay");
+    let mut cut = 0;
+    let step = (document.len() / 100).max(1);
+    while cut < document.len() {
+        if document.is_char_boundary(cut) {
+            let _ = generate_from_texts(&document[..cut], &overlay);
+            let mut spliced = document[..cut].to_string();
+            spliced.push_str("| ` | *[ ](#x) ``` \n### \n**Parameters:**\n");
+            spliced.push_str(&document[cut..]);
+            let _ = generate_from_texts(&spliced, &overlay);
+        }
+        cut += step;
+    }
+    for cut in (0..overlay.len()).step_by((overlay.len() / 60).max(1)) {
+        if overlay.is_char_boundary(cut) {
+            let _ = generate_from_texts(&document, &overlay[..cut]);
+        }
+    }
+}
