@@ -45,9 +45,13 @@ pub fn workspace_root() -> PathBuf {
 
 /// Decodes a source file as UTF-8 text, reporting binary junk by line.
 fn decode_text(bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
-    let line_at = |bytes: &[u8], offset: usize| bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_at =
+        |bytes: &[u8], offset: usize| bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-        diags.error(line_at(&bytes, nul), "the file contains a NUL byte; it is binary, not text");
+        diags.error(
+            line_at(&bytes, nul),
+            "the file contains a NUL byte; it is binary, not text",
+        );
         return None;
     }
     match String::from_utf8(bytes) {
@@ -64,7 +68,10 @@ fn decode_text(bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
 }
 
 /// Generates the spec from the raw bytes of the document and the overlay.
-pub fn generate_from_bytes(document: Vec<u8>, overlay: Vec<u8>) -> Result<Generated, Vec<Diagnostic>> {
+pub fn generate_from_bytes(
+    document: Vec<u8>,
+    overlay: Vec<u8>,
+) -> Result<Generated, Vec<Diagnostic>> {
     let mut md = Diagnostics::for_file(DOCUMENT);
     let mut ov = Diagnostics::for_file(OVERLAY);
     let document = decode_text(document, &mut md);
@@ -136,6 +143,81 @@ pub fn generate(source_dir: &Path) -> Result<Generated, Vec<Diagnostic>> {
         (Ok(document), Ok(overlay)) => generate_from_bytes(document, overlay),
         (document, overlay) => Err(document.err().into_iter().chain(overlay.err()).collect()),
     }
+}
+
+/// `cargo xtask spec`: generates the spec from `source`, checks that progenitor
+/// accepts it, then writes it to `out` or, with `check`, compares it with `out`
+/// and prints a unified diff when it is stale. Findings go to `log`. Returns
+/// whether the command succeeded; `Err` only for I/O failures on `out`.
+pub fn spec_command(
+    source: &Path,
+    out: &Path,
+    check: bool,
+    log: &mut dyn std::io::Write,
+) -> Result<bool, String> {
+    let generated = match generate(source) {
+        Ok(generated) => generated,
+        Err(diagnostics) => {
+            for diagnostic in &diagnostics {
+                let _ = writeln!(log, "{}", with_dir(source, diagnostic));
+            }
+            let errors = diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            let _ = writeln!(log, "spec generation failed with {errors} error(s)");
+            return Ok(false);
+        }
+    };
+    for warning in &generated.warnings {
+        let _ = writeln!(log, "{}", with_dir(source, warning));
+    }
+    // progenitor panics on some spec shapes; catch that here rather than in build.rs.
+    if let Err(e) = roblox_inventory_codegen::generate(&generated.spec) {
+        let _ =
+            writeln!(log,
+            "error: the spec is valid OpenAPI but progenitor cannot generate a client from it: {e}"
+        );
+        return Ok(false);
+    }
+
+    let current = std::fs::read_to_string(out).unwrap_or_default();
+    if check {
+        if current == generated.json {
+            let _ = writeln!(log, "{} is up to date", out.display());
+            return Ok(true);
+        }
+        let diff = similar::TextDiff::from_lines(&current, &generated.json);
+        let _ = write!(
+            log,
+            "{}",
+            diff.unified_diff().context_radius(3).header(
+                &format!("{} (checked in)", out.display()),
+                &format!("generated from {}", source.display())
+            )
+        );
+        let _ = writeln!(
+            log,
+            "\n{} is stale: run `cargo xtask spec` and commit the result",
+            out.display()
+        );
+        return Ok(false);
+    }
+    if current != generated.json {
+        std::fs::write(out, &generated.json)
+            .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        let _ = writeln!(log, "wrote {}", out.display());
+    } else {
+        let _ = writeln!(log, "{} is already up to date", out.display());
+    }
+    Ok(true)
+}
+
+/// Prefixes a diagnostic's file with the source directory, so editors can jump to it.
+fn with_dir(source: &Path, diagnostic: &Diagnostic) -> String {
+    let mut d = diagnostic.clone();
+    d.file = source.join(&d.file).display().to_string();
+    d.to_string()
 }
 
 #[cfg(test)]

@@ -48,64 +48,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         }
     }
 
-    let generated = match xtask::generate(&source) {
-        Ok(generated) => generated,
-        Err(diagnostics) => {
-            for diagnostic in &diagnostics {
-                eprintln!("{}", with_dir(&source, diagnostic));
-            }
-            let errors = diagnostics
-                .iter()
-                .filter(|d| d.severity == xtask::Severity::Error)
-                .count();
-            eprintln!("spec generation failed with {errors} error(s)");
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    for warning in &generated.warnings {
-        eprintln!("{}", with_dir(&source, warning));
-    }
-    // progenitor panics on some spec shapes; catch that here rather than in build.rs.
-    if let Err(e) = roblox_inventory_codegen::generate(&generated.spec) {
-        eprintln!(
-            "error: the spec is valid OpenAPI but progenitor cannot generate a client from it: {e}"
-        );
-        return Ok(ExitCode::FAILURE);
-    }
-
-    let current = std::fs::read_to_string(&out).unwrap_or_default();
-    if check {
-        if current == generated.json {
-            eprintln!("{} is up to date", out.display());
-            return Ok(ExitCode::SUCCESS);
-        }
-        let diff = similar::TextDiff::from_lines(&current, &generated.json);
-        eprint!(
-            "{}",
-            diff.unified_diff().context_radius(3).header(
-                &format!("{} (checked in)", out.display()),
-                "generated from spec/source/"
-            )
-        );
-        eprintln!(
-            "\n{} is stale: run `cargo xtask spec` and commit the result",
-            out.display()
-        );
-        return Ok(ExitCode::FAILURE);
-    }
-    if current != generated.json {
-        std::fs::write(&out, &generated.json)
-            .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-        eprintln!("wrote {}", out.display());
+    let mut stderr = std::io::stderr();
+    Ok(if xtask::spec_command(&source, &out, check, &mut stderr)? {
+        ExitCode::SUCCESS
     } else {
-        eprintln!("{} is already up to date", out.display());
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Prefixes a diagnostic's file with the source directory, so editors can jump to it.
-fn with_dir(source: &std::path::Path, diagnostic: &xtask::Diagnostic) -> String {
-    let mut d = diagnostic.clone();
-    d.file = source.join(&d.file).display().to_string();
-    d.to_string()
+        ExitCode::FAILURE
+    })
 }

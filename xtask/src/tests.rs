@@ -114,20 +114,28 @@ fn ok(doc: &str) -> Generated {
 fn errors(doc: &str) -> Vec<Diagnostic> {
     match generate_from_texts(doc, OVERLAY_TEXT) {
         Ok(_) => panic!("expected errors, the document was accepted"),
-        Err(diagnostics) => diagnostics.into_iter().filter(|d| d.severity == Severity::Error).collect(),
+        Err(diagnostics) => diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect(),
     }
 }
 
 /// The 1-based line of the first line containing `needle`.
 fn line_of(doc: &str, needle: &str) -> usize {
-    doc.lines().position(|l| l.contains(needle)).map(|i| i + 1).unwrap_or_else(|| panic!("`{needle}` not in doc"))
+    doc.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("`{needle}` not in doc"))
 }
 
 /// Asserts one error at `line` whose message contains `text`.
 fn assert_error(doc: &str, line: usize, text: &str) {
     let errors = errors(doc);
     assert!(
-        errors.iter().any(|d| d.line == line && d.message.contains(text)),
+        errors
+            .iter()
+            .any(|d| d.line == line && d.message.contains(text)),
         "no error at line {line} containing `{text}`: {errors:#?}"
     );
 }
@@ -144,12 +152,27 @@ fn the_document_drives_operations_parameters_and_responses() {
     assert_eq!(get["summary"], "Get Thing");
     assert_eq!(get["description"], "Gets one thing.");
     assert_eq!(get["x-roblox-stability"], "BETA");
-    assert_eq!(get["x-roblox-rate-limits"]["perIp"], serde_json::json!({"maxInPeriod": 5, "period": "SECOND"}));
+    assert_eq!(
+        get["x-roblox-rate-limits"]["perIp"],
+        serde_json::json!({"maxInPeriod": 5, "period": "SECOND"})
+    );
     assert_eq!(get["servers"][0]["url"], "https://apis.example.com");
-    assert_eq!(get["security"], serde_json::json!([{"key": []}, {"cookie": []}]));
-    assert_eq!(get["parameters"][1]["schema"]["$ref"], "#/components/schemas/ThingKind");
-    assert_eq!(spec["components"]["schemas"]["ThingKind"]["x-enum-varnames"], serde_json::json!(["Small", "Large"]));
-    assert_eq!(get["responses"]["200"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Thing");
+    assert_eq!(
+        get["security"],
+        serde_json::json!([{"key": []}, {"cookie": []}])
+    );
+    assert_eq!(
+        get["parameters"][1]["schema"]["$ref"],
+        "#/components/schemas/ThingKind"
+    );
+    assert_eq!(
+        spec["components"]["schemas"]["ThingKind"]["x-enum-varnames"],
+        serde_json::json!(["Small", "Large"])
+    );
+    assert_eq!(
+        get["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Thing"
+    );
     assert_eq!(
         get["x-roblox-error-codes"],
         serde_json::json!([
@@ -157,22 +180,37 @@ fn the_document_drives_operations_parameters_and_responses() {
             {"status": 400, "code": 2, "message": "Worse thing."}
         ])
     );
-    assert_eq!(get["responses"]["400"]["content"]["*/*"]["schema"], serde_json::json!({}));
+    assert_eq!(
+        get["responses"]["400"]["content"]["*/*"]["schema"],
+        serde_json::json!({})
+    );
     assert!(get["responses"]["4XX"].is_object() && get["responses"]["5XX"].is_object());
     let delete = &spec["paths"]["/v2/things/{thingId}"]["delete"];
     assert_eq!(delete["operationId"], "DeleteV2Things");
     assert_eq!(delete["deprecated"], true);
     assert_eq!(delete["servers"][0]["url"], "https://legacy.example.com");
     assert_eq!(delete["tags"][0], "legacy");
-    assert_eq!(delete["responses"]["200"]["content"]["application/json"]["schema"]["type"], "boolean");
-    assert_eq!(spec["components"]["schemas"]["Thing"]["properties"]["tags"]["items"]["type"], "string");
-    assert_eq!(spec["components"]["securitySchemes"]["cookie"]["in"], "cookie");
+    assert_eq!(
+        delete["responses"]["200"]["content"]["application/json"]["schema"]["type"],
+        "boolean"
+    );
+    assert_eq!(
+        spec["components"]["schemas"]["Thing"]["properties"]["tags"]["items"]["type"],
+        "string"
+    );
+    assert_eq!(
+        spec["components"]["securitySchemes"]["cookie"]["in"],
+        "cookie"
+    );
 }
 
 #[test]
 fn changing_the_document_changes_the_spec() {
     let before = ok(DOC).json;
-    let edited = DOC.replace("| The thing. |\n| `kind`", "| The thing, edited. |\n| `kind`");
+    let edited = DOC.replace(
+        "| The thing. |\n| `kind`",
+        "| The thing, edited. |\n| `kind`",
+    );
     let after = ok(&edited).json;
     assert_ne!(before, after);
     assert!(after.contains("The thing, edited."));
@@ -181,7 +219,10 @@ fn changing_the_document_changes_the_spec() {
         "| `extra` | query | `string` | No | New. |\n| `kind` | query |",
     );
     let spec = json(&ok(&added));
-    assert_eq!(spec["paths"]["/v1/things/{thingId}"]["get"]["parameters"][1]["name"], "extra");
+    assert_eq!(
+        spec["paths"]["/v1/things/{thingId}"]["get"]["parameters"][1]["name"],
+        "extra"
+    );
 }
 
 #[test]
@@ -212,101 +253,241 @@ fn a_path_variable_spelled_differently_is_reconciled_with_a_warning() {
 #[test]
 fn empty_and_binary_input_are_errors_with_lines() {
     let empty = generate_from_bytes(Vec::new(), OVERLAY_TEXT.into()).unwrap_err();
-    assert!(empty.iter().any(|d| d.line == 1 && d.message.contains("empty")), "{empty:#?}");
+    assert!(
+        empty
+            .iter()
+            .any(|d| d.line == 1 && d.message.contains("empty")),
+        "{empty:#?}"
+    );
     let mut junk = b"line one\nline two\n".to_vec();
     junk.extend([0u8, 159, 146, 150]);
     let binary = generate_from_bytes(junk, OVERLAY_TEXT.into()).unwrap_err();
-    assert!(binary.iter().any(|d| d.line == 3 && d.message.contains("NUL")), "{binary:#?}");
+    assert!(
+        binary
+            .iter()
+            .any(|d| d.line == 3 && d.message.contains("NUL")),
+        "{binary:#?}"
+    );
     let latin1 = generate_from_bytes(b"ok\n\xe9t\xe9\n".to_vec(), OVERLAY_TEXT.into()).unwrap_err();
-    assert!(latin1.iter().any(|d| d.line == 2 && d.message.contains("UTF-8")), "{latin1:#?}");
+    assert!(
+        latin1
+            .iter()
+            .any(|d| d.line == 2 && d.message.contains("UTF-8")),
+        "{latin1:#?}"
+    );
 }
 
 #[test]
 fn missing_front_matter_and_sections_are_errors() {
     let no_front = DOC.split_once("---\n\n").unwrap().1;
-    assert!(errors(no_front).iter().any(|d| d.message.contains("front matter")));
+    assert!(errors(no_front)
+        .iter()
+        .any(|d| d.message.contains("front matter")));
     let bad_yaml = DOC.replace("endpoints: 2", "endpoints: [2");
     assert_error(&bad_yaml, 1, "front matter is invalid");
     let no_models = DOC.split("## Models").next().unwrap().to_string();
-    assert!(errors(&no_models).iter().any(|d| d.message.contains("missing `## Models`")));
+    assert!(errors(&no_models)
+        .iter()
+        .any(|d| d.message.contains("missing `## Models`")));
     let no_endpoints = DOC.replace("## Endpoints", "## Operations");
-    assert!(errors(&no_endpoints).iter().any(|d| d.message.contains("missing `## Endpoints`")));
+    assert!(errors(&no_endpoints)
+        .iter()
+        .any(|d| d.message.contains("missing `## Endpoints`")));
     let miscounted = DOC.replace("endpoints: 2", "endpoints: 9");
     assert_error(&miscounted, 2, "describes 2");
 }
 
 #[test]
 fn broken_tables_name_the_row() {
-    let extra_cell = DOC.replace("| `thingId` | path | `integer` | Yes | The thing. |\n| `kind`", "| `thingId` | path | `integer` | Yes | The | thing. |\n| `kind`");
-    assert_error(&extra_cell, line_of(&extra_cell, "| The | thing."), "has 6 cells but the header has 5");
+    let extra_cell = DOC.replace(
+        "| `thingId` | path | `integer` | Yes | The thing. |\n| `kind`",
+        "| `thingId` | path | `integer` | Yes | The | thing. |\n| `kind`",
+    );
+    assert_error(
+        &extra_cell,
+        line_of(&extra_cell, "| The | thing."),
+        "has 6 cells but the header has 5",
+    );
     let no_delimiter = DOC.replacen("|------|-----|------|----------|-------------|\n", "", 1);
-    assert_error(&no_delimiter, line_of(&no_delimiter, "| Name | In |"), "malformed");
+    assert_error(
+        &no_delimiter,
+        line_of(&no_delimiter, "| Name | In |"),
+        "malformed",
+    );
     let wrong_header = DOC.replacen("| Name | In |", "| Nom | In |", 1);
-    assert_error(&wrong_header, line_of(&wrong_header, "| Nom | In |"), "no `Name` column");
+    assert_error(
+        &wrong_header,
+        line_of(&wrong_header, "| Nom | In |"),
+        "no `Name` column",
+    );
     let bad_required = DOC.replacen("| Yes | The thing. |", "| Maybe | The thing. |", 1);
-    assert_error(&bad_required, line_of(&bad_required, "| Maybe |"), "Required must be Yes or No");
+    assert_error(
+        &bad_required,
+        line_of(&bad_required, "| Maybe |"),
+        "Required must be Yes or No",
+    );
     let bad_location = DOC.replacen("| `thingId` | path |", "| `thingId` | body |", 1);
-    assert_error(&bad_location, line_of(&bad_location, "| body |"), "not a location");
+    assert_error(
+        &bad_location,
+        line_of(&bad_location, "| body |"),
+        "not a location",
+    );
 }
 
 #[test]
 fn unknown_types_and_undefined_models_are_errors() {
-    let unknown = DOC.replacen("| `integer` | Yes | The thing. |", "| `int eger` | Yes | The thing. |", 1);
+    let unknown = DOC.replacen(
+        "| `integer` | Yes | The thing. |",
+        "| `int eger` | Yes | The thing. |",
+        1,
+    );
     assert_error(&unknown, line_of(&unknown, "int eger"), "unknown type");
-    let undefined = DOC.replace("- `200`: OK → `Thing`", "- `200`: OK → `Roblox.Nowhere.Model`");
-    assert_error(&undefined, line_of(&undefined, "Roblox.Nowhere"), "defined neither under `## Models` nor in the overlay");
+    let undefined = DOC.replace(
+        "- `200`: OK → `Thing`",
+        "- `200`: OK → `Roblox.Nowhere.Model`",
+    );
+    assert_error(
+        &undefined,
+        line_of(&undefined, "Roblox.Nowhere"),
+        "defined neither under `## Models` nor in the overlay",
+    );
     let mismatch = DOC.replace("Valid values: `0`, `1`", "Valid values: `0`, `2`");
-    assert_error(&mismatch, line_of(&mismatch, "Valid values"), "lists 0, 1 but `Valid values:` lists 0, 2");
+    assert_error(
+        &mismatch,
+        line_of(&mismatch, "Valid values"),
+        "lists 0, 1 but `Valid values:` lists 0, 2",
+    );
     let count = DOC.replace("`0 \\| 1`", "`integer enum (3 values)`");
-    assert_error(&count, line_of(&count, "enum (3 values)"), "says 3 values but the description lists 2");
+    assert_error(
+        &count,
+        line_of(&count, "enum (3 values)"),
+        "says 3 values but the description lists 2",
+    );
 }
 
 #[test]
 fn endpoint_structure_errors_name_the_line() {
     let bad_method = DOC.replace("### GET `/v1", "### FETCH `/v1");
-    assert_error(&bad_method, line_of(&bad_method, "FETCH"), "not an HTTP method");
-    let bad_path = DOC.replace("### GET `/v1/things/{thingId}`", "### GET `/v1/things/{thingId`");
+    assert_error(
+        &bad_method,
+        line_of(&bad_method, "FETCH"),
+        "not an HTTP method",
+    );
+    let bad_path = DOC.replace(
+        "### GET `/v1/things/{thingId}`",
+        "### GET `/v1/things/{thingId`",
+    );
     assert_error(&bad_path, line_of(&bad_path, "### GET"), "without `}`");
-    let undeclared = DOC.replacen("| `thingId` | path | `integer` | Yes | The thing. |\n", "", 1);
-    assert_error(&undeclared, line_of(&undeclared, "### GET"), "has no row in the parameter table");
+    let undeclared = DOC.replacen(
+        "| `thingId` | path | `integer` | Yes | The thing. |\n",
+        "",
+        1,
+    );
+    assert_error(
+        &undeclared,
+        line_of(&undeclared, "### GET"),
+        "has no row in the parameter table",
+    );
     let cookie = DOC.replacen("| `kind` | query |", "| `kind` | cookie |", 1);
     assert_error(&cookie, line_of(&cookie, "| cookie |"), "cookie parameter");
-    let no_auth = DOC.replacen("**Auth:** API Key (`x-api-key` header) or Cookie (`.ROBLOSECURITY`)\n", "", 1);
+    let no_auth = DOC.replacen(
+        "**Auth:** API Key (`x-api-key` header) or Cookie (`.ROBLOSECURITY`)\n",
+        "",
+        1,
+    );
     assert_error(&no_auth, line_of(&no_auth, "### GET"), "no **Auth:** line");
-    let bad_auth = DOC.replace("**Auth:** API Key (`x-api-key` header) or", "**Auth:** Carrier pigeon or");
-    assert_error(&bad_auth, line_of(&bad_auth, "Carrier pigeon"), "not an authentication method");
+    let bad_auth = DOC.replace(
+        "**Auth:** API Key (`x-api-key` header) or",
+        "**Auth:** Carrier pigeon or",
+    );
+    assert_error(
+        &bad_auth,
+        line_of(&bad_auth, "Carrier pigeon"),
+        "not an authentication method",
+    );
     let bad_status = DOC.replace("- `400`: 1: Bad", "- `600`: 1: Bad");
-    assert_error(&bad_status, line_of(&bad_status, "`600`"), "not an HTTP status");
-    let default = DOC.replace("- `400`: 1: Bad thing. 2: Worse thing.", "- `default`: Anything else.");
+    assert_error(
+        &bad_status,
+        line_of(&bad_status, "`600`"),
+        "not an HTTP status",
+    );
+    let default = DOC.replace(
+        "- `400`: 1: Bad thing. 2: Worse thing.",
+        "- `default`: Anything else.",
+    );
     assert_error(&default, line_of(&default, "`default`"), "progenitor panic");
-    let no_table = DOC.replacen("**Parameters:**\n\n|", "**Parameters:**\n\nSee below.\n\n|", 1);
-    assert_error(&no_table, line_of(&no_table, "**Parameters:**"), "expected a parameter table");
+    let no_table = DOC.replacen(
+        "**Parameters:**\n\n|",
+        "**Parameters:**\n\nSee below.\n\n|",
+        1,
+    );
+    assert_error(
+        &no_table,
+        line_of(&no_table, "**Parameters:**"),
+        "expected a parameter table",
+    );
     let bad_limit = DOC.replace("perIp: 5/second", "perIp: five per second");
-    assert_error(&bad_limit, line_of(&bad_limit, "five per second"), "should read `key: N/period`");
-    let unknown_server = DOC.replace("`https://legacy.example.com`", "`https://elsewhere.example.com`");
-    assert_error(&unknown_server, line_of(&unknown_server, "elsewhere"), "no `hosts` entry");
+    assert_error(
+        &bad_limit,
+        line_of(&bad_limit, "five per second"),
+        "should read `key: N/period`",
+    );
+    let unknown_server = DOC.replace(
+        "`https://legacy.example.com`",
+        "`https://elsewhere.example.com`",
+    );
+    assert_error(
+        &unknown_server,
+        line_of(&unknown_server, "elsewhere"),
+        "no `hosts` entry",
+    );
     let duplicate = DOC
-        .replace("### DELETE `/v2/things/{thingId}` *(deprecated)*", "### GET `/v1/things/{thingId}`")
+        .replace(
+            "### DELETE `/v2/things/{thingId}` *(deprecated)*",
+            "### GET `/v1/things/{thingId}`",
+        )
         .replace("**Server:** `https://legacy.example.com`\n\n", "");
-    assert_error(&duplicate, line_of(&duplicate, "Deletes a thing.") - 2, "described twice");
+    assert_error(
+        &duplicate,
+        line_of(&duplicate, "Deletes a thing.") - 2,
+        "described twice",
+    );
 }
 
 #[test]
 fn overlay_facts_need_sources_and_valid_schemas() {
     let unsourced = OVERLAY_TEXT.replacen("source: test", "source: \"\"", 1);
     let errors = generate_from_texts(DOC, &unsourced).unwrap_err();
-    assert!(errors.iter().any(|d| d.file == OVERLAY && d.message.contains("empty `source`")), "{errors:#?}");
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.file == OVERLAY && d.message.contains("empty `source`")),
+        "{errors:#?}"
+    );
     let stale = OVERLAY_TEXT.replace("- GET /v1/things/{thingId} kind", "- GET /v1/gone kind");
     let errors = generate_from_texts(DOC, &stale).unwrap_err();
-    assert!(errors.iter().any(|d| d.message.contains("not an enum parameter")), "{errors:#?}");
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.message.contains("not an enum parameter")),
+        "{errors:#?}"
+    );
     let broken = generate_from_texts(DOC, "hosts: [").unwrap_err();
-    assert!(broken.iter().any(|d| d.file == OVERLAY && d.message.contains("overlay is invalid")), "{broken:#?}");
+    assert!(
+        broken
+            .iter()
+            .any(|d| d.file == OVERLAY && d.message.contains("overlay is invalid")),
+        "{broken:#?}"
+    );
 }
 
 #[test]
 fn lints_report_progenitor_limits_at_the_endpoint_line() {
     // Two success bodies of different kinds.
-    let two = DOC.replace("- `200`: OK → `Thing`", "- `200`: OK → `Thing`\n- `201`: Created → `boolean`");
+    let two = DOC.replace(
+        "- `200`: OK → `Thing`",
+        "- `200`: OK → `Thing`\n- `201`: Created → `boolean`",
+    );
     assert_error(&two, line_of(&two, "### GET"), "one success body kind");
 }
 
@@ -333,4 +514,49 @@ fn mangled_real_documents_never_panic() {
             let _ = generate_from_texts(&document, &overlay[..cut]);
         }
     }
+}
+
+/// `cargo xtask spec` writes the spec; `--check` passes on a fresh file and
+/// fails with a unified diff on a stale one.
+#[test]
+fn spec_command_writes_and_checks() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join(DOCUMENT), DOC).unwrap();
+    std::fs::write(dir.path().join(OVERLAY), OVERLAY_TEXT).unwrap();
+    let out = dir.path().join("openapi.json");
+    let mut log = Vec::new();
+
+    assert!(
+        !spec_command(dir.path(), &out, true, &mut log).unwrap(),
+        "a missing file is stale"
+    );
+    assert!(spec_command(dir.path(), &out, false, &mut log).unwrap());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), ok(DOC).json);
+    log.clear();
+    assert!(spec_command(dir.path(), &out, true, &mut log).unwrap());
+    assert!(String::from_utf8_lossy(&log).contains("up to date"));
+
+    let edited = DOC.replace("Its tags.", "Its labels.");
+    std::fs::write(dir.path().join(DOCUMENT), edited).unwrap();
+    log.clear();
+    assert!(!spec_command(dir.path(), &out, true, &mut log).unwrap());
+    let log = String::from_utf8_lossy(&log);
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with('-') && l.contains("\"Its tags.\"")),
+        "{log}"
+    );
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with('+') && l.contains("\"Its labels.\"")),
+        "{log}"
+    );
+    assert!(log.contains("is stale: run `cargo xtask spec`"), "{log}");
+
+    std::fs::write(dir.path().join(DOCUMENT), "").unwrap();
+    let mut log = Vec::new();
+    assert!(!spec_command(dir.path(), &out, false, &mut log).unwrap());
+    assert!(
+        String::from_utf8_lossy(&log).contains("inventories.md:1: error: the document is empty")
+    );
 }
