@@ -1,0 +1,213 @@
+//! The generated client over real HTTP on loopback: requests go where the spec
+//! says, success and error bodies survive, the executor hook sees every request,
+//! and invalid enum values are refused before any I/O.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use futures_util::TryStreamExt;
+use roblox_inventory_api::{prelude::*, Client, Error, ExecuteFuture, Hooks, RequestExecutor};
+
+/// A request as the server saw it.
+#[derive(Debug, Clone)]
+struct Seen {
+    request_line: String,
+    headers: Vec<(String, String)>,
+}
+
+/// Serves `responses` (status, body) one connection each on 127.0.0.1, then stops.
+fn serve(
+    responses: Vec<(u16, &'static str)>,
+) -> (String, Arc<Mutex<Vec<Seen>>>, thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    let handle = thread::spawn(move || {
+        for (status, body) in responses {
+            let Ok((stream, _)) = listener.accept() else {
+                return;
+            };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            reader.read_line(&mut request_line).unwrap();
+            let mut headers = Vec::new();
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                let line = line.trim_end();
+                if line.is_empty() {
+                    break;
+                }
+                if let Some((name, value)) = line.split_once(':') {
+                    if name.eq_ignore_ascii_case("content-length") {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                    headers.push((name.to_ascii_lowercase(), value.trim().to_string()));
+                }
+            }
+            let mut request_body = vec![0; length];
+            reader.read_exact(&mut request_body).unwrap();
+            log.lock().unwrap().push(Seen {
+                request_line: request_line.trim_end().to_string(),
+                headers,
+            });
+            let mut stream = stream;
+            write!(
+                stream,
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .unwrap();
+        }
+    });
+    (base, seen, handle)
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn is_owned_decodes_a_bare_boolean_from_the_documented_path() {
+    let (base, seen, server) = serve(vec![(200, "true")]);
+    let client = Client::new_with_client(&base, reqwest::Client::new(), Hooks::default());
+    let owned = client
+        .get_v1_users_items_is_owned()
+        .user_id(156)
+        .item_type(1)
+        .item_target_id(2000)
+        .send()
+        .await
+        .expect("200 true")
+        .into_inner();
+    assert!(owned);
+    server.join().unwrap();
+    assert_eq!(
+        seen.lock().unwrap()[0].request_line,
+        "GET /v1/users/156/items/1/2000/is-owned HTTP/1.1"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn error_responses_keep_status_and_body() {
+    let body = r#"{"errors":[{"code":7,"message":"The specified Asset does not exist!"}]}"#;
+    let (base, _, server) = serve(vec![(400, body), (429, "")]);
+    let client = Client::new_with_client(&base, reqwest::Client::new(), Hooks::default());
+    for expected in [body, ""] {
+        let error = client
+            .get_v1_users_items_is_owned()
+            .user_id(1)
+            .item_type(0)
+            .item_target_id(3)
+            .send()
+            .await
+            .expect_err("an error status");
+        let Error::ErrorResponse(response) = error else {
+            panic!("not an ErrorResponse: {error:?}")
+        };
+        let status = response.status().as_u16();
+        let chunks: Vec<_> = response
+            .into_inner()
+            .into_inner()
+            .try_collect()
+            .await
+            .expect("body");
+        assert_eq!(
+            String::from_utf8(chunks.concat()).unwrap(),
+            expected,
+            "status {status}"
+        );
+        assert!(status == 400 || status == 429);
+    }
+    server.join().unwrap();
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_deprecated_packages_path_uses_the_template_name() {
+    let (base, seen, server) = serve(vec![(200, r#"{"assetIds":[1,2,3]}"#)]);
+    let client = Client::new_with_client(&base, reqwest::Client::new(), Hooks::default());
+    let ids = client
+        .get_v1_packages_assets()
+        .package_id(55)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(ids.asset_ids, vec![1, 2, 3]);
+    server.join().unwrap();
+    assert_eq!(
+        seen.lock().unwrap()[0].request_line,
+        "GET /v1/packages/55/assets HTTP/1.1"
+    );
+}
+
+/// Adds a header and records which operation each request was for.
+struct Recorder(Mutex<Vec<&'static str>>);
+
+impl RequestExecutor for Recorder {
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        mut request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> ExecuteFuture<'a> {
+        self.0.lock().unwrap().push(operation_id);
+        request
+            .headers_mut()
+            .insert("x-test-hook", "1".parse().unwrap());
+        Box::pin(client.execute(request))
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_executor_hook_sees_every_request() {
+    let (base, seen, server) = serve(vec![(200, r#"{"inventoryItems":[],"nextPageToken":""}"#)]);
+    let recorder = Arc::new(Recorder(Mutex::new(Vec::new())));
+    let client = Client::new_with_client(
+        &base,
+        reqwest::Client::new(),
+        Hooks::with_executor(recorder.clone()),
+    );
+    let page = client
+        .cloud_list_inventory_items()
+        .user_id("156")
+        .max_page_size(100)
+        .filter("gamePasses=true")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(page.inventory_items.is_empty());
+    server.join().unwrap();
+    assert_eq!(
+        *recorder.0.lock().unwrap(),
+        vec!["cloud_list_inventory_items"]
+    );
+    let seen = seen.lock().unwrap();
+    assert_eq!(
+        seen[0].request_line,
+        "GET /cloud/v2/users/156/inventory-items?filter=gamePasses%3Dtrue&maxPageSize=100 HTTP/1.1"
+    );
+    assert!(seen[0]
+        .headers
+        .contains(&("x-test-hook".to_string(), "1".to_string())));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn enum_values_outside_the_document_are_refused_before_any_request() {
+    // Nothing listens here: a request would fail with a connection error instead.
+    let client = Client::new_with_client(
+        "http://127.0.0.1:9",
+        reqwest::Client::new(),
+        Hooks::default(),
+    );
+    let error = client
+        .get_v1_users_items_is_owned()
+        .user_id(1)
+        .item_type(9)
+        .item_target_id(1)
+        .send()
+        .await
+        .expect_err("itemType 9 is not documented");
+    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+}

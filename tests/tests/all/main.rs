@@ -1,0 +1,26 @@
+//! One test binary for the whole workspace (each binary links progenitor's
+//! output anew, so fewer binaries build faster on two cores).
+
+mod generated_client;
+mod spec;
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// The checked-in `spec/openapi.json`.
+pub fn checked_in_json() -> String {
+    std::fs::read_to_string(root().join("spec/openapi.json"))
+        .expect("spec/openapi.json is checked in")
+}
+
+/// The checked-in spec, parsed.
+pub fn checked_in_spec() -> openapiv3::OpenAPI {
+    serde_json::from_str(&checked_in_json()).expect("spec/openapi.json is OpenAPI 3.0")
+}
