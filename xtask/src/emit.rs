@@ -123,6 +123,7 @@ pub fn emit(
     emitter.register_models();
     let (paths, source_map, tags, scopes) = emitter.paths();
     emitter.model_schemas();
+    emitter.check_examples();
     let security_schemes = emitter.security_schemes(&scopes);
     emitter.check_anchors();
     emitter.check_unused();
@@ -826,6 +827,84 @@ impl Emitter<'_> {
             }
             _ => {}
         }
+    }
+
+    /// Every field a `**Response example:**` shows must be a property of the
+    /// response model (recursively), so the overlay cannot fall behind the document.
+    fn check_examples(&mut self) {
+        let doc = self.doc;
+        for endpoint in &doc.endpoints {
+            let Some((example, line)) = &endpoint.response_example else {
+                continue;
+            };
+            let Some(response) = endpoint
+                .responses
+                .iter()
+                .find(|r| r.status.starts_with('2') && r.ty.is_some())
+            else {
+                continue;
+            };
+            let Some(TypeExpr::Named(name)) = &response.ty else {
+                continue;
+            };
+            let Some(short) = self.models.get(name).cloned() else {
+                continue;
+            };
+            let schema = json!({"$ref": format!("#/components/schemas/{short}")});
+            let mut problems = Vec::new();
+            self.example_fits(example, &schema, &short, &mut problems);
+            for problem in problems {
+                self.md.error(
+                    *line,
+                    format!("the response example does not fit `{name}`: {problem}"),
+                );
+            }
+        }
+    }
+
+    fn example_fits(&self, example: &Value, schema: &Value, at: &str, problems: &mut Vec<String>) {
+        let schema = self.resolve(schema);
+        match example {
+            Value::Object(fields) => {
+                let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+                    return;
+                };
+                for (key, value) in fields {
+                    match properties.get(key) {
+                        Some(property) => {
+                            self.example_fits(value, property, &format!("{at}.{key}"), problems)
+                        }
+                        None => problems.push(format!("`{at}` has no property `{key}`")),
+                    }
+                }
+            }
+            Value::Array(items) => {
+                if let (Some(first), Some(item_schema)) = (items.first(), schema.get("items")) {
+                    self.example_fits(first, item_schema, &format!("{at}[]"), problems);
+                }
+            }
+            // Roblox's examples use "..." placeholders for values; only the shape is checked.
+            _ => {}
+        }
+    }
+
+    /// Follows `$ref` and single-element `allOf` to the schema they name.
+    fn resolve(&self, schema: &Value) -> Value {
+        if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
+            let name = target.trim_start_matches("#/components/schemas/");
+            return match self.schemas.get(name) {
+                Some(found) => self.resolve(found),
+                None => Value::Null,
+            };
+        }
+        if let Some([only]) = schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            return self.resolve(only);
+        }
+        schema.clone()
     }
 
     /// In-document links must land on a model, an overlay schema or an operation.

@@ -43,6 +43,11 @@ Gets one thing.
 - `200`: OK → `Thing`
 - `400`: 1: Bad thing. 2: Worse thing.
 
+**Response example:**
+```json
+{"id": "...", "tags": ["..."]}
+```
+
 **Rate Limits:** perIp: 5/second
 
 ### DELETE `/v2/things/{thingId}` *(deprecated)*
@@ -479,6 +484,21 @@ fn overlay_facts_need_sources_and_valid_schemas() {
             .any(|d| d.file == OVERLAY && d.message.contains("overlay is invalid")),
         "{broken:#?}"
     );
+}
+
+#[test]
+fn response_examples_must_fit_their_model() {
+    let extra = DOC.replace(
+        r#"{"id": "...", "tags": ["..."]}"#,
+        r#"{"id": "...", "colour": "..."}"#,
+    );
+    assert_error(
+        &extra,
+        line_of(&extra, "```json"),
+        "`Thing` has no property `colour`",
+    );
+    let broken = DOC.replace(r#"{"id": "...", "tags": ["..."]}"#, r#"{"id": "...",,}"#);
+    assert_error(&broken, line_of(&broken, "```json") + 1, "not valid JSON");
 }
 
 #[test]
