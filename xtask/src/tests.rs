@@ -302,150 +302,189 @@ fn missing_front_matter_and_sections_are_errors() {
     assert_error(&miscounted, 2, "describes 2");
 }
 
+/// One broken document: replace `from` with `to` (once), then expect an error
+/// containing `message` on the line of the result that contains `at`.
+struct Case {
+    from: &'static str,
+    to: &'static str,
+    at: &'static str,
+    message: &'static str,
+}
+
+const fn case(
+    from: &'static str,
+    to: &'static str,
+    at: &'static str,
+    message: &'static str,
+) -> Case {
+    Case {
+        from,
+        to,
+        at,
+        message,
+    }
+}
+
+fn assert_cases(cases: &[Case]) {
+    for case in cases {
+        assert!(
+            DOC.contains(case.from),
+            "the fixture no longer contains `{}`",
+            case.from
+        );
+        let doc = DOC.replacen(case.from, case.to, 1);
+        assert_error(&doc, line_of(&doc, case.at), case.message);
+    }
+}
+
 #[test]
 fn broken_tables_name_the_row() {
-    let extra_cell = DOC.replace(
-        "| `thingId` | path | `integer` | Yes | The thing. |\n| `kind`",
-        "| `thingId` | path | `integer` | Yes | The | thing. |\n| `kind`",
-    );
-    assert_error(
-        &extra_cell,
-        line_of(&extra_cell, "| The | thing."),
-        "has 6 cells but the header has 5",
-    );
-    let no_delimiter = DOC.replacen("|------|-----|------|----------|-------------|\n", "", 1);
-    assert_error(
-        &no_delimiter,
-        line_of(&no_delimiter, "| Name | In |"),
-        "malformed",
-    );
-    let wrong_header = DOC.replacen("| Name | In |", "| Nom | In |", 1);
-    assert_error(
-        &wrong_header,
-        line_of(&wrong_header, "| Nom | In |"),
-        "no `Name` column",
-    );
-    let bad_required = DOC.replacen("| Yes | The thing. |", "| Maybe | The thing. |", 1);
-    assert_error(
-        &bad_required,
-        line_of(&bad_required, "| Maybe |"),
-        "Required must be Yes or No",
-    );
-    let bad_location = DOC.replacen("| `thingId` | path |", "| `thingId` | body |", 1);
-    assert_error(
-        &bad_location,
-        line_of(&bad_location, "| body |"),
-        "not a location",
-    );
+    assert_cases(&[
+        case(
+            "| Yes | The thing. |\n| `kind`",
+            "| Yes | The | thing. |\n| `kind`",
+            "| The | thing.",
+            "has 6 cells but the header has 5",
+        ),
+        case(
+            "|------|-----|------|----------|-------------|\n",
+            "",
+            "| Name | In |",
+            "malformed",
+        ),
+        case(
+            "| Name | In |",
+            "| Nom | In |",
+            "| Nom | In |",
+            "no `Name` column",
+        ),
+        case(
+            "| Yes | The thing. |",
+            "| Maybe | The thing. |",
+            "| Maybe |",
+            "Required must be Yes or No",
+        ),
+        case(
+            "| `thingId` | path |",
+            "| `thingId` | body |",
+            "| body |",
+            "not a location",
+        ),
+        case(
+            "**Parameters:**\n\n|",
+            "**Parameters:**\n\nSee below.\n\n|",
+            "**Parameters:**",
+            "expected a parameter table",
+        ),
+    ]);
 }
 
 #[test]
 fn unknown_types_and_undefined_models_are_errors() {
-    let unknown = DOC.replacen(
-        "| `integer` | Yes | The thing. |",
-        "| `int eger` | Yes | The thing. |",
-        1,
-    );
-    assert_error(&unknown, line_of(&unknown, "int eger"), "unknown type");
-    let undefined = DOC.replace(
-        "- `200`: OK → `Thing`",
-        "- `200`: OK → `Roblox.Nowhere.Model`",
-    );
-    assert_error(
-        &undefined,
-        line_of(&undefined, "Roblox.Nowhere"),
-        "defined neither under `## Models` nor in the overlay",
-    );
-    let mismatch = DOC.replace("Valid values: `0`, `1`", "Valid values: `0`, `2`");
-    assert_error(
-        &mismatch,
-        line_of(&mismatch, "Valid values"),
-        "lists 0, 1 but `Valid values:` lists 0, 2",
-    );
-    let count = DOC.replace("`0 \\| 1`", "`integer enum (3 values)`");
-    assert_error(
-        &count,
-        line_of(&count, "enum (3 values)"),
-        "says 3 values but the description lists 2",
-    );
+    assert_cases(&[
+        case(
+            "| `integer` | Yes | The thing. |",
+            "| `int eger` | Yes | The thing. |",
+            "int eger",
+            "unknown type",
+        ),
+        case(
+            "OK → `Thing`",
+            "OK → `Roblox.Nowhere.Model`",
+            "Roblox.Nowhere",
+            "defined neither under `## Models` nor in the overlay",
+        ),
+        case(
+            "Valid values: `0`, `1`",
+            "Valid values: `0`, `2`",
+            "Valid values",
+            "lists 0, 1 but `Valid values:` lists 0, 2",
+        ),
+        case(
+            "`0 \\| 1`",
+            "`integer enum (3 values)`",
+            "enum (3 values)",
+            "says 3 values but the description lists 2",
+        ),
+    ]);
 }
 
 #[test]
 fn endpoint_structure_errors_name_the_line() {
-    let bad_method = DOC.replace("### GET `/v1", "### FETCH `/v1");
-    assert_error(
-        &bad_method,
-        line_of(&bad_method, "FETCH"),
-        "not an HTTP method",
-    );
-    let bad_path = DOC.replace(
-        "### GET `/v1/things/{thingId}`",
-        "### GET `/v1/things/{thingId`",
-    );
-    assert_error(&bad_path, line_of(&bad_path, "### GET"), "without `}`");
-    let undeclared = DOC.replacen(
-        "| `thingId` | path | `integer` | Yes | The thing. |\n",
-        "",
-        1,
-    );
-    assert_error(
-        &undeclared,
-        line_of(&undeclared, "### GET"),
-        "has no row in the parameter table",
-    );
-    let cookie = DOC.replacen("| `kind` | query |", "| `kind` | cookie |", 1);
-    assert_error(&cookie, line_of(&cookie, "| cookie |"), "cookie parameter");
-    let no_auth = DOC.replacen(
-        "**Auth:** API Key (`x-api-key` header) or Cookie (`.ROBLOSECURITY`)\n",
-        "",
-        1,
-    );
-    assert_error(&no_auth, line_of(&no_auth, "### GET"), "no **Auth:** line");
-    let bad_auth = DOC.replace(
-        "**Auth:** API Key (`x-api-key` header) or",
-        "**Auth:** Carrier pigeon or",
-    );
-    assert_error(
-        &bad_auth,
-        line_of(&bad_auth, "Carrier pigeon"),
-        "not an authentication method",
-    );
-    let bad_status = DOC.replace("- `400`: 1: Bad", "- `600`: 1: Bad");
-    assert_error(
-        &bad_status,
-        line_of(&bad_status, "`600`"),
-        "not an HTTP status",
-    );
-    let default = DOC.replace(
-        "- `400`: 1: Bad thing. 2: Worse thing.",
-        "- `default`: Anything else.",
-    );
-    assert_error(&default, line_of(&default, "`default`"), "progenitor panic");
-    let no_table = DOC.replacen(
-        "**Parameters:**\n\n|",
-        "**Parameters:**\n\nSee below.\n\n|",
-        1,
-    );
-    assert_error(
-        &no_table,
-        line_of(&no_table, "**Parameters:**"),
-        "expected a parameter table",
-    );
-    let bad_limit = DOC.replace("perIp: 5/second", "perIp: five per second");
-    assert_error(
-        &bad_limit,
-        line_of(&bad_limit, "five per second"),
-        "should read `key: N/period`",
-    );
-    let unknown_server = DOC.replace(
-        "`https://legacy.example.com`",
-        "`https://elsewhere.example.com`",
-    );
-    assert_error(
-        &unknown_server,
-        line_of(&unknown_server, "elsewhere"),
-        "no `hosts` entry",
-    );
+    assert_cases(&[
+        case(
+            "### GET `/v1",
+            "### FETCH `/v1",
+            "FETCH",
+            "not an HTTP method",
+        ),
+        case(
+            "### GET `/v1/things/{thingId}`",
+            "### GET `/v1/things/{thingId`",
+            "### GET",
+            "without `}`",
+        ),
+        case(
+            "| `thingId` | path | `integer` | Yes | The thing. |\n",
+            "",
+            "### GET",
+            "has no row in the parameter table",
+        ),
+        case(
+            "| `kind` | query |",
+            "| `kind` | cookie |",
+            "| cookie |",
+            "cookie parameter",
+        ),
+        case(
+            "**Auth:** API Key (`x-api-key` header) or Cookie (`.ROBLOSECURITY`)\n",
+            "",
+            "### GET",
+            "no **Auth:** line",
+        ),
+        case(
+            "**Auth:** API Key (`x-api-key` header) or",
+            "**Auth:** Carrier pigeon or",
+            "Carrier pigeon",
+            "not an authentication method",
+        ),
+        case(
+            "- `400`: 1: Bad",
+            "- `600`: 1: Bad",
+            "`600`",
+            "not an HTTP status",
+        ),
+        case(
+            "- `400`: 1: Bad thing. 2: Worse thing.",
+            "- `default`: Anything else.",
+            "`default`",
+            "progenitor panic",
+        ),
+        case(
+            "perIp: 5/second",
+            "perIp: five per second",
+            "five per second",
+            "should read `key: N/period`",
+        ),
+        case(
+            "`https://legacy.example.com`",
+            "`https://elsewhere.example.com`",
+            "elsewhere",
+            "no `hosts` entry",
+        ),
+        case(
+            "`/v1/things/{thingId}` [BETA]",
+            "`/v1/things/{thingId}` [BE TA]",
+            "[BE TA]",
+            "not a stability marker",
+        ),
+        case(
+            "`/v1/things/{thingId}` [BETA]",
+            "`/v1/things/{thingId}` (soon)",
+            "(soon)",
+            "unexpected text `(soon)`",
+        ),
+    ]);
     let duplicate = DOC
         .replace(
             "### DELETE `/v2/things/{thingId}` *(deprecated)*",

@@ -43,13 +43,15 @@
 
 use std::{fmt, future::Future, pin::Pin, sync::Arc};
 
+// Only the lints the generated code is known to trip, each for a reason:
 #[allow(
+    // progenitor documents operations and builders, not every field and variant.
     missing_docs,
-    unused,
+    // Documented statuses (400, 403) beside the 4XX/5XX ranges give overlapping match arms.
     unreachable_patterns,
-    clippy::all,
-    clippy::pedantic,
-    rustdoc::all
+    // Descriptions are copied from Roblox's document: list continuations and bare URLs.
+    clippy::doc_lazy_continuation,
+    rustdoc::bare_urls
 )]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
