@@ -752,7 +752,11 @@ impl<'d> Parser<'d> {
             }
             return false;
         }
-        let auth_ids = self.auth_ids_from(rest, line, label == "Auth");
+        let auth_ids = if label == "Auth" {
+            self.auth_ids_from(rest, line)
+        } else {
+            None
+        };
         let Some(endpoint) = self.endpoints.last_mut() else {
             self.diags.error(
                 line,
@@ -801,10 +805,7 @@ impl<'d> Parser<'d> {
     }
 
     /// Maps an `**Auth:**` line to scheme ids (`API Key … or OAuth 2.0 …`).
-    fn auth_ids_from(&mut self, rest: &[Inline], line: usize, active: bool) -> Option<Vec<String>> {
-        if !active {
-            return None;
-        }
+    fn auth_ids_from(&mut self, rest: &[Inline], line: usize) -> Option<Vec<String>> {
         let text = to_plain(rest);
         let mut ids = Vec::new();
         for part in text.split(" or ") {
