@@ -1,0 +1,232 @@
+//! A local Roblox inventory server for tests, demos and your own tests.
+//!
+//! Roblox has no test environment for the inventory APIs. This crate serves all 9
+//! operations of `spec/openapi.json` from an in-memory [`World`], behaving like
+//! Roblox where the document and `shared/reference/roblox-inventory-facts.md` say
+//! how: Open Cloud paging with filter-bound page tokens and the full filter
+//! grammar, private inventories, legacy paging and error codes, collections with
+//! the X-CSRF-TOKEN exchange, Roblox's two error shapes, rate limits with
+//! `x-ratelimit-*` headers, and injectable faults.
+//!
+//! ```no_run
+//! use roblox_inventory_sandbox::{Sandbox, World};
+//!
+//! # async fn run() -> std::io::Result<()> {
+//! let sandbox = Sandbox::builder().world(World::default_world()).start().await?;
+//! let url = format!("{}/v1/users/156/items/GamePass/1111/is-owned", sandbox.base_url());
+//! // GET url → `true`: builderman owns the VIP game pass in the default world.
+//! # let _ = url;
+//! sandbox.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # The default world
+//!
+//! | user | id | inventory | owns |
+//! |---|---|---|---|
+//! | Roblox | 1 | public | Red Baseball Cap (1028606); created place Jailbreak (606849621) |
+//! | builderman | 156 | public | Red Baseball Cap; Limiteds Valkyrie Helm (1365767, serial 42) and Classic Fedora (1029025, serial 7, on hold); Blue Shirt, Dark Green Jeans, Sword Pack, place Crossroads (1818, created), Roblox Boy torso and arm; badge 2124445684; game passes 1111 (VIP) and 2222; private server 90001; bundle 192; collection: Valkyrie Helm |
+//! | Shedletsky | 261 | private | Shedletsky's Sword (27112438), Classic Fedora (serial 8); badge 2124445685; game pass 3333 |
+//!
+//! Credentials: API keys `sandbox-key-builderman` (user 156, Inventory: Read),
+//! `sandbox-key-shedletsky` (261, Inventory: Read), `sandbox-key-no-inventory-read`
+//! (261, without it); OAuth tokens `sandbox-oauth-shedletsky` (261, with
+//! `user.inventory-item:read`) and `sandbox-oauth-no-scope` (261); cookies
+//! `sandbox-cookie-builderman` (156) and `sandbox-cookie-shedletsky` (261).
+//! Package 607702162 holds assets 607785314 and 607784987.
+
+#![deny(missing_docs)]
+
+pub mod faults;
+pub mod filter;
+pub mod ratelimit;
+mod server;
+pub mod world;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use faults::{Fault, Route};
+pub use world::World;
+
+/// Configures and starts a [`Sandbox`].
+#[derive(Debug, Clone)]
+pub struct SandboxBuilder {
+    world: World,
+    port: u16,
+    rate_limits: bool,
+    minute: Duration,
+    csrf_rotate_every: u32,
+}
+
+impl SandboxBuilder {
+    /// The world to serve (default: [`World::default_world`]).
+    pub fn world(mut self, world: World) -> Self {
+        self.world = world;
+        self
+    }
+
+    /// The port on 127.0.0.1 (default 0: any free port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Whether Roblox's rate limits are enforced (default true).
+    pub fn rate_limits(mut self, enabled: bool) -> Self {
+        self.rate_limits = enabled;
+        self
+    }
+
+    /// How long a documented minute lasts (default 60 s). Shorten it so tests can
+    /// exhaust a limit and see it reset quickly; per-second limits scale with it.
+    pub fn rate_limit_minute(mut self, minute: Duration) -> Self {
+        self.minute = minute;
+        self
+    }
+
+    /// After how many successful collection writes a user's X-CSRF-TOKEN rotates
+    /// (default 25).
+    pub fn csrf_rotate_every(mut self, uses: u32) -> Self {
+        self.csrf_rotate_every = uses;
+        self
+    }
+
+    /// Binds 127.0.0.1 and starts serving in the background.
+    pub async fn start(self) -> std::io::Result<Sandbox> {
+        self.world
+            .validate()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
+        let addr = listener.local_addr()?;
+        let limiter = self
+            .rate_limits
+            .then(|| ratelimit::RateLimiter::new(self.minute));
+        let state = Arc::new(server::AppState::new(
+            self.world,
+            limiter,
+            self.csrf_rotate_every,
+        ));
+        let router = axum::Router::new()
+            .fallback(server::handle)
+            .with_state(Arc::clone(&state));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(Sandbox {
+            addr,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+}
+
+/// A running sandbox server. Dropping it stops the server.
+pub struct Sandbox {
+    addr: SocketAddr,
+    state: Arc<server::AppState>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sandbox {
+    /// A builder with the default world, rate limits on and 60-second minutes.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder {
+            world: World::default_world(),
+            port: 0,
+            rate_limits: true,
+            minute: Duration::from_secs(60),
+            csrf_rotate_every: 25,
+        }
+    }
+
+    /// The base URL serving both hosts' paths, e.g. `http://127.0.0.1:41234`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// A copy of the world as it is now (collections change it).
+    pub fn world(&self) -> World {
+        self.state
+            .world
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Makes the next `times` requests to `route` misbehave with `fault`.
+    pub fn inject(&self, route: Route, fault: Fault, times: usize) {
+        self.state.faults.inject(route, fault, times);
+    }
+
+    /// Drops every pending fault.
+    pub fn clear_faults(&self) {
+        self.state.faults.clear();
+    }
+
+    /// How many requests reached `route` so far.
+    pub fn requests(&self, route: Route) -> u64 {
+        self.state
+            .requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&route)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Credentials that reached a host that does not take them (a cookie on the
+    /// Open Cloud host, an API key or bearer token on the legacy host).
+    pub fn credential_violations(&self) -> Vec<String> {
+        self.state
+            .violations
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Gives every signed-in user a new X-CSRF-TOKEN now.
+    pub fn rotate_csrf_tokens(&self) {
+        self.state.rotate_csrf();
+    }
+
+    /// Stops the server and waits for it.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

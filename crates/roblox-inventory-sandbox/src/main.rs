@@ -1,0 +1,107 @@
+//! `roblox-inventory-sandbox --port N [--world FILE]`: serve a world by hand or
+//! for another language's client.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Arg, ArgAction, Command};
+use roblox_inventory_sandbox::{Sandbox, World};
+
+fn main() -> ExitCode {
+    let matches = Command::new("roblox-inventory-sandbox")
+        .about("A local Roblox inventory server: all 9 inventory endpoints on one port")
+        .arg(
+            Arg::new("port")
+                .long("port")
+                .value_parser(clap::value_parser!(u16))
+                .default_value("8080")
+                .help("Port on 127.0.0.1 (0 picks a free one)"),
+        )
+        .arg(
+            Arg::new("world")
+                .long("world")
+                .value_name("FILE")
+                .help("Serve this world (JSON) instead of the default one"),
+        )
+        .arg(
+            Arg::new("save-world")
+                .long("save-world")
+                .value_name("FILE")
+                .help("Write the world as JSON to FILE and exit"),
+        )
+        .arg(
+            Arg::new("generate")
+                .long("generate")
+                .value_name("ITEMS")
+                .value_parser(clap::value_parser!(usize))
+                .help("Add user 1000 owning ITEMS generated assets (seed 1)"),
+        )
+        .arg(
+            Arg::new("no-rate-limits")
+                .long("no-rate-limits")
+                .action(ArgAction::SetTrue)
+                .help("Do not enforce Roblox's rate limits"),
+        )
+        .arg(
+            Arg::new("minute-ms")
+                .long("minute-ms")
+                .value_parser(clap::value_parser!(u64))
+                .help("How many milliseconds a rate-limit minute lasts (default 60000)"),
+        )
+        .get_matches();
+
+    let mut world = match matches.get_one::<String>("world") {
+        Some(path) => match World::load(path) {
+            Ok(world) => world,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => World::default_world(),
+    };
+    if let Some(items) = matches.get_one::<usize>("generate") {
+        world = World::generated(1, 1_000, *items);
+    }
+    if let Some(path) = matches.get_one::<String>("save-world") {
+        return match world.save(path) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let mut builder = Sandbox::builder()
+        .world(world)
+        .port(*matches.get_one::<u16>("port").unwrap_or(&8080))
+        .rate_limits(!matches.get_flag("no-rate-limits"));
+    if let Some(ms) = matches.get_one::<u64>("minute-ms") {
+        builder = builder.rate_limit_minute(Duration::from_millis(*ms));
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(async move {
+        let sandbox = match builder.start().await {
+            Ok(sandbox) => sandbox,
+            Err(e) => {
+                eprintln!("error: cannot start the sandbox: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        println!("roblox-inventory-sandbox serving on {}", sandbox.base_url());
+        println!("  try: curl {}/v1/users/156/items/GamePass/1111/is-owned", sandbox.base_url());
+        println!("  Open Cloud: curl -H 'x-api-key: sandbox-key-builderman' {}/cloud/v2/users/156/inventory-items", sandbox.base_url());
+        let _ = tokio::signal::ctrl_c().await;
+        sandbox.shutdown().await;
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,115 @@
+//! Fixed-window rate limits with Roblox's headers.
+//!
+//! Roblox's windows are clock-aligned per endpoint (alexbnewhouse/PyRoblox
+//! `docs/roblox-endpoints.md`; facts §4.4). Every response carries
+//! `x-ratelimit-limit` (`N, N;w=S`), `x-ratelimit-remaining` and
+//! `x-ratelimit-reset` (seconds until the window resets); a refused request gets
+//! 429 with `retry-after`. The length of a "minute" is configurable so tests
+//! can exhaust a limit and see it reset in well under a second.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// One limit: `max` requests per `period`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// Requests allowed per window.
+    pub max: u64,
+    /// The window as Roblox states it (one minute, one second).
+    pub period: Duration,
+}
+
+/// The outcome of counting one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// Whether the request may proceed.
+    pub allowed: bool,
+    /// `x-ratelimit-limit`.
+    pub limit: String,
+    /// `x-ratelimit-remaining`.
+    pub remaining: u64,
+    /// `x-ratelimit-reset`, whole seconds (at least 1 while a window is open).
+    pub reset_secs: u64,
+}
+
+/// (operation, caller key) → (window index, requests counted in it).
+type Counters = HashMap<(&'static str, String), (u128, u64)>;
+
+/// Counts requests per (operation, key) in fixed windows.
+#[derive(Debug)]
+pub struct RateLimiter {
+    start: Instant,
+    /// How long a documented minute lasts here.
+    minute: Duration,
+    counters: Mutex<Counters>,
+}
+
+impl RateLimiter {
+    /// A limiter whose minutes last `minute`.
+    pub fn new(minute: Duration) -> Self {
+        Self {
+            start: Instant::now(),
+            minute: minute.max(Duration::from_millis(1)),
+            counters: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The effective window of a limit, scaled by the configured minute.
+    fn window(&self, limit: Limit) -> Duration {
+        let scaled = self.minute.as_secs_f64() * limit.period.as_secs_f64() / 60.0;
+        Duration::from_secs_f64(scaled.max(0.001))
+    }
+
+    /// Counts a request for `operation` by `key` against `limit`.
+    pub fn check(&self, operation: &'static str, key: String, limit: Limit) -> Decision {
+        let window = self.window(limit);
+        let elapsed = self.start.elapsed();
+        let index = elapsed.as_nanos() / window.as_nanos().max(1);
+        let ends = window.mul_f64((index + 1) as f64);
+        let reset_secs = ends.saturating_sub(elapsed).as_secs_f64().ceil().max(1.0) as u64;
+        let window_secs = window.as_secs_f64().ceil().max(1.0) as u64;
+        let mut counters = self.counters.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = counters.entry((operation, key)).or_insert((index, 0));
+        if entry.0 != index {
+            *entry = (index, 0);
+        }
+        let allowed = entry.1 < limit.max;
+        if allowed {
+            entry.1 += 1;
+        }
+        Decision {
+            allowed,
+            limit: format!("{}, {};w={}", limit.max, limit.max, window_secs),
+            remaining: limit.max - entry.1,
+            reset_secs,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_window_allows_max_then_refuses_then_resets() {
+        let limiter = RateLimiter::new(Duration::from_millis(200));
+        let limit = Limit {
+            max: 3,
+            period: Duration::from_secs(60),
+        };
+        let decisions: Vec<bool> = (0..4)
+            .map(|_| limiter.check("op", "k".into(), limit).allowed)
+            .collect();
+        assert_eq!(decisions, [true, true, true, false]);
+        assert!(
+            limiter.check("op", "other".into(), limit).allowed,
+            "keys are counted apart"
+        );
+        std::thread::sleep(Duration::from_millis(220));
+        let fresh = limiter.check("op", "k".into(), limit);
+        assert!(fresh.allowed);
+        assert_eq!(fresh.remaining, 2);
+        assert_eq!(fresh.limit, "3, 3;w=1");
+    }
+}

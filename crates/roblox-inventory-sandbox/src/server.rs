@@ -1,0 +1,1333 @@
+//! The HTTP side: one handler that routes all 9 operations by hand, so every
+//! answer, including wrong methods, unknown paths and malformed input, has
+//! Roblox's shape instead of a framework's default rejection.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::response::Response;
+use base64::Engine;
+use serde_json::{json, Value};
+
+use crate::faults::{Fault, Faults, Route};
+use crate::filter::{self, AssetTypes, Filter};
+use crate::ratelimit::{Limit, RateLimiter};
+use crate::world::{CollectionEntry, CollectionKind, PlacesTab, User, UserAsset, World};
+
+/// The OAuth scope that unlocks private inventories (document; facts §1.1).
+pub const INVENTORY_READ_SCOPE: &str = "user.inventory-item:read";
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// Numeric asset types the collectibles endpoint accepts (the document's 85 values).
+const ASSET_TYPES: std::ops::RangeInclusive<i64> = 1..=94;
+const UNUSED_ASSET_TYPES: [i64; 7] = [14, 15, 20, 23, 36, 57, 58];
+
+fn is_asset_type(n: i64) -> bool {
+    ASSET_TYPES.contains(&n) && !UNUSED_ASSET_TYPES.contains(&n)
+}
+
+/// Shared server state.
+pub struct AppState {
+    pub(crate) world: RwLock<World>,
+    users: HashMap<u64, usize>,
+    assets: HashMap<u64, usize>,
+    pub(crate) limiter: Option<RateLimiter>,
+    pub(crate) faults: Faults,
+    csrf: Mutex<HashMap<u64, (String, u32)>>,
+    csrf_counter: AtomicU64,
+    csrf_rotate_every: u32,
+    pub(crate) requests: Mutex<HashMap<Route, u64>>,
+    pub(crate) violations: Mutex<Vec<String>>,
+}
+
+impl AppState {
+    pub(crate) fn new(world: World, limiter: Option<RateLimiter>, csrf_rotate_every: u32) -> Self {
+        let users = world
+            .users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id, i))
+            .collect();
+        let assets = world
+            .assets
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id, i))
+            .collect();
+        Self {
+            world: RwLock::new(world),
+            users,
+            assets,
+            limiter,
+            faults: Faults::default(),
+            csrf: Mutex::new(HashMap::new()),
+            csrf_counter: AtomicU64::new(1),
+            csrf_rotate_every: csrf_rotate_every.max(1),
+            requests: Mutex::new(HashMap::new()),
+            violations: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, World> {
+        self.world.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn user<'w>(&self, world: &'w World, id: u64) -> Option<&'w User> {
+        self.users.get(&id).and_then(|&i| world.users.get(i))
+    }
+
+    fn asset<'w>(&self, world: &'w World, id: u64) -> Option<&'w crate::world::Asset> {
+        self.assets.get(&id).and_then(|&i| world.assets.get(i))
+    }
+
+    fn violation(&self, message: String) {
+        self.violations
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(message);
+    }
+}
+
+/// A response before faults and rate-limit headers are applied.
+struct Reply {
+    status: StatusCode,
+    body: Vec<u8>,
+    headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl Reply {
+    fn json(status: StatusCode, value: &Value) -> Self {
+        Self {
+            status,
+            body: serde_json::to_vec(value).unwrap_or_default(),
+            headers: Vec::new(),
+        }
+    }
+
+    fn ok(value: &Value) -> Self {
+        Self::json(StatusCode::OK, value)
+    }
+
+    /// The legacy (BEDEV1) error body `{"errors":[{"code":…,"message":…}]}` (facts §4.1).
+    fn legacy(status: u16, code: i64, message: &str) -> Self {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+        Self::json(
+            status,
+            &json!({"errors": [{"code": code, "message": message}]}),
+        )
+    }
+
+    /// The Open Cloud v2 error body `{"code":…,"message":…,"details":[]}` (facts §4.2).
+    fn cloud(status: u16, code: &str, message: &str) -> Self {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+        Self::json(
+            status,
+            &json!({"code": code, "message": message, "details": []}),
+        )
+    }
+
+    fn header(mut self, name: &'static str, value: &str) -> Self {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            self.headers.push((HeaderName::from_static(name), value));
+        }
+        self
+    }
+}
+
+/// Where a request goes, with its path parameters.
+fn route(method: &Method, path: &str) -> Result<(Route, Vec<String>), Reply> {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
+    let (route, allowed, params): (Route, &[Method], Vec<&str>) = match segments.as_slice() {
+        ["cloud", "v2", "users", user, "inventory-items"] => {
+            (Route::ListInventoryItems, &[Method::GET], vec![*user])
+        }
+        ["v1", "collections", "items", kind, id] => {
+            let route = if method == Method::DELETE {
+                Route::RemoveFromCollection
+            } else {
+                Route::AddToCollection
+            };
+            (route, &[Method::POST, Method::DELETE], vec![*kind, *id])
+        }
+        ["v1", "packages", id, "assets"] => (Route::PackageAssets, &[Method::GET], vec![*id]),
+        ["v1", "users", user, "assets", "collectibles"] => {
+            (Route::Collectibles, &[Method::GET], vec![*user])
+        }
+        ["v1", "users", user, "categories"] => (Route::Categories, &[Method::GET], vec![*user]),
+        ["v1", "users", user, "items", kind, id, "is-owned"] => {
+            (Route::IsOwned, &[Method::GET], vec![*user, *kind, *id])
+        }
+        ["v1", "users", user, "places", "inventory"] => {
+            (Route::PlacesInventory, &[Method::GET], vec![*user])
+        }
+        ["v2", "users", user, "inventory", kind] => (
+            Route::InventoryByAssetType,
+            &[Method::GET],
+            vec![*user, *kind],
+        ),
+        _ => return Err(Reply::legacy(404, 0, "NotFound")),
+    };
+    if !allowed.contains(method) {
+        let allow: Vec<&str> = allowed.iter().map(Method::as_str).collect();
+        return Err(Reply::legacy(
+            405,
+            0,
+            &format!("The requested resource does not support http method '{method}'."),
+        )
+        .header("allow", &allow.join(", ")));
+    }
+    Ok((route, params.into_iter().map(str::to_string).collect()))
+}
+
+/// The credential a request carries, as far as the sandbox is concerned.
+enum CloudCaller {
+    ApiKey {
+        owner: u64,
+        inventory_read: bool,
+    },
+    OAuth {
+        user: u64,
+        scopes: Vec<String>,
+        token: String,
+    },
+}
+
+impl CloudCaller {
+    fn rate_key(&self) -> (String, Limit) {
+        // Document: perApiKeyOwner 100/minute, perOauth2Authorization 20/minute.
+        match self {
+            CloudCaller::ApiKey { owner, .. } => (
+                format!("owner:{owner}"),
+                Limit {
+                    max: 100,
+                    period: Duration::from_secs(60),
+                },
+            ),
+            CloudCaller::OAuth { token, .. } => (
+                format!("oauth:{token}"),
+                Limit {
+                    max: 20,
+                    period: Duration::from_secs(60),
+                },
+            ),
+        }
+    }
+
+    fn can_read_private(&self, user: u64) -> bool {
+        match self {
+            CloudCaller::ApiKey {
+                owner,
+                inventory_read,
+            } => *owner == user && *inventory_read,
+            CloudCaller::OAuth {
+                user: who, scopes, ..
+            } => *who == user && scopes.iter().any(|s| s == INVENTORY_READ_SCOPE),
+        }
+    }
+}
+
+fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == ".ROBLOSECURITY").then(|| value.to_string())
+        })
+}
+
+fn cloud_caller(
+    state: &AppState,
+    world: &World,
+    headers: &HeaderMap,
+) -> Result<CloudCaller, Reply> {
+    if let Some(key) = header_str(headers, "x-api-key") {
+        return world
+            .api_keys
+            .iter()
+            .find(|k| k.key == key)
+            .map(|k| CloudCaller::ApiKey {
+                owner: k.owner_user_id,
+                inventory_read: k.inventory_read,
+            })
+            .ok_or_else(|| Reply::legacy(401, 0, "Invalid API Key"));
+    }
+    if let Some(auth) = header_str(headers, "authorization") {
+        let token = auth.strip_prefix("Bearer ").unwrap_or_default();
+        return world
+            .oauth_tokens
+            .iter()
+            .find(|t| t.token == token)
+            .map(|t| CloudCaller::OAuth {
+                user: t.user_id,
+                scopes: t.scopes.clone(),
+                token: t.token.clone(),
+            })
+            .ok_or_else(|| Reply::legacy(401, 0, "Invalid OAuth token"));
+    }
+    let _ = state;
+    Err(Reply::legacy(401, 0, "Invalid API Key"))
+}
+
+/// The signed-in user of a legacy request: `Ok(None)` anonymous, `Err` for a cookie that is not valid.
+fn legacy_caller(world: &World, headers: &HeaderMap) -> Result<Option<u64>, ()> {
+    match cookie(headers) {
+        None => Ok(None),
+        Some(value) => world
+            .cookies
+            .iter()
+            .find(|c| c.value == value)
+            .map(|c| Some(c.user_id))
+            .ok_or(()),
+    }
+}
+
+/// Records credentials sent to a host that does not take them (secret-hygiene tests read these).
+fn check_hygiene(state: &AppState, route: Route, headers: &HeaderMap) {
+    if route.is_open_cloud() {
+        if cookie(headers).is_some() {
+            state.violation(format!(
+                "{}: .ROBLOSECURITY cookie sent to the Open Cloud host",
+                route.operation_id()
+            ));
+        }
+    } else {
+        if headers.contains_key("x-api-key") {
+            state.violation(format!(
+                "{}: x-api-key sent to the legacy host",
+                route.operation_id()
+            ));
+        }
+        if headers.contains_key(header::AUTHORIZATION) {
+            state.violation(format!(
+                "{}: Authorization sent to the legacy host",
+                route.operation_id()
+            ));
+        }
+    }
+}
+
+/// Legacy rate limits per operation, from the last OAS that listed them
+/// (OAS-2025; facts §1.2–§1.8), counted per signed-in user or per client.
+fn legacy_limit(route: Route) -> Limit {
+    let per_minute = |max| Limit {
+        max,
+        period: Duration::from_secs(60),
+    };
+    match route {
+        Route::AddToCollection | Route::PackageAssets | Route::PlacesInventory => per_minute(1_000),
+        Route::RemoveFromCollection => per_minute(200),
+        Route::Collectibles => Limit {
+            max: 4,
+            period: Duration::from_secs(1),
+        },
+        Route::Categories | Route::IsOwned => per_minute(10_000),
+        Route::InventoryByAssetType => per_minute(450),
+        Route::ListInventoryItems => per_minute(100),
+    }
+}
+
+/// The single entry point.
+pub async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let query: Vec<(String, String)> =
+        serde_urlencoded::from_str(request.uri().query().unwrap_or("")).unwrap_or_default();
+    let headers = request.headers().clone();
+    drop(request);
+
+    let (route, params) = match route(&method, &path) {
+        Ok(found) => found,
+        Err(reply) => return finish(reply, None),
+    };
+    *state
+        .requests
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(route)
+        .or_default() += 1;
+    check_hygiene(&state, route, &headers);
+
+    let fault = state.faults.next(route);
+    match &fault {
+        Some(Fault::Status(code)) => {
+            let reply = if route.is_open_cloud() {
+                Reply::cloud(
+                    *code,
+                    if *code == 503 {
+                        "UNAVAILABLE"
+                    } else {
+                        "INTERNAL"
+                    },
+                    "Injected server error.",
+                )
+            } else {
+                Reply::legacy(*code, 0, "InternalServerError")
+            };
+            return finish(reply, None);
+        }
+        Some(Fault::TooManyRequests { retry_after }) => {
+            let mut reply = if route.is_open_cloud() {
+                Reply::cloud(429, "RESOURCE_EXHAUSTED", "Too many requests.")
+            } else {
+                Reply::legacy(429, 0, "TooManyRequests")
+            };
+            if let Some(secs) = retry_after {
+                reply = reply.header("retry-after", &secs.to_string());
+            }
+            return finish(reply, None);
+        }
+        Some(Fault::Stall(duration)) => tokio::time::sleep(*duration).await,
+        _ => {}
+    }
+
+    let query: HashMap<String, String> = query.into_iter().rev().collect();
+    let (reply, limit_headers) = dispatch(
+        &state,
+        route,
+        &method,
+        &params,
+        &query,
+        &headers,
+        fault.as_ref(),
+    );
+    let reply = match fault {
+        Some(Fault::MalformedJson) => Reply {
+            status: StatusCode::OK,
+            body: b"{\"data\": [ this is not json".to_vec(),
+            headers: Vec::new(),
+        },
+        Some(Fault::TruncatedJson) => {
+            let cut = reply.body.len() / 2;
+            Reply {
+                body: reply.body[..cut].to_vec(),
+                ..reply
+            }
+        }
+        Some(Fault::DropConnection) => return dropped(reply),
+        _ => reply,
+    };
+    finish(reply, limit_headers)
+}
+
+/// Answers with the headers and half the body, then fails the body stream so
+/// the connection is cut mid-body.
+fn dropped(reply: Reply) -> Response {
+    let half = reply.body[..reply.body.len() / 2].to_vec();
+    let total = reply.body.len();
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![
+        Ok(half),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected drop",
+        )),
+    ];
+    let mut response = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+    *response.status_mut() = reply.status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(total));
+    response
+}
+
+fn finish(reply: Reply, limit: Option<crate::ratelimit::Decision>) -> Response {
+    let mut response = Response::new(Body::from(reply.body));
+    *response.status_mut() = reply.status;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    for (name, value) in reply.headers {
+        headers.insert(name, value);
+    }
+    if let Some(decision) = limit {
+        if let Ok(value) = HeaderValue::from_str(&decision.limit) {
+            headers.insert("x-ratelimit-limit", value);
+        }
+        headers.insert(
+            "x-ratelimit-remaining",
+            HeaderValue::from(decision.remaining),
+        );
+        headers.insert("x-ratelimit-reset", HeaderValue::from(decision.reset_secs));
+    }
+    response
+}
+
+type Query = HashMap<String, String>;
+
+fn dispatch(
+    state: &AppState,
+    route: Route,
+    method: &Method,
+    params: &[String],
+    query: &Query,
+    headers: &HeaderMap,
+    fault: Option<&Fault>,
+) -> (Reply, Option<crate::ratelimit::Decision>) {
+    // Writes take the world mutably; everything else reads.
+    if matches!(route, Route::AddToCollection | Route::RemoveFromCollection) {
+        return collections(state, route, method, params, headers, fault);
+    }
+    let world = state.read();
+    let (key, limit) = if route.is_open_cloud() {
+        match cloud_caller(state, &world, headers) {
+            Ok(caller) => caller.rate_key(),
+            Err(reply) => return (reply, None),
+        }
+    } else {
+        let who = legacy_caller(&world, headers)
+            .ok()
+            .flatten()
+            .map(|u| format!("user:{u}"))
+            .unwrap_or_else(|| "client".into());
+        (who, legacy_limit(route))
+    };
+    let decision = state
+        .limiter
+        .as_ref()
+        .map(|l| l.check(route.operation_id(), key, limit));
+    if let Some(d) = &decision {
+        if !d.allowed {
+            let reply = if route.is_open_cloud() {
+                Reply::cloud(429, "RESOURCE_EXHAUSTED", "Too many requests.")
+            } else {
+                Reply::legacy(429, 0, "TooManyRequests")
+            };
+            return (
+                reply.header("retry-after", &d.reset_secs.to_string()),
+                decision,
+            );
+        }
+    }
+    let reply = match route {
+        Route::ListInventoryItems => {
+            list_inventory_items(state, &world, &params[0], query, headers)
+        }
+        Route::PackageAssets => package_assets(&world, &params[0]),
+        Route::Collectibles => collectibles(state, &world, &params[0], query, headers),
+        Route::Categories => categories(&params[0]),
+        Route::IsOwned => is_owned(state, &world, &params[0], &params[1], &params[2]),
+        Route::PlacesInventory => places_inventory(state, &world, &params[0], query, headers),
+        Route::InventoryByAssetType => {
+            inventory_by_asset_type(state, &world, &params[0], &params[1], query, headers)
+        }
+        Route::AddToCollection | Route::RemoveFromCollection => {
+            Reply::legacy(500, 0, "InternalServerError")
+        }
+    };
+    (reply, decision)
+}
+
+fn hash_of(parts: &[&str]) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    parts.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// An opaque token for `position`, bound to `binding` (the user and the other parameters).
+fn token(prefix: &str, position: usize, binding: u64) -> String {
+    B64.encode(format!("{prefix}/{position}/{binding:x}"))
+}
+
+/// Reads a token back: `Err(())` if it is not one of ours; `Ok(None)` if it is
+/// bound to other parameters.
+fn read_token(prefix: &str, text: &str, binding: u64) -> Result<Option<usize>, ()> {
+    let raw = B64.decode(text.trim()).map_err(|_| ())?;
+    let raw = String::from_utf8(raw).map_err(|_| ())?;
+    let mut parts = raw.split('/');
+    if parts.next() != Some(prefix) {
+        return Err(());
+    }
+    let position = parts.next().and_then(|p| p.parse().ok()).ok_or(())?;
+    let bound = parts
+        .next()
+        .and_then(|b| u64::from_str_radix(b, 16).ok())
+        .ok_or(())?;
+    Ok((bound == binding).then_some(position))
+}
+
+/// One entry of the Open Cloud listing, by position in the user's canonical order
+/// (assets by user asset id, then badges, game passes and private servers).
+enum Entry<'w> {
+    Asset(&'w UserAsset),
+    Badge(&'w crate::world::Owned),
+    GamePass(&'w crate::world::Owned),
+    PrivateServer(&'w crate::world::Owned),
+}
+
+fn entry(user: &User, position: usize) -> Option<Entry<'_>> {
+    let mut i = position;
+    for (len, kind) in [
+        (user.assets.len(), 0),
+        (user.badges.len(), 1),
+        (user.game_passes.len(), 2),
+        (user.private_servers.len(), 3),
+    ] {
+        if i < len {
+            return Some(match kind {
+                0 => Entry::Asset(&user.assets[i]),
+                1 => Entry::Badge(&user.badges[i]),
+                2 => Entry::GamePass(&user.game_passes[i]),
+                _ => Entry::PrivateServer(&user.private_servers[i]),
+            });
+        }
+        i -= len;
+    }
+    None
+}
+
+fn uuid_like(kind: u64, id: u64) -> String {
+    let n = hash_of(&[&kind.to_string(), &id.to_string()]);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        n >> 32,
+        (n >> 16) & 0xffff,
+        n & 0xfff,
+        id & 0xfff,
+        id & 0xffff_ffff_ffff
+    )
+}
+
+fn list_inventory_items(
+    state: &AppState,
+    world: &World,
+    user_id: &str,
+    query: &Query,
+    headers: &HeaderMap,
+) -> Reply {
+    let caller = match cloud_caller(state, world, headers) {
+        Ok(caller) => caller,
+        Err(reply) => return reply,
+    };
+    let Ok(user_id) = user_id.parse::<u64>() else {
+        return Reply::cloud(400, "INVALID_ARGUMENT", "Invalid User ID in the request.");
+    };
+    let Some(user) = state.user(world, user_id) else {
+        return Reply::cloud(404, "NOT_FOUND", "User not found.");
+    };
+    let size = match query.get("maxPageSize").map(|s| s.trim().parse::<i64>()) {
+        None => 10,
+        Some(Ok(n)) if n < 0 => {
+            return Reply::cloud(400, "INVALID_ARGUMENT", "maxPageSize must not be negative.")
+        }
+        Some(Ok(0)) => 10,
+        Some(Ok(n)) => n.min(100) as usize,
+        Some(Err(_)) => {
+            return Reply::cloud(400, "INVALID_ARGUMENT", "maxPageSize must be an integer.")
+        }
+    };
+    let filter_text = query.get("filter").map(String::as_str).unwrap_or("");
+    let filter = match filter::parse(filter_text) {
+        Ok(filter) => filter,
+        Err(reason) => {
+            return Reply::cloud(
+                400,
+                "INVALID_ARGUMENT",
+                &format!("The provided filter is invalid: {reason}"),
+            )
+        }
+    };
+    let private = caller.can_read_private(user_id);
+    if !user.inventory_public && !private {
+        return Reply::cloud(
+            403,
+            "PERMISSION_DENIED",
+            "The user's inventory is private: use an API key the user created with Inventory: Read, \
+             or an OAuth token the user granted user.inventory-item:read.",
+        );
+    }
+    if filter.needs_private_access() && !private {
+        return Reply::cloud(
+            403,
+            "PERMISSION_DENIED",
+            "Filtering by private servers or purchased places needs the Inventory read permission.",
+        );
+    }
+    let binding = hash_of(&[&user_id.to_string(), filter_text]);
+    let mut position = match query.get("pageToken").filter(|t| !t.is_empty()) {
+        None => 0,
+        Some(text) => match read_token("v1", text, binding) {
+            Ok(Some(position)) => position,
+            Ok(None) => {
+                return Reply::cloud(
+                    400,
+                    "INVALID_ARGUMENT",
+                    "The page token does not match the request: all other parameters must stay the same while paging.",
+                )
+            }
+            Err(()) => return Reply::cloud(400, "INVALID_ARGUMENT", "Invalid page token."),
+        },
+    };
+    let mut items = Vec::with_capacity(size);
+    let mut next = None;
+    while let Some(found) = entry(user, position) {
+        if selects(state, world, user, &filter, &found, private) {
+            if items.len() == size {
+                next = Some(position);
+                break;
+            }
+            items.push(inventory_item(state, world, user, &found));
+        }
+        position += 1;
+    }
+    let mut body = json!({"inventoryItems": items});
+    if let Some(position) = next {
+        body["nextPageToken"] = json!(token("v1", position, binding));
+    }
+    Reply::ok(&body)
+}
+
+fn selects(
+    state: &AppState,
+    world: &World,
+    user: &User,
+    filter: &Filter,
+    entry: &Entry<'_>,
+    private: bool,
+) -> bool {
+    match (filter, entry) {
+        (Filter::Everything, Entry::PrivateServer(_)) => private,
+        (Filter::Everything, _) => true,
+        (
+            Filter::Types {
+                asset_types,
+                only_collectibles,
+                ..
+            },
+            Entry::Asset(copy),
+        ) => {
+            let Some(asset) = state.asset(world, copy.asset_id) else {
+                return false;
+            };
+            let Some(types) = asset_types else {
+                return false;
+            };
+            let name =
+                filter::open_cloud_asset_type(asset.asset_type, created_by(world, user, asset.id));
+            let type_ok = match types {
+                AssetTypes::All => true,
+                AssetTypes::Some(names) => names.contains(name),
+            };
+            type_ok && (!only_collectibles || asset.limited)
+        }
+        (Filter::Types { badges, .. }, Entry::Badge(_)) => *badges,
+        (Filter::Types { game_passes, .. }, Entry::GamePass(_)) => *game_passes,
+        (
+            Filter::Types {
+                private_servers, ..
+            },
+            Entry::PrivateServer(_),
+        ) => *private_servers,
+        (Filter::Ids { assets, .. }, Entry::Asset(copy)) => assets.contains(&copy.asset_id),
+        (Filter::Ids { badges, .. }, Entry::Badge(o)) => badges.contains(&o.id),
+        (Filter::Ids { game_passes, .. }, Entry::GamePass(o)) => game_passes.contains(&o.id),
+        (
+            Filter::Ids {
+                private_servers, ..
+            },
+            Entry::PrivateServer(o),
+        ) => private_servers.contains(&o.id),
+    }
+}
+
+fn created_by(world: &World, user: &User, asset_id: u64) -> bool {
+    world
+        .place(asset_id)
+        .is_some_and(|p| p.creator_user_id == user.id)
+}
+
+fn inventory_item(state: &AppState, world: &World, user: &User, entry: &Entry<'_>) -> Value {
+    let path = |kind: &str, id: u64| {
+        format!(
+            "users/{}/inventory-items/{}",
+            user.id,
+            B64.encode(format!("{kind}={id}"))
+        )
+    };
+    match entry {
+        Entry::Asset(copy) => {
+            let asset = state.asset(world, copy.asset_id);
+            let asset_type = asset
+                .map(|a| filter::open_cloud_asset_type(a.asset_type, created_by(world, user, a.id)))
+                .unwrap_or("INVENTORY_ITEM_ASSET_TYPE_UNSPECIFIED");
+            let mut details = json!({
+                "assetId": copy.asset_id.to_string(),
+                "inventoryItemAssetType": asset_type,
+                "instanceId": copy.user_asset_id.to_string(),
+            });
+            if asset.is_some_and(|a| a.limited) {
+                let mut collectible = json!({
+                    "itemId": uuid_like(1, copy.asset_id),
+                    "instanceId": uuid_like(2, copy.user_asset_id),
+                    "instanceState": if copy.on_hold { "HOLD" } else { "AVAILABLE" },
+                });
+                if let Some(serial) = copy.serial_number {
+                    collectible["serialNumber"] = json!(serial);
+                }
+                details["collectibleDetails"] = collectible;
+            }
+            json!({"path": path("USER_ASSET_ID", copy.user_asset_id), "assetDetails": details, "addTime": copy.added})
+        }
+        Entry::Badge(o) => {
+            json!({"path": path("BADGE_ID", o.id), "badgeDetails": {"badgeId": o.id.to_string()}, "addTime": o.added})
+        }
+        // "This field is currently not populated for passes" (OAS InventoryItem.addTime).
+        Entry::GamePass(o) => {
+            json!({"path": path("GAME_PASS_ID", o.id), "gamePassDetails": {"gamePassId": o.id.to_string()}})
+        }
+        Entry::PrivateServer(o) => json!({
+            "path": path("PRIVATE_SERVER_ID", o.id),
+            "privateServerDetails": {"privateServerId": o.id.to_string()},
+            "addTime": o.added,
+        }),
+    }
+}
+
+/// `limit` of the legacy paged endpoints: 10, 25, 50 or 100, default 10.
+fn page_limit(query: &Query) -> Result<usize, Reply> {
+    match query.get("limit").map(|l| l.trim()) {
+        None => Ok(10),
+        Some("10") => Ok(10),
+        Some("25") => Ok(25),
+        Some("50") => Ok(50),
+        Some("100") => Ok(100),
+        Some(_) => Err(Reply::legacy(
+            400,
+            0,
+            "The specified limit is invalid. Valid values are 10, 25, 50 and 100.",
+        )),
+    }
+}
+
+fn sort_descending(query: &Query) -> Result<bool, Reply> {
+    match query.get("sortOrder").map(|s| s.to_ascii_lowercase()) {
+        None => Ok(false),
+        Some(s) if s == "asc" || s == "1" => Ok(false),
+        Some(s) if s == "desc" || s == "2" => Ok(true),
+        Some(_) => Err(Reply::legacy(
+            400,
+            0,
+            "The specified sort order is invalid. Valid values are Asc and Desc.",
+        )),
+    }
+}
+
+/// Pages `items` (already in order) with legacy cursors bound to `binding`.
+fn legacy_page(items: Vec<Value>, query: &Query, binding: u64) -> Reply {
+    let limit = match page_limit(query) {
+        Ok(limit) => limit,
+        Err(reply) => return reply,
+    };
+    let start = match query.get("cursor").filter(|c| !c.is_empty()) {
+        None => 0,
+        Some(text) => match read_token("c1", text, binding) {
+            Ok(Some(start)) => start,
+            Ok(None) | Err(()) => return Reply::legacy(400, 0, "The specified cursor is invalid."),
+        },
+    };
+    let end = (start + limit).min(items.len());
+    let data: Vec<Value> = items
+        .get(start.min(items.len())..end)
+        .unwrap_or_default()
+        .to_vec();
+    let next = (end < items.len()).then(|| token("c1", end, binding));
+    let previous = (start > 0).then(|| token("c1", start.saturating_sub(limit), binding));
+    Reply::ok(&json!({"previousPageCursor": previous, "nextPageCursor": next, "data": data}))
+}
+
+fn collectibles(
+    state: &AppState,
+    world: &World,
+    user_id: &str,
+    query: &Query,
+    headers: &HeaderMap,
+) -> Reply {
+    let Some(user) = user_id
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| state.user(world, id))
+    else {
+        return Reply::legacy(400, 1, "The specified user does not exist!");
+    };
+    let asset_type = match query.get("assetType").map(|t| t.trim().parse::<i64>()) {
+        None => None,
+        Some(Ok(n)) if is_asset_type(n) => Some(n),
+        Some(_) => return Reply::legacy(400, 0, "The specified asset type(s) are invalid."),
+    };
+    let descending = match sort_descending(query) {
+        Ok(d) => d,
+        Err(reply) => return reply,
+    };
+    let caller = legacy_caller(world, headers).ok().flatten();
+    if !user.inventory_public && caller != Some(user.id) {
+        return Reply::legacy(403, 0, "The specified user's inventory is hidden.");
+    }
+    let mut items: Vec<Value> = user
+        .assets
+        .iter()
+        .filter_map(|copy| state.asset(world, copy.asset_id).map(|a| (copy, a)))
+        .filter(|(_, a)| a.limited && asset_type.is_none_or(|t| i64::from(a.asset_type) == t))
+        .map(|(copy, a)| {
+            json!({
+                "userAssetId": copy.user_asset_id,
+                "serialNumber": copy.serial_number,
+                "assetId": a.id,
+                "name": a.name,
+                "recentAveragePrice": a.recent_average_price,
+                "originalPrice": a.original_price,
+                "assetStock": a.asset_stock,
+                "buildersClubMembershipType": 0,
+                "isOnHold": copy.on_hold,
+            })
+        })
+        .collect();
+    if descending {
+        items.reverse();
+    }
+    let binding = hash_of(&[
+        &user.id.to_string(),
+        &format!("{asset_type:?}"),
+        &descending.to_string(),
+    ]);
+    legacy_page(items, query, binding)
+}
+
+fn inventory_by_asset_type(
+    state: &AppState,
+    world: &World,
+    user_id: &str,
+    asset_type: &str,
+    query: &Query,
+    headers: &HeaderMap,
+) -> Reply {
+    let Some(user) = user_id
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| state.user(world, id))
+    else {
+        return Reply::legacy(400, 1, "Invalid user Id.");
+    };
+    let Some(asset_type) = asset_type.parse::<i64>().ok().filter(|n| is_asset_type(*n)) else {
+        return Reply::legacy(400, 2, "Invalid asset type Id.");
+    };
+    let descending = match sort_descending(query) {
+        Ok(d) => d,
+        Err(reply) => return reply,
+    };
+    let caller = legacy_caller(world, headers).ok().flatten();
+    if !user.inventory_public && caller != Some(user.id) {
+        return Reply::legacy(
+            403,
+            4,
+            "You are not authorized to view this user's inventory.",
+        );
+    }
+    let mut items: Vec<Value> = user
+        .assets
+        .iter()
+        .filter_map(|copy| state.asset(world, copy.asset_id).map(|a| (copy, a)))
+        .filter(|(_, a)| i64::from(a.asset_type) == asset_type)
+        .map(|(copy, a)| {
+            json!({
+                "expireAt": null,
+                "userAssetId": copy.user_asset_id,
+                "assetId": a.id,
+                "assetName": a.name,
+                "collectibleItemId": a.limited.then(|| uuid_like(1, a.id)),
+                "collectibleItemInstanceId": a.limited.then(|| uuid_like(2, copy.user_asset_id)),
+                "serialNumber": copy.serial_number,
+                "owner": {"userId": user.id, "username": user.name, "buildersClubMembershipType": 0},
+                "created": copy.added,
+                "updated": copy.added,
+            })
+        })
+        .collect();
+    if descending {
+        items.reverse();
+    }
+    let binding = hash_of(&[
+        &user.id.to_string(),
+        &asset_type.to_string(),
+        &descending.to_string(),
+    ]);
+    legacy_page(items, query, binding)
+}
+
+fn package_assets(world: &World, package_id: &str) -> Reply {
+    match package_id
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| world.packages.iter().find(|p| p.id == id))
+    {
+        Some(package) => Reply::ok(&json!({"assetIds": package.asset_ids})),
+        None => Reply::legacy(400, 1, "The specified package does not exist."),
+    }
+}
+
+fn categories(user_id: &str) -> Reply {
+    if user_id.parse::<u64>().is_err() {
+        return Reply::legacy(400, 0, "BadRequest");
+    }
+    let item = |name: &str, id: i64, kind: i64, category: &str| json!({"name": name, "displayName": name, "filter": null, "id": id, "type": kind, "categoryType": category});
+    Reply::ok(&json!({"categories": [
+        {"name": "Accessories", "displayName": "Accessories", "categoryType": "Accessories", "items": [
+            item("Hats", 8, 0, "Hat"),
+            item("Hair", 41, 0, "HairAccessory"),
+            item("Face", 42, 0, "FaceAccessory"),
+        ]},
+        {"name": "Clothing", "displayName": "Clothing", "categoryType": "Clothing", "items": [
+            item("Shirts", 11, 0, "Shirt"),
+            item("Pants", 12, 0, "Pants"),
+        ]},
+        {"name": "AvatarAnimations", "displayName": "Avatar Animations", "categoryType": "AvatarAnimations", "items": [
+            item("Emotes", 61, 0, "EmoteAnimation"),
+        ]},
+        {"name": "Bundles", "displayName": "Bundles", "categoryType": "Bundles", "items": [
+            item("Bodies", 1, 1, "Bundle"),
+        ]},
+    ]}))
+}
+
+/// Item types of the is-owned path: numbers 0–4 or names (OAS IItemModel.type; facts §5.3).
+fn item_type(text: &str) -> Option<i64> {
+    const NAMES: [&str; 5] = ["Asset", "GamePass", "Badge", "Bundle", "Avatar"];
+    text.parse::<i64>()
+        .ok()
+        .filter(|n| (0..=4).contains(n))
+        .or_else(|| {
+            NAMES
+                .iter()
+                .position(|n| n.eq_ignore_ascii_case(text))
+                .map(|i| i as i64)
+        })
+}
+
+fn is_owned(state: &AppState, world: &World, user_id: &str, kind: &str, target: &str) -> Reply {
+    let Some(user) = user_id
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| state.user(world, id))
+    else {
+        return Reply::legacy(400, 1, "The specified user does not exist!");
+    };
+    let Some(kind) = item_type(kind) else {
+        return Reply::legacy(400, 6, "The specified item type does not exist.");
+    };
+    let target = target.parse::<u64>().ok();
+    let owned =
+        match kind {
+            0 => match target.and_then(|id| state.asset(world, id)) {
+                Some(asset) => user.assets.iter().any(|c| c.asset_id == asset.id),
+                None => return Reply::legacy(400, 7, "The specified Asset does not exist!"),
+            },
+            1 => match target.filter(|id| world.game_passes.iter().any(|p| p.id == *id)) {
+                Some(id) => user.game_passes.iter().any(|o| o.id == id),
+                None => return Reply::legacy(
+                    400,
+                    5,
+                    "The specified game pass does not exist! Are you using the new game pass ID?",
+                ),
+            },
+            2 => match target.filter(|id| world.badges.iter().any(|b| b.id == *id)) {
+                Some(id) => user.badges.iter().any(|o| o.id == id),
+                None => return Reply::legacy(400, 10, "The specified asset is not a badge!"),
+            },
+            3 => match target.filter(|id| world.bundles.iter().any(|b| b.id == *id)) {
+                Some(id) => user.bundles.iter().any(|o| o.id == id),
+                None => return Reply::legacy(400, 12, "The specified bundle does not exist!"),
+            },
+            // Avatar items are not modelled; nobody owns one.
+            _ => false,
+        };
+    Reply::ok(&json!(owned))
+}
+
+fn places_inventory(
+    state: &AppState,
+    world: &World,
+    user_id: &str,
+    query: &Query,
+    headers: &HeaderMap,
+) -> Reply {
+    let invalid = || Reply::legacy(400, 6, "Invalid request");
+    let Some(user) = user_id
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| state.user(world, id))
+    else {
+        return invalid();
+    };
+    let tab_text = query.get("placesTab").map(|t| t.trim()).unwrap_or_default();
+    let tab = match tab_text.parse::<i64>() {
+        Ok(n) if (0..=5).contains(&n) => PlacesTab::from_number(n),
+        Ok(_) => return invalid(),
+        Err(_) => match PlacesTab::from_name(tab_text) {
+            Some(tab) => Some(tab),
+            None => return invalid(),
+        },
+    };
+    let Some(per_page) = query
+        .get("itemsPerPage")
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .filter(|n| (1..=100).contains(n))
+    else {
+        return invalid();
+    };
+    // The document marks `cursor` required; clients omit it on the first page (RoSeal), so do we.
+    let start = match query
+        .get("cursor")
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+    {
+        None => 0,
+        Some(c) => match c.parse::<usize>() {
+            Ok(n) => n,
+            Err(_) => return invalid(),
+        },
+    };
+    let caller = legacy_caller(world, headers).ok().flatten();
+    if tab.is_some_and(|t| t != PlacesTab::Created) && caller != Some(user.id) {
+        return Reply::legacy(403, 3, "Insufficient permission.");
+    }
+    let places: Vec<Value> = user
+        .places
+        .iter()
+        .filter(|e| Some(e.tab) == tab)
+        .filter_map(|e| world.place(e.place_id))
+        .map(|p| {
+            let creator = state
+                .user(world, p.creator_user_id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default();
+            json!({
+                "universeId": p.universe_id,
+                "placeId": p.place_id,
+                "name": p.name,
+                "creator": {"id": p.creator_user_id, "name": creator, "type": 1},
+                "priceInRobux": p.price_in_robux,
+            })
+        })
+        .collect();
+    let end = (start + per_page).min(places.len());
+    let data = places
+        .get(start.min(places.len())..end)
+        .unwrap_or_default()
+        .to_vec();
+    let next = (end < places.len()).then(|| end.to_string());
+    let previous = (start > 0).then(|| start.saturating_sub(per_page).to_string());
+    Reply::ok(&json!({"previousPageCursor": previous, "nextPageCursor": next, "data": data}))
+}
+
+impl AppState {
+    /// The current X-CSRF-TOKEN of a signed-in user, made on first use.
+    fn csrf_token(&self, user: u64) -> String {
+        let mut tokens = self.csrf.lock().unwrap_or_else(|e| e.into_inner());
+        tokens
+            .entry(user)
+            .or_insert_with(|| (self.fresh_csrf(user), 0))
+            .0
+            .clone()
+    }
+
+    fn fresh_csrf(&self, user: u64) -> String {
+        let n = self.csrf_counter.fetch_add(1, Ordering::Relaxed);
+        B64.encode(hash_of(&[&user.to_string(), &n.to_string(), "csrf"]).to_be_bytes())
+    }
+
+    /// Counts a successful use of the token; rotates it every `csrf_rotate_every` uses.
+    fn use_csrf(&self, user: u64) {
+        let mut tokens = self.csrf.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(slot) = tokens.get_mut(&user) {
+            slot.1 += 1;
+            if slot.1 >= self.csrf_rotate_every {
+                *slot = (self.fresh_csrf(user), 0);
+            }
+        }
+    }
+
+    /// Forces a new token for every user (tests of a token rotated mid-run).
+    pub(crate) fn rotate_csrf(&self) {
+        let mut tokens = self.csrf.lock().unwrap_or_else(|e| e.into_inner());
+        let users: Vec<u64> = tokens.keys().copied().collect();
+        for user in users {
+            let fresh = self.fresh_csrf(user);
+            tokens.insert(user, (fresh, 0));
+        }
+    }
+}
+
+/// Asset types a collection accepts: accessories, clothing, heads, faces,
+/// gear, bodies and animations (assumed; Roblox lists no set, code 5 exists).
+fn collectable_asset_type(asset_type: i32) -> bool {
+    matches!(asset_type, 2 | 8 | 11 | 12 | 17 | 18 | 19 | 24..=32 | 41..=56 | 61 | 64..=72 | 76..=79)
+}
+
+fn collections(
+    state: &AppState,
+    route: Route,
+    method: &Method,
+    params: &[String],
+    headers: &HeaderMap,
+    fault: Option<&Fault>,
+) -> (Reply, Option<crate::ratelimit::Decision>) {
+    let user_id = {
+        let world = state.read();
+        match legacy_caller(&world, headers) {
+            Ok(Some(user)) => user,
+            _ => {
+                return (
+                    Reply::legacy(401, 0, "Authorization has been denied for this request."),
+                    None,
+                )
+            }
+        }
+    };
+    let decision = state.limiter.as_ref().map(|l| {
+        l.check(
+            route.operation_id(),
+            format!("user:{user_id}"),
+            legacy_limit(route),
+        )
+    });
+    if let Some(d) = &decision {
+        if !d.allowed {
+            return (
+                Reply::legacy(429, 0, "TooManyRequests")
+                    .header("retry-after", &d.reset_secs.to_string()),
+                decision,
+            );
+        }
+    }
+    let current = state.csrf_token(user_id);
+    if fault == Some(&Fault::OmitCsrfHeader) {
+        return (Reply::legacy(403, 0, "Token Validation Failed"), decision);
+    }
+    if header_str(headers, "x-csrf-token") != Some(current.as_str()) {
+        return (
+            Reply::legacy(403, 0, "Token Validation Failed").header("x-csrf-token", &current),
+            decision,
+        );
+    }
+    let mut world = state.world.write().unwrap_or_else(|e| e.into_inner());
+    let kind = match params[0]
+        .parse::<i64>()
+        .ok()
+        .or_else(|| item_type(&params[0]))
+        .filter(|k| (0..=3).contains(k))
+    {
+        Some(kind) => kind,
+        None => {
+            return (
+                Reply::legacy(400, 1, "The item type does not exist."),
+                decision,
+            )
+        }
+    };
+    let target = params[1].parse::<u64>().ok();
+    let entry = match kind {
+        0 => match target.and_then(|id| state.asset(&world, id)) {
+            Some(asset) => {
+                let (id, asset_type) = (asset.id, asset.asset_type);
+                let owns = state
+                    .user(&world, user_id)
+                    .is_some_and(|u| u.assets.iter().any(|c| c.asset_id == id));
+                if *method == Method::POST && !owns {
+                    return (
+                        Reply::legacy(403, 4, "You don't own the specified item."),
+                        decision,
+                    );
+                }
+                if *method == Method::POST && !collectable_asset_type(asset_type) {
+                    return (
+                        Reply::legacy(
+                            403,
+                            5,
+                            "Assets of this type are not allowed in collections.",
+                        ),
+                        decision,
+                    );
+                }
+                CollectionEntry {
+                    kind: CollectionKind::Asset,
+                    id,
+                }
+            }
+            None => return (Reply::legacy(400, 2, "The asset does not exist."), decision),
+        },
+        3 => match target.filter(|id| world.bundles.iter().any(|b| b.id == *id)) {
+            Some(id) => {
+                let owns = state
+                    .user(&world, user_id)
+                    .is_some_and(|u| u.bundles.iter().any(|o| o.id == id));
+                if *method == Method::POST && !owns {
+                    return (
+                        Reply::legacy(403, 4, "You don't own the specified item."),
+                        decision,
+                    );
+                }
+                CollectionEntry {
+                    kind: CollectionKind::Bundle,
+                    id,
+                }
+            }
+            None => {
+                return (
+                    Reply::legacy(400, 3, "The bundle does not exist."),
+                    decision,
+                )
+            }
+        },
+        _ => {
+            return (
+                Reply::legacy(403, 6, "Items of this type are not allowed in collections."),
+                decision,
+            )
+        }
+    };
+    let capacity = world.collection_capacity;
+    let Some(user) = world.user_mut(user_id) else {
+        return (
+            Reply::legacy(401, 0, "Authorization has been denied for this request."),
+            decision,
+        );
+    };
+    let present = user.collection.contains(&entry);
+    let reply = if *method == Method::POST {
+        if present {
+            Reply::legacy(403, 7, "The item is already in the collection.")
+        } else if user.collection.len() >= capacity {
+            Reply::legacy(403, 9, "The collection is full.")
+        } else {
+            user.collection.push(entry);
+            Reply::ok(&json!({}))
+        }
+    } else if present {
+        user.collection.retain(|e| e != &entry);
+        Reply::ok(&json!({}))
+    } else {
+        Reply::legacy(403, 8, "The item is not in the collection.")
+    };
+    drop(world);
+    if reply.status == StatusCode::OK {
+        state.use_csrf(user_id);
+    }
+    (reply, decision)
+}

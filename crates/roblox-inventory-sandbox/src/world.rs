@@ -1,0 +1,674 @@
+//! The world a sandbox serves: users, what they own, the catalog, and the
+//! credentials that may read it. Plain data, serializable to JSON.
+
+use serde::{Deserialize, Serialize};
+
+/// An asset in the catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Asset {
+    /// The asset id.
+    pub id: u64,
+    /// Its name.
+    pub name: String,
+    /// Its numeric Roblox asset type (8 = Hat, 9 = Place, …).
+    pub asset_type: i32,
+    /// Whether it is a Limited (collectible) with serial numbers.
+    #[serde(default)]
+    pub limited: bool,
+    /// Original price in Robux, if it had one.
+    #[serde(default)]
+    pub original_price: Option<u64>,
+    /// Copies in existence, for Limiteds.
+    #[serde(default)]
+    pub asset_stock: Option<u64>,
+    /// Recent average price in Robux, for Limiteds.
+    #[serde(default)]
+    pub recent_average_price: u64,
+}
+
+/// Anything else with an id and a name (badges, game passes, private servers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Named {
+    /// The id.
+    pub id: u64,
+    /// The name.
+    pub name: String,
+}
+
+/// A bundle (or a legacy package) and the assets in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bundle {
+    /// The bundle or package id.
+    pub id: u64,
+    /// Its name.
+    pub name: String,
+    /// The assets it contains.
+    pub asset_ids: Vec<u64>,
+}
+
+/// A place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    /// The place id.
+    pub place_id: u64,
+    /// Its universe (experience) id.
+    pub universe_id: u64,
+    /// Its name.
+    pub name: String,
+    /// The user who created it.
+    pub creator_user_id: u64,
+    /// Its price in Robux, if it is paid access.
+    #[serde(default)]
+    pub price_in_robux: Option<u64>,
+}
+
+/// One copy of an asset that a user owns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserAsset {
+    /// The user asset (instance) id, unique across the world.
+    pub user_asset_id: u64,
+    /// The asset.
+    pub asset_id: u64,
+    /// Serial number, for Limiteds.
+    #[serde(default)]
+    pub serial_number: Option<u64>,
+    /// Whether the copy is on hold (recently traded or bought).
+    #[serde(default)]
+    pub on_hold: bool,
+    /// When it was acquired (RFC 3339).
+    pub added: String,
+}
+
+/// A non-asset item a user owns (badge, game pass, private server, bundle).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Owned {
+    /// The item's id.
+    pub id: u64,
+    /// When it was acquired (RFC 3339).
+    pub added: String,
+}
+
+/// Which places tab a place is listed under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlacesTab {
+    /// Places the user created (tab 0).
+    Created,
+    /// The user's games (tab 1).
+    MyGames,
+    /// Other games (tab 2).
+    OtherGames,
+    /// Places the user bought access to (tab 3).
+    Purchased,
+}
+
+impl PlacesTab {
+    /// The tab for a `placesTab` number (0–3 follow the order of Roblox's summary; 4
+    /// and 5 are undocumented and list nothing).
+    pub fn from_number(n: i64) -> Option<Self> {
+        match n {
+            0 => Some(Self::Created),
+            1 => Some(Self::MyGames),
+            2 => Some(Self::OtherGames),
+            3 => Some(Self::Purchased),
+            _ => None,
+        }
+    }
+
+    /// The tab for a `placesTab` name, as RoSeal sends it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            Self::Created,
+            Self::MyGames,
+            Self::OtherGames,
+            Self::Purchased,
+        ]
+        .into_iter()
+        .find(|tab| format!("{tab:?}").eq_ignore_ascii_case(name))
+    }
+}
+
+/// A place listed in one of a user's places tabs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceEntry {
+    /// The tab.
+    pub tab: PlacesTab,
+    /// The place.
+    pub place_id: u64,
+}
+
+/// What a collection entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CollectionKind {
+    /// An asset.
+    Asset,
+    /// A bundle.
+    Bundle,
+}
+
+/// One entry of a user's collection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectionEntry {
+    /// Asset or bundle.
+    pub kind: CollectionKind,
+    /// Its id.
+    pub id: u64,
+}
+
+/// A user and everything they own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    /// The user id.
+    pub id: u64,
+    /// The username.
+    pub name: String,
+    /// "Who can see my inventory?" is Everyone.
+    pub inventory_public: bool,
+    /// Asset copies, in ascending user asset id.
+    #[serde(default)]
+    pub assets: Vec<UserAsset>,
+    /// Badges.
+    #[serde(default)]
+    pub badges: Vec<Owned>,
+    /// Game passes.
+    #[serde(default)]
+    pub game_passes: Vec<Owned>,
+    /// Private servers.
+    #[serde(default)]
+    pub private_servers: Vec<Owned>,
+    /// Bundles.
+    #[serde(default)]
+    pub bundles: Vec<Owned>,
+    /// Places per tab.
+    #[serde(default)]
+    pub places: Vec<PlaceEntry>,
+    /// The user's collection (showcase).
+    #[serde(default)]
+    pub collection: Vec<CollectionEntry>,
+}
+
+/// An Open Cloud API key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiKey {
+    /// The key as sent in `x-api-key`.
+    pub key: String,
+    /// The user who created it.
+    pub owner_user_id: u64,
+    /// Whether it has the Inventory: Read permission.
+    pub inventory_read: bool,
+}
+
+/// An OAuth 2.0 access token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OAuthToken {
+    /// The bearer token.
+    pub token: String,
+    /// The user who authorized it.
+    pub user_id: u64,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+}
+
+/// A `.ROBLOSECURITY` session cookie.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cookie {
+    /// The cookie value.
+    pub value: String,
+    /// The signed-in user.
+    pub user_id: u64,
+}
+
+/// Everything the sandbox serves.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct World {
+    /// Users.
+    pub users: Vec<User>,
+    /// The asset catalog.
+    pub assets: Vec<Asset>,
+    /// Badges.
+    #[serde(default)]
+    pub badges: Vec<Named>,
+    /// Game passes.
+    #[serde(default)]
+    pub game_passes: Vec<Named>,
+    /// Private servers.
+    #[serde(default)]
+    pub private_servers: Vec<Named>,
+    /// Bundles.
+    #[serde(default)]
+    pub bundles: Vec<Bundle>,
+    /// Legacy packages (id is the package's asset id).
+    #[serde(default)]
+    pub packages: Vec<Bundle>,
+    /// Places.
+    #[serde(default)]
+    pub places: Vec<Place>,
+    /// API keys.
+    #[serde(default)]
+    pub api_keys: Vec<ApiKey>,
+    /// OAuth tokens.
+    #[serde(default)]
+    pub oauth_tokens: Vec<OAuthToken>,
+    /// Cookies.
+    #[serde(default)]
+    pub cookies: Vec<Cookie>,
+    /// How many entries a collection holds before code 9 "The collection is full".
+    #[serde(default = "default_collection_capacity")]
+    pub collection_capacity: usize,
+}
+
+fn default_collection_capacity() -> usize {
+    20
+}
+
+/// Why a world file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum WorldError {
+    /// Reading or writing the file failed.
+    #[error("world file {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What failed.
+        source: std::io::Error,
+    },
+    /// The file is not a world.
+    #[error("world file {path} is not valid: {source}")]
+    Json {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        source: serde_json::Error,
+    },
+    /// The world contradicts itself.
+    #[error("world is inconsistent: {0}")]
+    Inconsistent(String),
+}
+
+impl World {
+    /// Loads a world from a JSON file and checks it.
+    pub fn load(path: impl AsRef<std::path::Path>) -> Result<Self, WorldError> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| WorldError::Io {
+            path: name.clone(),
+            source,
+        })?;
+        let world: World = serde_json::from_str(&text)
+            .map_err(|source| WorldError::Json { path: name, source })?;
+        world.validate()?;
+        Ok(world)
+    }
+
+    /// Saves the world as pretty JSON.
+    pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<(), WorldError> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let text = serde_json::to_string_pretty(self).map_err(|source| WorldError::Json {
+            path: name.clone(),
+            source,
+        })?;
+        std::fs::write(path, text + "\n").map_err(|source| WorldError::Io { path: name, source })
+    }
+
+    /// Checks that every reference resolves and ids are unique.
+    pub fn validate(&self) -> Result<(), WorldError> {
+        let bad = |m: String| Err(WorldError::Inconsistent(m));
+        let mut user_ids = std::collections::HashSet::new();
+        let mut user_asset_ids = std::collections::HashSet::new();
+        for user in &self.users {
+            if !user_ids.insert(user.id) {
+                return bad(format!("user {} appears twice", user.id));
+            }
+            for copy in &user.assets {
+                if self.asset(copy.asset_id).is_none() {
+                    return bad(format!(
+                        "user {} owns unknown asset {}",
+                        user.id, copy.asset_id
+                    ));
+                }
+                if !user_asset_ids.insert(copy.user_asset_id) {
+                    return bad(format!(
+                        "user asset id {} is used twice",
+                        copy.user_asset_id
+                    ));
+                }
+            }
+            if user
+                .assets
+                .windows(2)
+                .any(|w| w[0].user_asset_id >= w[1].user_asset_id)
+            {
+                return bad(format!(
+                    "user {}'s assets are not in ascending user asset id",
+                    user.id
+                ));
+            }
+            for entry in &user.places {
+                if self.place(entry.place_id).is_none() {
+                    return bad(format!(
+                        "user {} lists unknown place {}",
+                        user.id, entry.place_id
+                    ));
+                }
+            }
+        }
+        for key in &self.api_keys {
+            if !user_ids.contains(&key.owner_user_id) {
+                return bad(format!(
+                    "an API key belongs to unknown user {}",
+                    key.owner_user_id
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The user with `id`.
+    pub fn user(&self, id: u64) -> Option<&User> {
+        self.users.iter().find(|u| u.id == id)
+    }
+
+    /// The user with `id`, mutably.
+    pub fn user_mut(&mut self, id: u64) -> Option<&mut User> {
+        self.users.iter_mut().find(|u| u.id == id)
+    }
+
+    /// The catalog asset with `id`.
+    pub fn asset(&self, id: u64) -> Option<&Asset> {
+        self.assets.iter().find(|a| a.id == id)
+    }
+
+    /// The place with `id`.
+    pub fn place(&self, id: u64) -> Option<&Place> {
+        self.places.iter().find(|p| p.place_id == id)
+    }
+}
+
+const T0: &str = "2024-01-15T10:00:00Z";
+
+fn owned(id: u64) -> Owned {
+    Owned {
+        id,
+        added: T0.into(),
+    }
+}
+
+fn copy(user_asset_id: u64, asset_id: u64, serial_number: Option<u64>, on_hold: bool) -> UserAsset {
+    UserAsset {
+        user_asset_id,
+        asset_id,
+        serial_number,
+        on_hold,
+        added: T0.into(),
+    }
+}
+
+impl World {
+    /// The small, documented default world (see the crate docs for who owns what).
+    pub fn default_world() -> Self {
+        let asset = |id, name: &str, asset_type, limited, rap| Asset {
+            id,
+            name: name.into(),
+            asset_type,
+            limited,
+            original_price: if limited { Some(1_000) } else { Some(100) },
+            asset_stock: if limited { Some(5_000) } else { None },
+            recent_average_price: rap,
+        };
+        let named = |id, name: &str| Named {
+            id,
+            name: name.into(),
+        };
+        World {
+            assets: vec![
+                asset(1_028_606, "Red Baseball Cap", 8, false, 0),
+                asset(1_365_767, "Valkyrie Helm", 8, true, 120_000),
+                asset(1_029_025, "The Classic ROBLOX Fedora", 8, true, 8_500),
+                asset(144_075_659, "Blue Shirt", 11, false, 0),
+                asset(144_076_760, "Dark Green Jeans", 12, false, 0),
+                asset(451_220_849, "Sword Pack", 41, false, 0),
+                asset(1_818, "Crossroads", 9, false, 0),
+                asset(607_702_162, "Roblox Boy Package", 32, false, 0),
+                asset(607_785_314, "Roblox Boy Torso", 27, false, 0),
+                asset(607_784_987, "Roblox Boy Left Arm", 29, false, 0),
+                asset(27_112_438, "Shedletsky's Sword", 19, false, 0),
+            ],
+            badges: vec![
+                named(2_124_445_684, "Welcome!"),
+                named(2_124_445_685, "Veteran"),
+            ],
+            game_passes: vec![
+                named(1_111, "VIP"),
+                named(2_222, "Double Coins"),
+                named(3_333, "Radio"),
+            ],
+            private_servers: vec![named(90_001, "builderman's server")],
+            bundles: vec![Bundle {
+                id: 192,
+                name: "Roblox Boy".into(),
+                asset_ids: vec![607_785_314, 607_784_987],
+            }],
+            packages: vec![Bundle {
+                id: 607_702_162,
+                name: "Roblox Boy Package".into(),
+                asset_ids: vec![607_785_314, 607_784_987],
+            }],
+            places: vec![
+                Place {
+                    place_id: 1_818,
+                    universe_id: 13_058,
+                    name: "Crossroads".into(),
+                    creator_user_id: 156,
+                    price_in_robux: None,
+                },
+                Place {
+                    place_id: 606_849_621,
+                    universe_id: 245_662_005,
+                    name: "Jailbreak".into(),
+                    creator_user_id: 1,
+                    price_in_robux: Some(25),
+                },
+            ],
+            users: vec![
+                User {
+                    id: 1,
+                    name: "Roblox".into(),
+                    inventory_public: true,
+                    assets: vec![copy(10_001, 1_028_606, None, false)],
+                    badges: vec![],
+                    game_passes: vec![],
+                    private_servers: vec![],
+                    bundles: vec![],
+                    places: vec![PlaceEntry {
+                        tab: PlacesTab::Created,
+                        place_id: 606_849_621,
+                    }],
+                    collection: vec![],
+                },
+                User {
+                    id: 156,
+                    name: "builderman".into(),
+                    inventory_public: true,
+                    assets: vec![
+                        copy(20_001, 1_028_606, None, false),
+                        copy(20_002, 1_365_767, Some(42), false),
+                        copy(20_003, 1_029_025, Some(7), true),
+                        copy(20_004, 144_075_659, None, false),
+                        copy(20_005, 144_076_760, None, false),
+                        copy(20_006, 451_220_849, None, false),
+                        copy(20_007, 1_818, None, false),
+                        copy(20_008, 607_785_314, None, false),
+                        copy(20_009, 607_784_987, None, false),
+                    ],
+                    badges: vec![owned(2_124_445_684)],
+                    game_passes: vec![owned(1_111), owned(2_222)],
+                    private_servers: vec![owned(90_001)],
+                    bundles: vec![owned(192)],
+                    places: vec![
+                        PlaceEntry {
+                            tab: PlacesTab::Created,
+                            place_id: 1_818,
+                        },
+                        PlaceEntry {
+                            tab: PlacesTab::Purchased,
+                            place_id: 606_849_621,
+                        },
+                    ],
+                    collection: vec![CollectionEntry {
+                        kind: CollectionKind::Asset,
+                        id: 1_365_767,
+                    }],
+                },
+                User {
+                    id: 261,
+                    name: "Shedletsky".into(),
+                    inventory_public: false,
+                    assets: vec![
+                        copy(30_001, 27_112_438, None, false),
+                        copy(30_002, 1_029_025, Some(8), false),
+                    ],
+                    badges: vec![owned(2_124_445_685)],
+                    game_passes: vec![owned(3_333)],
+                    private_servers: vec![],
+                    bundles: vec![],
+                    places: vec![],
+                    collection: vec![],
+                },
+            ],
+            api_keys: vec![
+                ApiKey {
+                    key: "sandbox-key-builderman".into(),
+                    owner_user_id: 156,
+                    inventory_read: true,
+                },
+                ApiKey {
+                    key: "sandbox-key-shedletsky".into(),
+                    owner_user_id: 261,
+                    inventory_read: true,
+                },
+                ApiKey {
+                    key: "sandbox-key-no-inventory-read".into(),
+                    owner_user_id: 261,
+                    inventory_read: false,
+                },
+            ],
+            oauth_tokens: vec![
+                OAuthToken {
+                    token: "sandbox-oauth-shedletsky".into(),
+                    user_id: 261,
+                    scopes: vec!["user.inventory-item:read".into()],
+                },
+                OAuthToken {
+                    token: "sandbox-oauth-no-scope".into(),
+                    user_id: 261,
+                    scopes: vec![],
+                },
+            ],
+            cookies: vec![
+                Cookie {
+                    value: "sandbox-cookie-builderman".into(),
+                    user_id: 156,
+                },
+                Cookie {
+                    value: "sandbox-cookie-shedletsky".into(),
+                    user_id: 261,
+                },
+            ],
+            collection_capacity: default_collection_capacity(),
+        }
+    }
+
+    /// A large world made from `seed`: the default world plus user `user_id`
+    /// owning `items` asset copies (some Limited) and a few of everything else.
+    /// The same seed always gives the same world.
+    pub fn generated(seed: u64, user_id: u64, items: usize) -> Self {
+        let mut world = World::default_world();
+        let mut rng = SplitMix64(seed);
+        const TYPES: [i32; 10] = [8, 11, 12, 41, 42, 43, 18, 19, 24, 61];
+        let catalog = 2_000u64;
+        for n in 0..catalog {
+            let limited = rng.next().is_multiple_of(10);
+            world.assets.push(Asset {
+                id: 10_000_000 + n,
+                name: format!("Generated item {n}"),
+                asset_type: TYPES[(rng.next() % TYPES.len() as u64) as usize],
+                limited,
+                original_price: Some(rng.next() % 5_000),
+                asset_stock: limited.then_some(rng.next() % 10_000 + 1),
+                recent_average_price: if limited { rng.next() % 100_000 } else { 0 },
+            });
+        }
+        let assets = (0..items as u64)
+            .map(|n| {
+                let asset_id = 10_000_000 + rng.next() % catalog;
+                let limited = world.assets
+                    [world.assets.len() - catalog as usize + (asset_id - 10_000_000) as usize]
+                    .limited;
+                UserAsset {
+                    user_asset_id: 1_000_000_000 + n,
+                    asset_id,
+                    serial_number: limited.then_some(rng.next() % 5_000 + 1),
+                    on_hold: limited && rng.next().is_multiple_of(7),
+                    added: T0.into(),
+                }
+            })
+            .collect();
+        world.users.push(User {
+            id: user_id,
+            name: format!("collector{user_id}"),
+            inventory_public: true,
+            assets,
+            badges: vec![owned(2_124_445_684), owned(2_124_445_685)],
+            game_passes: vec![owned(1_111), owned(2_222), owned(3_333)],
+            private_servers: vec![],
+            bundles: vec![owned(192)],
+            places: vec![],
+            collection: vec![],
+        });
+        world
+    }
+}
+
+/// A tiny, stable pseudo-random generator (SplitMix64): generated worlds must be
+/// identical for a seed forever, which `rand`'s generators do not promise across versions.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_world_is_consistent() {
+        World::default_world().validate().unwrap();
+    }
+
+    #[test]
+    fn generated_worlds_are_reproducible_and_consistent() {
+        let a = World::generated(7, 5_000, 1_000);
+        assert_eq!(a, World::generated(7, 5_000, 1_000));
+        assert_ne!(a, World::generated(8, 5_000, 1_000));
+        a.validate().unwrap();
+        assert_eq!(a.user(5_000).unwrap().assets.len(), 1_000);
+    }
+
+    #[test]
+    fn worlds_round_trip_through_json_files() {
+        let path = std::env::temp_dir().join(format!("sandbox-world-{}.json", std::process::id()));
+        let world = World::default_world();
+        world.save(&path).unwrap();
+        assert_eq!(World::load(&path).unwrap(), world);
+        std::fs::write(&path, "{\"users\": 3}").unwrap();
+        assert!(matches!(World::load(&path), Err(WorldError::Json { .. })));
+        std::fs::remove_file(&path).ok();
+    }
+}
