@@ -340,6 +340,9 @@ fn legacy_limit(route: Route) -> Limit {
     }
 }
 
+/// The most header bytes a request may carry.
+const MAX_HEADER_BYTES: usize = 32 * 1024;
+
 /// The single entry point.
 pub async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Response {
     let method = request.method().clone();
@@ -349,6 +352,17 @@ pub async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Res
     let headers = request.headers().clone();
     drop(request);
 
+    // Kestrel, which serves Roblox's legacy APIs, refuses more than 32 KiB of headers by default.
+    let header_bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return finish(
+            Reply::legacy(431, 0, "Request Header Fields Too Large"),
+            None,
+        );
+    }
     let (route, params) = match route(&method, &path) {
         Ok(found) => found,
         Err(reply) => return finish(reply, None),
@@ -424,18 +438,27 @@ pub async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Res
 }
 
 /// Answers with the headers and half the body, then fails the body stream so
-/// the connection is cut mid-body.
+/// the connection is cut mid-body. The pause lets the head and the first half
+/// reach the client before the cut.
 fn dropped(reply: Reply) -> Response {
-    let half = reply.body[..reply.body.len() / 2].to_vec();
     let total = reply.body.len();
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![
-        Ok(half),
-        Err(std::io::Error::new(
-            std::io::ErrorKind::ConnectionReset,
-            "injected drop",
-        )),
-    ];
-    let mut response = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+    let half = reply.body[..total / 2].to_vec();
+    let stream = futures_util::stream::unfold(Some(half), |state| async move {
+        match state {
+            Some(half) => Some((Ok::<Vec<u8>, std::io::Error>(half), None)),
+            None => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                Some((
+                    Err(std::io::Error::new(
+                        std::io::ErrorKind::ConnectionReset,
+                        "injected drop",
+                    )),
+                    None,
+                ))
+            }
+        }
+    });
+    let mut response = Response::new(Body::from_stream(stream));
     *response.status_mut() = reply.status;
     response.headers_mut().insert(
         header::CONTENT_TYPE,
