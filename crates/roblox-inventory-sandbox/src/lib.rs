@@ -59,6 +59,7 @@ pub struct SandboxBuilder {
     rate_limits: bool,
     minute: Duration,
     csrf_rotate_every: u32,
+    empty_final_page: bool,
 }
 
 impl SandboxBuilder {
@@ -94,6 +95,14 @@ impl SandboxBuilder {
         self
     }
 
+    /// Reproduce a Roblox quirk: when an Open Cloud listing ends exactly on a
+    /// page boundary, the last full page still has a `nextPageToken`, and that
+    /// token returns `{"inventoryItems": [], "nextPageToken": ""}` (default off).
+    pub fn empty_final_page(mut self, enabled: bool) -> Self {
+        self.empty_final_page = enabled;
+        self
+    }
+
     /// Binds 127.0.0.1 and starts serving in the background.
     pub async fn start(self) -> std::io::Result<Sandbox> {
         self.world
@@ -104,11 +113,11 @@ impl SandboxBuilder {
         let limiter = self
             .rate_limits
             .then(|| ratelimit::RateLimiter::new(self.minute));
-        let state = Arc::new(server::AppState::new(
-            self.world,
-            limiter,
-            self.csrf_rotate_every,
-        ));
+        let options = server::Options {
+            csrf_rotate_every: self.csrf_rotate_every,
+            empty_final_page: self.empty_final_page,
+        };
+        let state = Arc::new(server::AppState::new(self.world, limiter, options));
         let router = axum::Router::new()
             .fallback(server::handle)
             .with_state(Arc::clone(&state));
@@ -154,6 +163,7 @@ impl Sandbox {
             rate_limits: true,
             minute: Duration::from_secs(60),
             csrf_rotate_every: 25,
+            empty_final_page: false,
         }
     }
 

@@ -1,6 +1,7 @@
 //! `roblox-inventory-sandbox --port N [--world FILE]`: serve a world by hand or
 //! for another language's client.
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -97,9 +98,17 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        println!("roblox-inventory-sandbox serving on {}", sandbox.base_url());
-        println!("  try: curl {}/v1/users/156/items/GamePass/1111/is-owned", sandbox.base_url());
-        println!("  Open Cloud: curl -H 'x-api-key: sandbox-key-builderman' {}/cloud/v2/users/156/inventory-items", sandbox.base_url());
+        // A closed stdout (a parent that read the first line and left) is not an error.
+        let url = sandbox.base_url();
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "roblox-inventory-sandbox serving on {url}");
+        let _ = writeln!(out, "  try: curl {url}/v1/users/156/items/GamePass/1111/is-owned");
+        let _ = writeln!(
+            out,
+            "  Open Cloud: curl -H 'x-api-key: sandbox-key-builderman' {url}/cloud/v2/users/156/inventory-items"
+        );
+        let _ = out.flush();
+        drop(out);
         let _ = tokio::signal::ctrl_c().await;
         sandbox.shutdown().await;
         ExitCode::SUCCESS

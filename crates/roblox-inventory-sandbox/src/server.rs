@@ -33,6 +33,15 @@ fn is_asset_type(n: i64) -> bool {
     ASSET_TYPES.contains(&n) && !UNUSED_ASSET_TYPES.contains(&n)
 }
 
+/// Behaviour switches from the builder.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Options {
+    /// Successful collection writes before a user's X-CSRF-TOKEN rotates.
+    pub csrf_rotate_every: u32,
+    /// Reproduce Roblox's empty final Open Cloud page (facts §3).
+    pub empty_final_page: bool,
+}
+
 /// Shared server state.
 pub struct AppState {
     pub(crate) world: RwLock<World>,
@@ -43,12 +52,13 @@ pub struct AppState {
     csrf: Mutex<HashMap<u64, (String, u32)>>,
     csrf_counter: AtomicU64,
     csrf_rotate_every: u32,
+    empty_final_page: bool,
     pub(crate) requests: Mutex<HashMap<Route, u64>>,
     pub(crate) violations: Mutex<Vec<String>>,
 }
 
 impl AppState {
-    pub(crate) fn new(world: World, limiter: Option<RateLimiter>, csrf_rotate_every: u32) -> Self {
+    pub(crate) fn new(world: World, limiter: Option<RateLimiter>, options: Options) -> Self {
         let users = world
             .users
             .iter()
@@ -69,7 +79,8 @@ impl AppState {
             faults: Faults::default(),
             csrf: Mutex::new(HashMap::new()),
             csrf_counter: AtomicU64::new(1),
-            csrf_rotate_every: csrf_rotate_every.max(1),
+            csrf_rotate_every: options.csrf_rotate_every.max(1),
+            empty_final_page: options.empty_final_page,
             requests: Mutex::new(HashMap::new()),
             violations: Mutex::new(Vec::new()),
         }
@@ -711,9 +722,16 @@ fn list_inventory_items(
         }
         position += 1;
     }
+    // Roblox: "When the total is a multiple of maxPageSize, a non-empty token can
+    // return {"inventoryItems": [], "nextPageToken": ""}" (facts §3).
+    if state.empty_final_page && next.is_none() && items.len() == size {
+        next = Some(position);
+    }
     let mut body = json!({"inventoryItems": items});
     if let Some(position) = next {
         body["nextPageToken"] = json!(token("v1", position, binding));
+    } else if state.empty_final_page && items.is_empty() {
+        body["nextPageToken"] = json!("");
     }
     Reply::ok(&body)
 }

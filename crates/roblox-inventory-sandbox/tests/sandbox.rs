@@ -346,6 +346,24 @@ async fn open_cloud_paging_loses_and_repeats_nothing() {
 }
 
 #[tokio::test]
+async fn the_empty_final_page_quirk_can_be_reproduced() {
+    // builderman has 9 assets + 1 badge + 2 game passes = 12 items without private servers.
+    let h = Harness::start(Sandbox::builder().rate_limits(false).empty_final_page(true)).await;
+    let first = h.get("/cloud/v2/users/156/inventory-items?maxPageSize=12&filter=inventoryItemAssetTypes=*;badges=true;gamePasses=true", &[KEY_156]).await;
+    assert_eq!(first.body["inventoryItems"].as_array().unwrap().len(), 12);
+    let token = first.body["nextPageToken"]
+        .as_str()
+        .expect("a token on the full last page");
+    let last = h
+        .get(&format!("/cloud/v2/users/156/inventory-items?maxPageSize=12&filter=inventoryItemAssetTypes=*;badges=true;gamePasses=true&pageToken={token}"), &[KEY_156])
+        .await;
+    assert_eq!(
+        last.body,
+        json!({"inventoryItems": [], "nextPageToken": ""})
+    );
+}
+
+#[tokio::test]
 async fn page_tokens_are_bound_to_the_filter() {
     let h = Harness::default().await;
     let first = h
@@ -1134,4 +1152,68 @@ async fn legacy_error_codes_are_the_documented_ones() {
     assert_eq!(places, BTreeSet::from([(400, 6), (403, 3)]));
     let v2 = documented("/v2/users/{userId}/inventory/{assetTypeId}", "get");
     assert_eq!(v2, BTreeSet::from([(400, 1), (400, 2), (403, 3), (403, 4)]));
+}
+
+// ---------------------------------------------------------------- the binary
+
+/// Kills the child process when the test ends, however it ends.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_binary_saves_loads_and_serves_a_world() {
+    use std::io::BufRead;
+    let binary = env!("CARGO_BIN_EXE_roblox-inventory-sandbox");
+    let dir = std::env::temp_dir().join(format!("sandbox-bin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("world.json");
+    let saved = std::process::Command::new(binary)
+        .arg("--save-world")
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(saved.success());
+    assert_eq!(World::load(&file).unwrap(), World::default_world());
+
+    let mut child = Child(
+        std::process::Command::new(binary)
+            .args(["--port", "0", "--world"])
+            .arg(&file)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    let first_line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .map(|_| line)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let base = first_line.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(base.starts_with("http://127.0.0.1:"), "{first_line}");
+    let owned = reqwest::get(format!("{base}/v1/users/156/items/GamePass/1111/is-owned"))
+        .await
+        .unwrap();
+    assert_eq!(owned.text().await.unwrap(), "true");
+
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\"users\": 1}").unwrap();
+    let refused = std::process::Command::new(binary)
+        .arg("--world")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("is not valid"));
+    std::fs::remove_dir_all(&dir).ok();
 }
