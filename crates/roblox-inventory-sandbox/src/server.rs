@@ -628,8 +628,12 @@ fn entry(user: &User, position: usize) -> Option<Entry<'_>> {
     None
 }
 
+/// A stable UUID-shaped id for collectible items and instances.
 fn uuid_like(kind: u64, id: u64) -> String {
-    let n = hash_of(&[&kind.to_string(), &id.to_string()]);
+    let mut z = id ^ kind.rotate_left(56) ^ 0x9E37_79B9_7F4A_7C15;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    let n = z ^ (z >> 31);
     format!(
         "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
         n >> 32,
@@ -727,13 +731,27 @@ fn list_inventory_items(
     if state.empty_final_page && next.is_none() && items.len() == size {
         next = Some(position);
     }
-    let mut body = json!({"inventoryItems": items});
-    if let Some(position) = next {
-        body["nextPageToken"] = json!(token("v1", position, binding));
-    } else if state.empty_final_page && items.is_empty() {
-        body["nextPageToken"] = json!("");
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Page<'w> {
+        inventory_items: Vec<InventoryItem<'w>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        next_page_token: Option<String>,
     }
-    Reply::ok(&body)
+    let next_page_token = match next {
+        Some(position) => Some(token("v1", position, binding)),
+        None if state.empty_final_page && items.is_empty() => Some(String::new()),
+        None => None,
+    };
+    let page = Page {
+        inventory_items: items,
+        next_page_token,
+    };
+    Reply {
+        status: StatusCode::OK,
+        body: serde_json::to_vec(&page).unwrap_or_default(),
+        headers: Vec::new(),
+    }
 }
 
 fn selects(
@@ -795,7 +813,61 @@ fn created_by(world: &World, user: &User, asset_id: u64) -> bool {
         .is_some_and(|p| p.creator_user_id == user.id)
 }
 
-fn inventory_item(state: &AppState, world: &World, user: &User, entry: &Entry<'_>) -> Value {
+/// One Open Cloud `InventoryItem`, serialized without building a JSON tree.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InventoryItem<'w> {
+    path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    asset_details: Option<AssetDetails>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    badge_details: Option<IdDetails>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    game_pass_details: Option<IdDetails>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    private_server_details: Option<IdDetails>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    add_time: Option<&'w str>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AssetDetails {
+    asset_id: String,
+    inventory_item_asset_type: &'static str,
+    instance_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    collectible_details: Option<CollectibleDetails>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CollectibleDetails {
+    item_id: String,
+    instance_id: String,
+    instance_state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    serial_number: Option<u64>,
+}
+
+/// `{"badgeId": "…"}`, `{"gamePassId": "…"}` or `{"privateServerId": "…"}`.
+struct IdDetails(&'static str, u64);
+
+impl serde::Serialize for IdDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(self.0, &self.1.to_string())?;
+        map.end()
+    }
+}
+
+fn inventory_item<'w>(
+    state: &AppState,
+    world: &World,
+    user: &User,
+    entry: &Entry<'w>,
+) -> InventoryItem<'w> {
     let path = |kind: &str, id: u64| {
         format!(
             "users/{}/inventory-items/{}",
@@ -803,43 +875,52 @@ fn inventory_item(state: &AppState, world: &World, user: &User, entry: &Entry<'_
             B64.encode(format!("{kind}={id}"))
         )
     };
+    let mut item = InventoryItem {
+        path: String::new(),
+        asset_details: None,
+        badge_details: None,
+        game_pass_details: None,
+        private_server_details: None,
+        add_time: None,
+    };
     match entry {
         Entry::Asset(copy) => {
             let asset = state.asset(world, copy.asset_id);
             let asset_type = asset
                 .map(|a| filter::open_cloud_asset_type(a.asset_type, created_by(world, user, a.id)))
                 .unwrap_or("INVENTORY_ITEM_ASSET_TYPE_UNSPECIFIED");
-            let mut details = json!({
-                "assetId": copy.asset_id.to_string(),
-                "inventoryItemAssetType": asset_type,
-                "instanceId": copy.user_asset_id.to_string(),
+            let collectible_details = asset.filter(|a| a.limited).map(|_| CollectibleDetails {
+                item_id: uuid_like(1, copy.asset_id),
+                instance_id: uuid_like(2, copy.user_asset_id),
+                instance_state: if copy.on_hold { "HOLD" } else { "AVAILABLE" },
+                serial_number: copy.serial_number,
             });
-            if asset.is_some_and(|a| a.limited) {
-                let mut collectible = json!({
-                    "itemId": uuid_like(1, copy.asset_id),
-                    "instanceId": uuid_like(2, copy.user_asset_id),
-                    "instanceState": if copy.on_hold { "HOLD" } else { "AVAILABLE" },
-                });
-                if let Some(serial) = copy.serial_number {
-                    collectible["serialNumber"] = json!(serial);
-                }
-                details["collectibleDetails"] = collectible;
-            }
-            json!({"path": path("USER_ASSET_ID", copy.user_asset_id), "assetDetails": details, "addTime": copy.added})
+            item.path = path("USER_ASSET_ID", copy.user_asset_id);
+            item.asset_details = Some(AssetDetails {
+                asset_id: copy.asset_id.to_string(),
+                inventory_item_asset_type: asset_type,
+                instance_id: copy.user_asset_id.to_string(),
+                collectible_details,
+            });
+            item.add_time = Some(&copy.added);
         }
         Entry::Badge(o) => {
-            json!({"path": path("BADGE_ID", o.id), "badgeDetails": {"badgeId": o.id.to_string()}, "addTime": o.added})
+            item.path = path("BADGE_ID", o.id);
+            item.badge_details = Some(IdDetails("badgeId", o.id));
+            item.add_time = Some(&o.added);
         }
         // "This field is currently not populated for passes" (OAS InventoryItem.addTime).
         Entry::GamePass(o) => {
-            json!({"path": path("GAME_PASS_ID", o.id), "gamePassDetails": {"gamePassId": o.id.to_string()}})
+            item.path = path("GAME_PASS_ID", o.id);
+            item.game_pass_details = Some(IdDetails("gamePassId", o.id));
         }
-        Entry::PrivateServer(o) => json!({
-            "path": path("PRIVATE_SERVER_ID", o.id),
-            "privateServerDetails": {"privateServerId": o.id.to_string()},
-            "addTime": o.added,
-        }),
+        Entry::PrivateServer(o) => {
+            item.path = path("PRIVATE_SERVER_ID", o.id);
+            item.private_server_details = Some(IdDetails("privateServerId", o.id));
+            item.add_time = Some(&o.added);
+        }
     }
+    item
 }
 
 /// `limit` of the legacy paged endpoints: 10, 25, 50 or 100, default 10.
@@ -871,32 +952,120 @@ fn sort_descending(query: &Query) -> Result<bool, Reply> {
     }
 }
 
-/// Pages `items` (already in order) with legacy cursors bound to `binding`.
-fn legacy_page(items: Vec<Value>, query: &Query, binding: u64) -> Reply {
+/// `Roblox.Inventory.Api.Models.CollectibleUserAssetModel`.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CollectibleUserAsset<'w> {
+    user_asset_id: u64,
+    serial_number: Option<u64>,
+    asset_id: u64,
+    name: Option<&'w str>,
+    recent_average_price: Option<u64>,
+    original_price: Option<u64>,
+    asset_stock: Option<u64>,
+    builders_club_membership_type: i32,
+    is_on_hold: bool,
+}
+
+/// `Roblox.Inventory.Api.Models.UserModel`.
+#[derive(serde::Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
+struct Owner<'w> {
+    user_id: u64,
+    username: &'w str,
+    builders_club_membership_type: i32,
+}
+
+/// `Roblox.Inventory.Api.Models.InventoryItemModel`.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InventoryItemModel<'w> {
+    expire_at: Option<&'w str>,
+    user_asset_id: u64,
+    asset_id: u64,
+    asset_name: Option<&'w str>,
+    collectible_item_id: Option<String>,
+    collectible_item_instance_id: Option<String>,
+    serial_number: Option<u64>,
+    owner: Owner<'w>,
+    created: &'w str,
+    updated: &'w str,
+}
+
+/// Pages the user's asset copies that `keep` selects, by user asset id
+/// (descending for `Desc`), rendering only the requested page. Cursors hold a
+/// position in that order, bound to `binding`, so each page costs its own size.
+fn legacy_asset_page<'w, T: serde::Serialize>(
+    user: &'w User,
+    query: &Query,
+    binding: u64,
+    descending: bool,
+    keep: impl Fn(&UserAsset) -> bool,
+    render: impl Fn(&'w UserAsset) -> T,
+) -> Reply {
     let limit = match page_limit(query) {
         Ok(limit) => limit,
         Err(reply) => return reply,
     };
+    let count = user.assets.len();
+    let at = |i: usize| {
+        if descending {
+            &user.assets[count - 1 - i]
+        } else {
+            &user.assets[i]
+        }
+    };
     let start = match query.get("cursor").filter(|c| !c.is_empty()) {
         None => 0,
         Some(text) => match read_token("c1", text, binding) {
-            Ok(Some(start)) => start,
-            Ok(None) | Err(()) => return Reply::legacy(400, 0, "The specified cursor is invalid."),
+            Ok(Some(start)) if start <= count => start,
+            _ => return Reply::legacy(400, 0, "The specified cursor is invalid."),
         },
     };
-    let end = (start + limit).min(items.len());
-    let data: Vec<Value> = items
-        .get(start.min(items.len())..end)
-        .unwrap_or_default()
-        .to_vec();
-    let next = (end < items.len()).then(|| token("c1", end, binding));
-    let previous = (start > 0).then(|| token("c1", start.saturating_sub(limit), binding));
-    Reply::ok(&json!({"previousPageCursor": previous, "nextPageCursor": next, "data": data}))
+    let mut data = Vec::with_capacity(limit);
+    let mut next = None;
+    for i in start..count {
+        if keep(at(i)) {
+            if data.len() == limit {
+                next = Some(i);
+                break;
+            }
+            data.push(render(at(i)));
+        }
+    }
+    let mut previous = None;
+    let mut found = 0;
+    for i in (0..start).rev() {
+        if found == limit {
+            break;
+        }
+        if keep(at(i)) {
+            found += 1;
+            previous = Some(i);
+        }
+    }
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Page<T> {
+        previous_page_cursor: Option<String>,
+        next_page_cursor: Option<String>,
+        data: Vec<T>,
+    }
+    let page = Page {
+        previous_page_cursor: previous.map(|i| token("c1", i, binding)),
+        next_page_cursor: next.map(|i| token("c1", i, binding)),
+        data,
+    };
+    Reply {
+        status: StatusCode::OK,
+        body: serde_json::to_vec(&page).unwrap_or_default(),
+        headers: Vec::new(),
+    }
 }
 
-fn collectibles(
+fn collectibles<'w>(
     state: &AppState,
-    world: &World,
+    world: &'w World,
     user_id: &str,
     query: &Query,
     headers: &HeaderMap,
@@ -921,39 +1090,36 @@ fn collectibles(
     if !user.inventory_public && caller != Some(user.id) {
         return Reply::legacy(403, 0, "The specified user's inventory is hidden.");
     }
-    let mut items: Vec<Value> = user
-        .assets
-        .iter()
-        .filter_map(|copy| state.asset(world, copy.asset_id).map(|a| (copy, a)))
-        .filter(|(_, a)| a.limited && asset_type.is_none_or(|t| i64::from(a.asset_type) == t))
-        .map(|(copy, a)| {
-            json!({
-                "userAssetId": copy.user_asset_id,
-                "serialNumber": copy.serial_number,
-                "assetId": a.id,
-                "name": a.name,
-                "recentAveragePrice": a.recent_average_price,
-                "originalPrice": a.original_price,
-                "assetStock": a.asset_stock,
-                "buildersClubMembershipType": 0,
-                "isOnHold": copy.on_hold,
-            })
-        })
-        .collect();
-    if descending {
-        items.reverse();
-    }
     let binding = hash_of(&[
         &user.id.to_string(),
         &format!("{asset_type:?}"),
         &descending.to_string(),
     ]);
-    legacy_page(items, query, binding)
+    let keep = |copy: &UserAsset| {
+        state
+            .asset(world, copy.asset_id)
+            .is_some_and(|a| a.limited && asset_type.is_none_or(|t| i64::from(a.asset_type) == t))
+    };
+    let render = |copy: &'w UserAsset| {
+        let asset = state.asset(world, copy.asset_id);
+        CollectibleUserAsset {
+            user_asset_id: copy.user_asset_id,
+            serial_number: copy.serial_number,
+            asset_id: copy.asset_id,
+            name: asset.map(|a| a.name.as_str()),
+            recent_average_price: asset.map(|a| a.recent_average_price),
+            original_price: asset.and_then(|a| a.original_price),
+            asset_stock: asset.and_then(|a| a.asset_stock),
+            builders_club_membership_type: 0,
+            is_on_hold: copy.on_hold,
+        }
+    };
+    legacy_asset_page(user, query, binding, descending, keep, render)
 }
 
-fn inventory_by_asset_type(
+fn inventory_by_asset_type<'w>(
     state: &AppState,
-    world: &World,
+    world: &'w World,
     user_id: &str,
     asset_type: &str,
     query: &Query,
@@ -981,35 +1147,38 @@ fn inventory_by_asset_type(
             "You are not authorized to view this user's inventory.",
         );
     }
-    let mut items: Vec<Value> = user
-        .assets
-        .iter()
-        .filter_map(|copy| state.asset(world, copy.asset_id).map(|a| (copy, a)))
-        .filter(|(_, a)| i64::from(a.asset_type) == asset_type)
-        .map(|(copy, a)| {
-            json!({
-                "expireAt": null,
-                "userAssetId": copy.user_asset_id,
-                "assetId": a.id,
-                "assetName": a.name,
-                "collectibleItemId": a.limited.then(|| uuid_like(1, a.id)),
-                "collectibleItemInstanceId": a.limited.then(|| uuid_like(2, copy.user_asset_id)),
-                "serialNumber": copy.serial_number,
-                "owner": {"userId": user.id, "username": user.name, "buildersClubMembershipType": 0},
-                "created": copy.added,
-                "updated": copy.added,
-            })
-        })
-        .collect();
-    if descending {
-        items.reverse();
-    }
     let binding = hash_of(&[
         &user.id.to_string(),
         &asset_type.to_string(),
         &descending.to_string(),
     ]);
-    legacy_page(items, query, binding)
+    let keep = |copy: &UserAsset| {
+        state
+            .asset(world, copy.asset_id)
+            .is_some_and(|a| i64::from(a.asset_type) == asset_type)
+    };
+    let owner = Owner {
+        user_id: user.id,
+        username: &user.name,
+        builders_club_membership_type: 0,
+    };
+    let render = |copy: &'w UserAsset| {
+        let asset = state.asset(world, copy.asset_id);
+        let limited = asset.is_some_and(|a| a.limited);
+        InventoryItemModel {
+            expire_at: None,
+            user_asset_id: copy.user_asset_id,
+            asset_id: copy.asset_id,
+            asset_name: asset.map(|a| a.name.as_str()),
+            collectible_item_id: limited.then(|| uuid_like(1, copy.asset_id)),
+            collectible_item_instance_id: limited.then(|| uuid_like(2, copy.user_asset_id)),
+            serial_number: copy.serial_number,
+            owner: owner.clone(),
+            created: &copy.added,
+            updated: &copy.added,
+        }
+    };
+    legacy_asset_page(user, query, binding, descending, keep, render)
 }
 
 fn package_assets(world: &World, package_id: &str) -> Reply {

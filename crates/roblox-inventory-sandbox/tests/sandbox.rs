@@ -586,6 +586,30 @@ async fn legacy_paging_validates_limits_and_follows_cursors() {
         }
         assert_eq!(seen, sorted, "sorted by userAssetId {order}");
     }
+    let first = h
+        .get("/v1/users/7000/assets/collectibles?limit=10", &[])
+        .await;
+    assert!(first.body["previousPageCursor"].is_null());
+    let next = first.body["nextPageCursor"].as_str().unwrap();
+    let second = h
+        .get(
+            &format!("/v1/users/7000/assets/collectibles?limit=10&cursor={next}"),
+            &[],
+        )
+        .await;
+    let previous = second.body["previousPageCursor"]
+        .as_str()
+        .expect("a way back");
+    let back = h
+        .get(
+            &format!("/v1/users/7000/assets/collectibles?limit=10&cursor={previous}"),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        back.body["data"], first.body["data"],
+        "previousPageCursor leads back to the first page"
+    );
     for limit in ["20", "0", "-10", "1000000000000", "ten"] {
         let reply = h
             .get(
