@@ -94,6 +94,11 @@ impl AppState {
         self.users.get(&id).and_then(|&i| world.users.get(i))
     }
 
+    /// The user whose id is `text`, if it is a number and such a user exists.
+    fn user_text<'w>(&self, world: &'w World, text: &str) -> Option<&'w User> {
+        text.parse::<u64>().ok().and_then(|id| self.user(world, id))
+    }
+
     fn asset<'w>(&self, world: &'w World, id: u64) -> Option<&'w crate::world::Asset> {
         self.assets.get(&id).and_then(|&i| world.assets.get(i))
     }
@@ -304,6 +309,12 @@ fn legacy_caller(world: &World, headers: &HeaderMap) -> Result<Option<u64>, ()> 
             .map(|c| Some(c.user_id))
             .ok_or(()),
     }
+}
+
+/// Whether a legacy request may see `user`'s inventory: it is public, or the
+/// request carries the user's own cookie.
+fn may_view(world: &World, headers: &HeaderMap, user: &User) -> bool {
+    user.inventory_public || legacy_caller(world, headers).ok().flatten() == Some(user.id)
 }
 
 /// Records credentials sent to a host that does not take them (secret-hygiene tests read these).
@@ -1070,11 +1081,7 @@ fn collectibles<'w>(
     query: &Query,
     headers: &HeaderMap,
 ) -> Reply {
-    let Some(user) = user_id
-        .parse::<u64>()
-        .ok()
-        .and_then(|id| state.user(world, id))
-    else {
+    let Some(user) = state.user_text(world, user_id) else {
         return Reply::legacy(400, 1, "The specified user does not exist!");
     };
     let asset_type = match query.get("assetType").map(|t| t.trim().parse::<i64>()) {
@@ -1086,8 +1093,7 @@ fn collectibles<'w>(
         Ok(d) => d,
         Err(reply) => return reply,
     };
-    let caller = legacy_caller(world, headers).ok().flatten();
-    if !user.inventory_public && caller != Some(user.id) {
+    if !may_view(world, headers, user) {
         return Reply::legacy(403, 0, "The specified user's inventory is hidden.");
     }
     let binding = hash_of(&[
@@ -1125,11 +1131,7 @@ fn inventory_by_asset_type<'w>(
     query: &Query,
     headers: &HeaderMap,
 ) -> Reply {
-    let Some(user) = user_id
-        .parse::<u64>()
-        .ok()
-        .and_then(|id| state.user(world, id))
-    else {
+    let Some(user) = state.user_text(world, user_id) else {
         return Reply::legacy(400, 1, "Invalid user Id.");
     };
     let Some(asset_type) = asset_type.parse::<i64>().ok().filter(|n| is_asset_type(*n)) else {
@@ -1139,8 +1141,7 @@ fn inventory_by_asset_type<'w>(
         Ok(d) => d,
         Err(reply) => return reply,
     };
-    let caller = legacy_caller(world, headers).ok().flatten();
-    if !user.inventory_public && caller != Some(user.id) {
+    if !may_view(world, headers, user) {
         return Reply::legacy(
             403,
             4,
@@ -1231,11 +1232,7 @@ fn item_type(text: &str) -> Option<i64> {
 }
 
 fn is_owned(state: &AppState, world: &World, user_id: &str, kind: &str, target: &str) -> Reply {
-    let Some(user) = user_id
-        .parse::<u64>()
-        .ok()
-        .and_then(|id| state.user(world, id))
-    else {
+    let Some(user) = state.user_text(world, user_id) else {
         return Reply::legacy(400, 1, "The specified user does not exist!");
     };
     let Some(kind) = item_type(kind) else {
@@ -1278,11 +1275,7 @@ fn places_inventory(
     headers: &HeaderMap,
 ) -> Reply {
     let invalid = || Reply::legacy(400, 6, "Invalid request");
-    let Some(user) = user_id
-        .parse::<u64>()
-        .ok()
-        .and_then(|id| state.user(world, id))
-    else {
+    let Some(user) = state.user_text(world, user_id) else {
         return invalid();
     };
     let tab_text = query.get("placesTab").map(|t| t.trim()).unwrap_or_default();
