@@ -1429,108 +1429,79 @@ fn collections(
             decision,
         );
     }
-    let mut world = state.world.write().unwrap_or_else(|e| e.into_inner());
-    let kind = match params[0]
-        .parse::<i64>()
-        .ok()
-        .or_else(|| item_type(&params[0]))
-        .filter(|k| (0..=3).contains(k))
-    {
-        Some(kind) => kind,
-        None => {
-            return (
-                Reply::legacy(400, 1, "The item type does not exist."),
-                decision,
-            )
-        }
-    };
-    let target = params[1].parse::<u64>().ok();
-    let entry = match kind {
-        0 => match target.and_then(|id| state.asset(&world, id)) {
-            Some(asset) => {
-                let (id, asset_type) = (asset.id, asset.asset_type);
-                let owns = state
-                    .user(&world, user_id)
-                    .is_some_and(|u| u.assets.iter().any(|c| c.asset_id == id));
-                if *method == Method::POST && !owns {
-                    return (
-                        Reply::legacy(403, 4, "You don't own the specified item."),
-                        decision,
-                    );
-                }
-                if *method == Method::POST && !collectable_asset_type(asset_type) {
-                    return (
-                        Reply::legacy(
-                            403,
-                            5,
-                            "Assets of this type are not allowed in collections.",
-                        ),
-                        decision,
-                    );
-                }
-                CollectionEntry {
-                    kind: CollectionKind::Asset,
-                    id,
-                }
-            }
-            None => return (Reply::legacy(400, 2, "The asset does not exist."), decision),
-        },
-        3 => match target.filter(|id| world.bundles.iter().any(|b| b.id == *id)) {
-            Some(id) => {
-                let owns = state
-                    .user(&world, user_id)
-                    .is_some_and(|u| u.bundles.iter().any(|o| o.id == id));
-                if *method == Method::POST && !owns {
-                    return (
-                        Reply::legacy(403, 4, "You don't own the specified item."),
-                        decision,
-                    );
-                }
-                CollectionEntry {
-                    kind: CollectionKind::Bundle,
-                    id,
-                }
-            }
-            None => {
-                return (
-                    Reply::legacy(400, 3, "The bundle does not exist."),
-                    decision,
-                )
-            }
-        },
-        _ => {
-            return (
-                Reply::legacy(403, 6, "Items of this type are not allowed in collections."),
-                decision,
-            )
-        }
-    };
-    let capacity = world.collection_capacity;
-    let Some(user) = world.user_mut(user_id) else {
-        return (
-            Reply::legacy(401, 0, "Authorization has been denied for this request."),
-            decision,
-        );
-    };
-    let present = user.collection.contains(&entry);
-    let reply = if *method == Method::POST {
-        if present {
-            Reply::legacy(403, 7, "The item is already in the collection.")
-        } else if user.collection.len() >= capacity {
-            Reply::legacy(403, 9, "The collection is full.")
-        } else {
-            user.collection.push(entry);
-            Reply::ok(&json!({}))
-        }
-    } else if present {
-        user.collection.retain(|e| e != &entry);
-        Reply::ok(&json!({}))
-    } else {
-        Reply::legacy(403, 8, "The item is not in the collection.")
-    };
-    drop(world);
+    let reply = change_collection(state, method, params, user_id);
     if reply.status == StatusCode::OK {
         state.use_csrf(user_id);
     }
     (reply, decision)
+}
+
+/// Adds to or removes from the signed-in user's collection, with the document's codes.
+fn change_collection(state: &AppState, method: &Method, params: &[String], user_id: u64) -> Reply {
+    let mut world = state.world.write().unwrap_or_else(|e| e.into_inner());
+    let kind = params[0]
+        .parse::<i64>()
+        .ok()
+        .or_else(|| item_type(&params[0]));
+    let target = params[1].parse::<u64>().ok();
+    let user = state.user(&world, user_id);
+    let (entry, owns, allowed_type) = match kind {
+        Some(0) => match target.and_then(|id| state.asset(&world, id)) {
+            Some(asset) => (
+                CollectionEntry {
+                    kind: CollectionKind::Asset,
+                    id: asset.id,
+                },
+                user.is_some_and(|u| u.assets.iter().any(|c| c.asset_id == asset.id)),
+                collectable_asset_type(asset.asset_type),
+            ),
+            None => return Reply::legacy(400, 2, "The asset does not exist."),
+        },
+        Some(3) => match target.filter(|id| world.bundles.iter().any(|b| b.id == *id)) {
+            Some(id) => (
+                CollectionEntry {
+                    kind: CollectionKind::Bundle,
+                    id,
+                },
+                user.is_some_and(|u| u.bundles.iter().any(|o| o.id == id)),
+                true,
+            ),
+            None => return Reply::legacy(400, 3, "The bundle does not exist."),
+        },
+        Some(1 | 2) => {
+            return Reply::legacy(403, 6, "Items of this type are not allowed in collections.")
+        }
+        _ => return Reply::legacy(400, 1, "The item type does not exist."),
+    };
+    let adding = *method == Method::POST;
+    if adding && !owns {
+        return Reply::legacy(403, 4, "You don't own the specified item.");
+    }
+    if adding && !allowed_type {
+        return Reply::legacy(
+            403,
+            5,
+            "Assets of this type are not allowed in collections.",
+        );
+    }
+    let capacity = world.collection_capacity;
+    let Some(user) = world.user_mut(user_id) else {
+        return Reply::legacy(401, 0, "Authorization has been denied for this request.");
+    };
+    let present = user.collection.contains(&entry);
+    match (adding, present) {
+        (true, true) => Reply::legacy(403, 7, "The item is already in the collection."),
+        (true, false) if user.collection.len() >= capacity => {
+            Reply::legacy(403, 9, "The collection is full.")
+        }
+        (true, false) => {
+            user.collection.push(entry);
+            Reply::ok(&json!({}))
+        }
+        (false, true) => {
+            user.collection.retain(|e| e != &entry);
+            Reply::ok(&json!({}))
+        }
+        (false, false) => Reply::legacy(403, 8, "The item is not in the collection."),
+    }
 }
