@@ -15,7 +15,7 @@
 //! methods only on the matching instance.
 //!
 //! ```no_run
-//! use roblox_inventory_api::{prelude::*, Client, Hooks};
+//! use roblox_inventory_api::{enums::OwnershipItemType, prelude::*, Client, Hooks};
 //!
 //! # async fn run() -> Result<(), roblox_inventory_api::Error<roblox_inventory_api::ByteStream>> {
 //! let http = reqwest::Client::new();
@@ -23,7 +23,7 @@
 //! let owned = legacy
 //!     .get_v1_users_items_is_owned()
 //!     .user_id(1)
-//!     .item_type(1)
+//!     .item_type(OwnershipItemType::GamePass)
 //!     .item_target_id(123)
 //!     .send()
 //!     .await?
@@ -32,6 +32,12 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Enums
+//!
+//! Enum schemas become named Rust enums in [`enums`] (`AssetType::Hat`,
+//! `OwnershipItemType::GamePass`) that read names or numbers and keep values
+//! added after this release (`AssetType::Unknown(95)`) instead of failing.
 //!
 //! # Errors
 //!

@@ -194,20 +194,84 @@ async fn the_executor_hook_sees_every_request() {
 }
 
 #[tokio::test(flavor = "current_thread")]
-async fn enum_values_outside_the_document_are_refused_before_any_request() {
-    // Nothing listens here: a request would fail with a connection error instead.
-    let client = Client::new_with_client(
-        "http://127.0.0.1:9",
-        reqwest::Client::new(),
-        Hooks::default(),
-    );
-    let error = client
+async fn named_enums_go_on_the_wire_as_documented() {
+    use roblox_inventory_api::enums::{CollectionItemType, OwnershipItemType, PlacesTab};
+    let (base, seen, server) = serve(vec![(200, "false"), (200, "{}"), (200, r#"{"data":[]}"#)]);
+    let client = Client::new_with_client(&base, reqwest::Client::new(), Hooks::default());
+    let owned = client
         .get_v1_users_items_is_owned()
         .user_id(1)
-        .item_type(9)
-        .item_target_id(1)
+        .item_type(OwnershipItemType::GamePass)
+        .item_target_id(7)
         .send()
         .await
-        .expect_err("itemType 9 is not documented");
-    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+        .unwrap();
+    assert!(!owned.into_inner());
+    // Collection item types and places tabs have no documented numbers: names are sent.
+    client
+        .post_v1_collections_items()
+        .item_type(CollectionItemType::Bundle)
+        .item_target_id(192)
+        .send()
+        .await
+        .unwrap();
+    client
+        .get_v1_users_places_inventory()
+        .user_id(1)
+        .places_tab(PlacesTab::Created)
+        .items_per_page(10)
+        .cursor(0)
+        .send()
+        .await
+        .unwrap();
+    server.join().unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(
+        seen[0].request_line,
+        "GET /v1/users/1/items/1/7/is-owned HTTP/1.1"
+    );
+    assert_eq!(
+        seen[1].request_line,
+        "POST /v1/collections/items/Bundle/192 HTTP/1.1"
+    );
+    assert!(
+        seen[2].request_line.contains("placesTab=Created"),
+        "{}",
+        seen[2].request_line
+    );
+}
+
+#[test]
+fn enums_read_names_numbers_and_values_added_later() {
+    use roblox_inventory_api::enums::{
+        AssetType, BuildersClubMembershipType, InventoryItemAssetType,
+    };
+    let parse = |json: &str| serde_json::from_str::<AssetType>(json).unwrap();
+    assert_eq!(parse("8"), AssetType::Hat);
+    assert_eq!(parse("\"Hat\""), AssetType::Hat);
+    assert_eq!(parse("\"hat\""), AssetType::Hat);
+    assert_eq!(
+        parse("94"),
+        AssetType::Unknown(94),
+        "a type newer than the document"
+    );
+    assert_eq!(
+        parse("\"HoverBoard\""),
+        AssetType::UnknownName("HoverBoard".into())
+    );
+    assert_eq!(AssetType::Hat.to_string(), "8");
+    assert_eq!(serde_json::to_string(&AssetType::Hat).unwrap(), "8");
+    assert_eq!(AssetType::ALL.len(), 85);
+    let state: InventoryItemAssetType = serde_json::from_str("\"HAT\"").unwrap();
+    assert_eq!(state, InventoryItemAssetType::Hat);
+    let later: InventoryItemAssetType = serde_json::from_str("\"JETPACK\"").unwrap();
+    assert_eq!(later, InventoryItemAssetType::Unknown("JETPACK".into()));
+    let model: roblox_inventory_api::types::UserModel = serde_json::from_str(
+        r#"{"userId":1,"username":"x","buildersClubMembershipType":"RobloxPremium","extra":true}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        model.builders_club_membership_type,
+        Some(BuildersClubMembershipType::RobloxPremium)
+    );
 }
