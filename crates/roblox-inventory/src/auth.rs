@@ -1,0 +1,135 @@
+//! Credentials. Each lives in a `secrecy` type, prints as `[REDACTED]`, and is
+//! only ever sent to the host that takes it: the API key and OAuth token to
+//! `https://apis.roblox.com`, the `.ROBLOSECURITY` cookie to
+//! `https://inventory.roblox.com`.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use secrecy::{ExposeSecret, SecretString};
+
+/// An Open Cloud API key, sent as `x-api-key`.
+#[derive(Clone)]
+pub struct ApiKey(SecretString);
+
+impl ApiKey {
+    /// Wraps a key.
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(SecretString::from(key.into()))
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey([REDACTED])")
+    }
+}
+
+/// A `.ROBLOSECURITY` session cookie, sent as `Cookie: .ROBLOSECURITY=…`.
+///
+/// Roblox advises against cookies in production; the legacy endpoints need one
+/// only to write collections and to read your own hidden inventory.
+#[derive(Clone)]
+pub struct Roblosecurity(SecretString);
+
+impl Roblosecurity {
+    /// Wraps a cookie value (without the `.ROBLOSECURITY=` prefix).
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(SecretString::from(value.into()))
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for Roblosecurity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Roblosecurity([REDACTED])")
+    }
+}
+
+/// The error a token source reports.
+pub type TokenError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A future returned by [`TokenSource::token`].
+pub type TokenFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<SecretString, TokenError>> + Send + 'a>>;
+
+/// Where OAuth 2.0 access tokens come from: a fixed token, or your refresh logic.
+///
+/// It is asked before every Open Cloud request that uses OAuth, so it can hand
+/// out a cached token and refresh it when it is about to expire.
+pub trait TokenSource: Send + Sync + 'static {
+    /// The access token to send now.
+    fn token(&self) -> TokenFuture<'_>;
+}
+
+/// An OAuth 2.0 access token provider.
+#[derive(Clone)]
+pub struct OAuthToken(Arc<dyn TokenSource>);
+
+impl OAuthToken {
+    /// A fixed access token.
+    pub fn new(token: impl Into<String>) -> Self {
+        struct Fixed(SecretString);
+        impl TokenSource for Fixed {
+            fn token(&self) -> TokenFuture<'_> {
+                let token = self.0.clone();
+                Box::pin(async move { Ok(token) })
+            }
+        }
+        Self(Arc::new(Fixed(SecretString::from(token.into()))))
+    }
+
+    /// Tokens from `source` (for example a refresh-token flow).
+    pub fn from_source(source: impl TokenSource) -> Self {
+        Self(Arc::new(source))
+    }
+
+    pub(crate) async fn get(&self) -> Result<SecretString, TokenError> {
+        self.0.token().await
+    }
+}
+
+impl fmt::Debug for OAuthToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("OAuthToken([REDACTED])")
+    }
+}
+
+/// Which credential an Open Cloud request uses.
+#[derive(Debug, Clone)]
+pub(crate) enum CloudCredential {
+    ApiKey(ApiKey),
+    OAuth(OAuthToken),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_a_secret() {
+        let printed = format!(
+            "{:?} {:?} {:?} {:?}",
+            ApiKey::new("key-123"),
+            Roblosecurity::new("_|WARNING:-DO-NOT-SHARE-THIS.--cookie-456"),
+            OAuthToken::new("token-789"),
+            CloudCredential::ApiKey(ApiKey::new("key-123"))
+        );
+        for secret in ["key-123", "cookie-456", "token-789"] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+        assert_eq!(
+            printed,
+            "ApiKey([REDACTED]) Roblosecurity([REDACTED]) OAuthToken([REDACTED]) ApiKey(ApiKey([REDACTED]))"
+        );
+    }
+}

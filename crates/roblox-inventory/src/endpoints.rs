@@ -1,0 +1,584 @@
+//! One method per operation of the spec.
+
+use roblox_inventory_api::prelude::*;
+
+use crate::client::Client;
+use crate::error::{Error, ErrorContext};
+use crate::filter::InventoryFilter;
+use crate::models::{
+    AssetType, AssetTypeItem, Category, Collectible, CollectionItemType, InventoryItem,
+    OwnershipItemType, Place, PlacesTab, SortOrder,
+};
+use crate::pagination::{self, BoxStream, Limits, Page};
+
+/// What unlocks a private inventory on Open Cloud (document; facts §1.1).
+const CLOUD_UNLOCK: &str =
+    "an API key the user created with Inventory: Read, or an OAuth token they granted user.inventory-item:read";
+/// What unlocks a hidden inventory on the legacy host.
+const LEGACY_UNLOCK: &str =
+    "the user's own .ROBLOSECURITY cookie (or Open Cloud with their API key or OAuth grant)";
+
+/// Page sizes the legacy paged endpoints accept (document: `10 | 25 | 50 | 100`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum PageSize {
+    /// 10 per page.
+    Ten,
+    /// 25 per page.
+    TwentyFive,
+    /// 50 per page.
+    Fifty,
+    /// 100 per page, the default here: the fewest requests.
+    #[default]
+    Hundred,
+}
+
+impl PageSize {
+    /// The number sent.
+    pub fn get(self) -> i32 {
+        match self {
+            PageSize::Ten => 10,
+            PageSize::TwentyFive => 25,
+            PageSize::Fifty => 50,
+            PageSize::Hundred => 100,
+        }
+    }
+}
+
+/// Lists a user's Open Cloud inventory: see [`Client::inventory_items`].
+#[derive(Debug, Clone)]
+#[must_use = "call .items() or .pages() to fetch"]
+pub struct InventoryItems {
+    client: Client,
+    user_id: u64,
+    filter: InventoryFilter,
+    page_size: u32,
+    limits: Limits,
+}
+
+impl InventoryItems {
+    /// Only items matching `filter` (default: everything).
+    pub fn filter(mut self, filter: impl Into<InventoryFilter>) -> Self {
+        self.filter = filter.into();
+        self
+    }
+
+    /// Items per request, 1 to 100 (default 100, the most Roblox allows).
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = size;
+        self
+    }
+
+    /// Stop after this many items.
+    pub fn max_items(mut self, max: usize) -> Self {
+        self.limits.max_items = Some(max);
+        self
+    }
+
+    /// Stop after this many pages.
+    pub fn max_pages(mut self, max: usize) -> Self {
+        self.limits.max_pages = Some(max);
+        self
+    }
+
+    /// The pages, fetched as the stream is read. The filter stays fixed while paging.
+    pub fn pages(self) -> BoxStream<Page<InventoryItem>> {
+        if !(1..=100).contains(&self.page_size) {
+            let error = Error::InvalidArgument {
+                name: "page_size",
+                reason: format!("{} is not between 1 and 100", self.page_size),
+            };
+            return Box::pin(futures_util::stream::once(async move { Err(error) }));
+        }
+        let Self {
+            client,
+            user_id,
+            filter,
+            page_size,
+            limits,
+        } = self;
+        let filter = filter.to_wire();
+        let fetch = move |token: Option<String>| {
+            let (client, filter) = (client.clone(), filter.clone());
+            async move {
+                const OPERATION: &str = "Cloud_ListInventoryItems";
+                client.prepare_cloud(OPERATION).await?;
+                let context =
+                    ErrorContext::new(OPERATION).private(user_id, 403, None, CLOUD_UNLOCK);
+                let mut request = client
+                    .cloud
+                    .cloud_list_inventory_items()
+                    .user_id(user_id.to_string())
+                    .max_page_size(i64::from(page_size));
+                if !filter.is_empty() {
+                    request = request.filter(filter);
+                }
+                if let Some(token) = token {
+                    request = request.page_token(token);
+                }
+                match request.send().await {
+                    Ok(response) => {
+                        let page = response.into_inner();
+                        Ok(Page {
+                            items: page
+                                .inventory_items
+                                .into_iter()
+                                .map(InventoryItem::from)
+                                .collect(),
+                            next: page.next_page_token,
+                        })
+                    }
+                    Err(error) => Err(context.convert(error).await),
+                }
+            }
+        };
+        pagination::pages(fetch, limits)
+    }
+
+    /// The items, fetched page by page as the stream is read.
+    pub fn items(self) -> BoxStream<InventoryItem> {
+        let limits = self.limits;
+        pagination::items(self.pages(), limits)
+    }
+}
+
+/// Lists a user's collectibles: see [`Client::collectibles`].
+#[derive(Debug, Clone)]
+#[must_use = "call .items() or .pages() to fetch"]
+pub struct Collectibles {
+    client: Client,
+    user_id: u64,
+    asset_type: Option<AssetType>,
+    sort: Option<SortOrder>,
+    page_size: PageSize,
+    limits: Limits,
+}
+
+/// Lists a user's assets of one type: see [`Client::inventory`].
+#[derive(Debug, Clone)]
+#[must_use = "call .items() or .pages() to fetch"]
+pub struct AssetTypeInventory {
+    client: Client,
+    user_id: u64,
+    asset_type: AssetType,
+    sort: Option<SortOrder>,
+    page_size: PageSize,
+    limits: Limits,
+}
+
+/// Lists a user's places: see [`Client::places`].
+#[derive(Debug, Clone)]
+#[must_use = "call .items() or .pages() to fetch"]
+pub struct Places {
+    client: Client,
+    user_id: u64,
+    tab: PlacesTab,
+    page_size: u32,
+    limits: Limits,
+}
+
+macro_rules! paging_options {
+    ($builder:ident, $item:ty) => {
+        impl $builder {
+            /// Stop after this many items.
+            pub fn max_items(mut self, max: usize) -> Self {
+                self.limits.max_items = Some(max);
+                self
+            }
+
+            /// Stop after this many pages.
+            pub fn max_pages(mut self, max: usize) -> Self {
+                self.limits.max_pages = Some(max);
+                self
+            }
+
+            /// The items, fetched page by page as the stream is read.
+            pub fn items(self) -> BoxStream<$item> {
+                let limits = self.limits;
+                pagination::items(self.pages(), limits)
+            }
+        }
+    };
+}
+
+paging_options!(Collectibles, Collectible);
+paging_options!(AssetTypeInventory, AssetTypeItem);
+paging_options!(Places, Place);
+
+impl Collectibles {
+    /// Only this asset type.
+    pub fn asset_type(mut self, asset_type: AssetType) -> Self {
+        self.asset_type = Some(asset_type);
+        self
+    }
+
+    /// Sort by user asset id (default ascending).
+    pub fn sort(mut self, order: SortOrder) -> Self {
+        self.sort = Some(order);
+        self
+    }
+
+    /// Items per request (default 100).
+    pub fn page_size(mut self, size: PageSize) -> Self {
+        self.page_size = size;
+        self
+    }
+
+    /// The pages, fetched as the stream is read.
+    pub fn pages(self) -> BoxStream<Page<Collectible>> {
+        let Self {
+            client,
+            user_id,
+            asset_type,
+            sort,
+            page_size,
+            limits,
+        } = self;
+        let fetch = move |cursor: Option<String>| {
+            let (client, asset_type, sort) = (client.clone(), asset_type.clone(), sort.clone());
+            async move {
+                let context = ErrorContext::new("GetV1UsersAssetsCollectibles").private(
+                    user_id,
+                    403,
+                    None,
+                    LEGACY_UNLOCK,
+                );
+                let mut request = client
+                    .legacy
+                    .get_v1_users_assets_collectibles()
+                    .user_id(user_id as i64)
+                    .limit(page_size.get());
+                if let Some(asset_type) = asset_type {
+                    request = request.asset_type(asset_type);
+                }
+                if let Some(sort) = sort {
+                    request = request.sort_order(sort);
+                }
+                if let Some(cursor) = cursor {
+                    request = request.cursor(cursor);
+                }
+                match request.send().await {
+                    Ok(response) => {
+                        let page = response.into_inner();
+                        Ok(Page {
+                            items: page.data,
+                            next: page.next_page_cursor,
+                        })
+                    }
+                    Err(error) => Err(context.convert(error).await),
+                }
+            }
+        };
+        pagination::pages(fetch, limits)
+    }
+}
+
+impl AssetTypeInventory {
+    /// Sort by user asset id (default ascending).
+    pub fn sort(mut self, order: SortOrder) -> Self {
+        self.sort = Some(order);
+        self
+    }
+
+    /// Items per request (default 100).
+    pub fn page_size(mut self, size: PageSize) -> Self {
+        self.page_size = size;
+        self
+    }
+
+    /// The pages, fetched as the stream is read.
+    pub fn pages(self) -> BoxStream<Page<AssetTypeItem>> {
+        let Self {
+            client,
+            user_id,
+            asset_type,
+            sort,
+            page_size,
+            limits,
+        } = self;
+        let Some(asset_type_id) = asset_type.number() else {
+            let error = Error::InvalidArgument {
+                name: "asset_type",
+                reason: format!("{asset_type} has no numeric id"),
+            };
+            return Box::pin(futures_util::stream::once(async move { Err(error) }));
+        };
+        let fetch = move |cursor: Option<String>| {
+            let (client, sort) = (client.clone(), sort.clone());
+            async move {
+                let context = ErrorContext::new("GetV2UsersInventory").private(
+                    user_id,
+                    403,
+                    Some(4),
+                    LEGACY_UNLOCK,
+                );
+                let mut request = client
+                    .legacy
+                    .get_v2_users_inventory()
+                    .user_id(user_id as i64)
+                    .asset_type_id(asset_type_id)
+                    .limit(page_size.get());
+                if let Some(sort) = sort {
+                    request = request.sort_order(sort);
+                }
+                if let Some(cursor) = cursor {
+                    request = request.cursor(cursor);
+                }
+                match request.send().await {
+                    Ok(response) => {
+                        let page = response.into_inner();
+                        Ok(Page {
+                            items: page.data,
+                            next: page.next_page_cursor,
+                        })
+                    }
+                    Err(error) => Err(context.convert(error).await),
+                }
+            }
+        };
+        pagination::pages(fetch, limits)
+    }
+}
+
+impl Places {
+    /// Places per request, 1 to 100 (default 100).
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = size;
+        self
+    }
+
+    /// The pages, fetched as the stream is read.
+    pub fn pages(self) -> BoxStream<Page<Place>> {
+        if !(1..=100).contains(&self.page_size) {
+            let error = Error::InvalidArgument {
+                name: "page_size",
+                reason: format!("{} is not between 1 and 100", self.page_size),
+            };
+            return Box::pin(futures_util::stream::once(async move { Err(error) }));
+        }
+        let Self {
+            client,
+            user_id,
+            tab,
+            page_size,
+            limits,
+        } = self;
+        let fetch = move |cursor: Option<String>| {
+            let (client, tab) = (client.clone(), tab.clone());
+            async move {
+                let context = ErrorContext::new("GetV1UsersPlacesInventory").private(
+                    user_id,
+                    403,
+                    Some(3),
+                    LEGACY_UNLOCK,
+                );
+                // The cursor is an integer here; the document marks it required, so the
+                // first page asks for 0.
+                let cursor = match cursor {
+                    None => 0,
+                    Some(text) => text.trim().parse::<i64>().map_err(|_| Error::Decode {
+                        status: 200,
+                        reason: format!("places cursor `{text}` is not an integer"),
+                        excerpt: String::new(),
+                    })?,
+                };
+                let request = client
+                    .legacy
+                    .get_v1_users_places_inventory()
+                    .user_id(user_id as i64)
+                    .places_tab(tab)
+                    .items_per_page(i64::from(page_size))
+                    .cursor(cursor);
+                match request.send().await {
+                    Ok(response) => {
+                        let page = response.into_inner();
+                        Ok(Page {
+                            items: page.data,
+                            next: page.next_page_cursor,
+                        })
+                    }
+                    Err(error) => Err(context.convert(error).await),
+                }
+            }
+        };
+        pagination::pages(fetch, limits)
+    }
+}
+
+impl Client {
+    /// Lists a user's inventory with Open Cloud (needs an API key or OAuth token).
+    ///
+    /// A private inventory is visible only to an API key the user created with
+    /// Inventory: Read, or an OAuth token they granted `user.inventory-item:read`;
+    /// otherwise the stream yields [`Error::InventoryPrivate`].
+    pub fn inventory_items(&self, user_id: u64) -> InventoryItems {
+        InventoryItems {
+            client: self.clone(),
+            user_id,
+            filter: InventoryFilter::Everything,
+            page_size: 100,
+            limits: Limits::default(),
+        }
+    }
+
+    /// Lists a user's collectible (Limited) assets (legacy host; no credential needed
+    /// for public inventories).
+    pub fn collectibles(&self, user_id: u64) -> Collectibles {
+        Collectibles {
+            client: self.clone(),
+            user_id,
+            asset_type: None,
+            sort: None,
+            page_size: PageSize::Hundred,
+            limits: Limits::default(),
+        }
+    }
+
+    /// Lists a user's assets of one type (legacy host).
+    pub fn inventory(&self, user_id: u64, asset_type: AssetType) -> AssetTypeInventory {
+        AssetTypeInventory {
+            client: self.clone(),
+            user_id,
+            asset_type,
+            sort: None,
+            page_size: PageSize::Hundred,
+            limits: Limits::default(),
+        }
+    }
+
+    /// Lists the places in one of a user's places tabs (legacy host).
+    pub fn places(&self, user_id: u64, tab: PlacesTab) -> Places {
+        Places {
+            client: self.clone(),
+            user_id,
+            tab,
+            page_size: 100,
+            limits: Limits::default(),
+        }
+    }
+
+    /// Whether a user owns an item, with the legacy is-owned endpoint.
+    pub async fn is_owned(
+        &self,
+        user_id: u64,
+        item_type: OwnershipItemType,
+        item_id: u64,
+    ) -> Result<bool, Error> {
+        let context = ErrorContext::new("GetV1UsersItemsIsOwned");
+        match self
+            .legacy
+            .get_v1_users_items_is_owned()
+            .user_id(user_id as i64)
+            .item_type(item_type)
+            .item_target_id(item_id as i64)
+            .send()
+            .await
+        {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => Err(context.convert(error).await),
+        }
+    }
+
+    /// The categories of a user's Inventory page.
+    pub async fn categories(&self, user_id: u64) -> Result<Vec<Category>, Error> {
+        match self
+            .legacy
+            .get_v1_users_categories()
+            .user_id(user_id as i64)
+            .send()
+            .await
+        {
+            Ok(response) => Ok(response.into_inner().categories),
+            Err(error) => Err(ErrorContext::new("GetV1UsersCategories")
+                .convert(error)
+                .await),
+        }
+    }
+
+    /// Adds an item you own to your collection (needs the cookie; the
+    /// X-CSRF-TOKEN exchange is handled).
+    pub async fn add_to_collection(
+        &self,
+        item_type: CollectionItemType,
+        item_id: u64,
+    ) -> Result<(), Error> {
+        self.change_collection(true, item_type, item_id).await
+    }
+
+    /// Removes an item from your collection (needs the cookie).
+    pub async fn remove_from_collection(
+        &self,
+        item_type: CollectionItemType,
+        item_id: u64,
+    ) -> Result<(), Error> {
+        self.change_collection(false, item_type, item_id).await
+    }
+
+    async fn change_collection(
+        &self,
+        add: bool,
+        item_type: CollectionItemType,
+        item_id: u64,
+    ) -> Result<(), Error> {
+        let operation = if add {
+            "PostV1CollectionsItems"
+        } else {
+            "DeleteV1CollectionsItems"
+        };
+        self.require_cookie(operation)?;
+        if !matches!(
+            item_type,
+            CollectionItemType::Asset | CollectionItemType::Bundle
+        ) {
+            return Err(Error::InvalidArgument {
+                name: "item_type",
+                reason: format!("collections take assets and bundles, not {item_type:?}"),
+            });
+        }
+        let result = if add {
+            self.legacy
+                .post_v1_collections_items()
+                .item_type(item_type)
+                .item_target_id(item_id as i64)
+                .send()
+                .await
+                .map(|_| ())
+        } else {
+            self.legacy
+                .delete_v1_collections_items()
+                .item_type(item_type)
+                .item_target_id(item_id as i64)
+                .send()
+                .await
+                .map(|_| ())
+        };
+        match result {
+            Ok(()) => Ok(()),
+            // Roblox documents `{}`, clients have seen no body at all (facts §7.7): both mean done.
+            Err(roblox_inventory_api::Error::InvalidResponsePayload(body, _))
+                if body.iter().all(u8::is_ascii_whitespace) =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(ErrorContext::new(operation).convert(error).await),
+        }
+    }
+
+    /// The asset ids of a legacy package.
+    #[deprecated(
+        note = "Roblox migrated packages to bundles: use catalog.roblox.com/v1/bundles/{bundleId}/details"
+    )]
+    pub async fn package_assets(&self, package_id: u64) -> Result<Vec<i64>, Error> {
+        match self
+            .legacy
+            .get_v1_packages_assets()
+            .package_id(package_id as i64)
+            .send()
+            .await
+        {
+            Ok(response) => Ok(response.into_inner().asset_ids),
+            Err(error) => Err(ErrorContext::new("GetV1PackagesAssets")
+                .convert(error)
+                .await),
+        }
+    }
+}

@@ -1,0 +1,397 @@
+//! One error type for every operation.
+//!
+//! Roblox answers errors in two shapes (facts §4): the legacy/gateway
+//! `{"errors":[{"code":7,"message":"…"}]}` and Open Cloud v2
+//! `{"code":"PERMISSION_DENIED","message":"…","details":[…]}`, and sometimes with
+//! an empty body. All three are read into [`ApiError`]; the cases callers act on
+//! get their own [`Error`] variants. No variant keeps response headers, so an error
+//! can be logged without leaking `set-cookie` or anything else.
+
+use std::fmt;
+use std::time::Duration;
+
+use roblox_inventory_api::ByteStream;
+
+use crate::auth::TokenError;
+
+/// The code in a Roblox error body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// A legacy numbered code (`errors[].code`), documented per endpoint.
+    Legacy(i64),
+    /// An Open Cloud status code name (`INVALID_ARGUMENT`, `PERMISSION_DENIED`, …).
+    Cloud(String),
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorCode::Legacy(code) => write!(f, "{code}"),
+            ErrorCode::Cloud(code) => f.write_str(code),
+        }
+    }
+}
+
+/// A Roblox error response, read from either body shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: u16,
+    /// The error code, if the body had one.
+    pub code: Option<ErrorCode>,
+    /// The error message, if the body had one.
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, ", code {code}")?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        Ok(())
+    }
+}
+
+impl ApiError {
+    /// Reads an error body of either shape; an empty or foreign body keeps only the status.
+    pub fn parse(status: u16, body: &[u8]) -> Self {
+        let value: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+        if let Some(first) = value.get("errors").and_then(|e| e.get(0)) {
+            return Self {
+                status,
+                code: first
+                    .get("code")
+                    .and_then(serde_json::Value::as_i64)
+                    .map(ErrorCode::Legacy),
+                message: first
+                    .get("message")
+                    .and_then(|m| m.as_str())
+                    .map(str::to_string),
+            };
+        }
+        if let Some(code) = value.get("code").and_then(|c| c.as_str()) {
+            return Self {
+                status,
+                code: Some(ErrorCode::Cloud(code.to_string())),
+                message: value
+                    .get("message")
+                    .and_then(|m| m.as_str())
+                    .map(str::to_string),
+            };
+        }
+        let message = value
+            .get("message")
+            .or_else(|| value.get("error"))
+            .and_then(|m| m.as_str())
+            .map(str::to_string);
+        Self {
+            status,
+            code: None,
+            message,
+        }
+    }
+
+    /// The legacy numbered code, if any.
+    pub fn legacy_code(&self) -> Option<i64> {
+        match self.code {
+            Some(ErrorCode::Legacy(code)) => Some(code),
+            _ => None,
+        }
+    }
+}
+
+/// Everything that can go wrong.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client has no credential this operation accepts; nothing was sent.
+    #[error("{operation} needs {needs}; configure it on Client::builder()")]
+    MissingCredential {
+        /// The operation.
+        operation: &'static str,
+        /// What it accepts.
+        needs: &'static str,
+    },
+    /// An argument Roblox would reject; nothing was sent.
+    #[error("invalid argument `{name}`: {reason}")]
+    InvalidArgument {
+        /// The argument.
+        name: &'static str,
+        /// Why it is invalid.
+        reason: String,
+    },
+    /// The user's inventory is private or hidden from this credential.
+    #[error(
+        "user {user_id}'s inventory is not visible to this credential; it needs {unlock} ({error})"
+    )]
+    InventoryPrivate {
+        /// Whose inventory.
+        user_id: u64,
+        /// What would unlock it.
+        unlock: &'static str,
+        /// Roblox's answer.
+        error: ApiError,
+    },
+    /// The credential was refused (HTTP 401).
+    #[error("the credential was refused: {0}")]
+    Unauthorized(ApiError),
+    /// The X-CSRF-TOKEN exchange failed: Roblox refused the token and sent no new one,
+    /// or refused the new one too.
+    #[error("the X-CSRF-TOKEN exchange failed: {0}")]
+    Csrf(ApiError),
+    /// Rate limited (HTTP 429), after any retries.
+    #[error("rate limited{}: {error}", retry_after.map(|d| format!(" (retry after {} s)", d.as_secs())).unwrap_or_default())]
+    RateLimited {
+        /// How long Roblox asked to wait, if it said.
+        retry_after: Option<Duration>,
+        /// Roblox's answer.
+        error: ApiError,
+    },
+    /// Any other error response from Roblox.
+    #[error("Roblox refused the request: {0}")]
+    Api(ApiError),
+    /// The request did not complete (connection refused or reset, DNS, TLS, …).
+    #[error("the request failed: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// The request timed out.
+    #[error("the request timed out")]
+    Timeout(#[source] reqwest::Error),
+    /// The response was not what the API documents.
+    #[error("undecodable response (HTTP {status}): {reason}; body starts {excerpt:?}")]
+    Decode {
+        /// The HTTP status.
+        status: u16,
+        /// What did not fit.
+        reason: String,
+        /// The first bytes of the body.
+        excerpt: String,
+    },
+    /// The OAuth token source failed.
+    #[error("the OAuth token source failed: {0}")]
+    TokenSource(#[source] TokenError),
+}
+
+impl Error {
+    /// The HTTP status, if a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::InventoryPrivate { error, .. } | Error::RateLimited { error, .. } => {
+                Some(error.status)
+            }
+            Error::Unauthorized(error) | Error::Csrf(error) | Error::Api(error) => {
+                Some(error.status)
+            }
+            Error::Decode { status, .. } => Some(*status),
+            Error::Transport(e) | Error::Timeout(e) => e.status().map(|s| s.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// Roblox's error code, if the body had one.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        self.api_error().and_then(|e| e.code.as_ref())
+    }
+
+    /// Roblox's error message, if the body had one.
+    pub fn message(&self) -> Option<&str> {
+        self.api_error().and_then(|e| e.message.as_deref())
+    }
+
+    /// The parsed Roblox error response, if there was one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::InventoryPrivate { error, .. } | Error::RateLimited { error, .. } => Some(error),
+            Error::Unauthorized(error) | Error::Csrf(error) | Error::Api(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// How much of an undecodable body an error keeps.
+const EXCERPT: usize = 200;
+
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT)]);
+    text.into_owned()
+}
+
+/// What an error response means for the operation that got it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ErrorContext {
+    /// The operation, for messages.
+    pub operation: &'static str,
+    /// The user whose inventory was asked for, if any.
+    pub user_id: Option<u64>,
+    /// What unlocks a private inventory for this operation.
+    pub unlock: Option<&'static str>,
+    /// The status and legacy code (None: any 403) that mean "private" here.
+    pub private_when: Option<(u16, Option<i64>)>,
+}
+
+impl ErrorContext {
+    pub(crate) const fn new(operation: &'static str) -> Self {
+        Self {
+            operation,
+            user_id: None,
+            unlock: None,
+            private_when: None,
+        }
+    }
+
+    pub(crate) const fn private(
+        mut self,
+        user_id: u64,
+        status: u16,
+        code: Option<i64>,
+        unlock: &'static str,
+    ) -> Self {
+        self.user_id = Some(user_id);
+        self.unlock = Some(unlock);
+        self.private_when = Some((status, code));
+        self
+    }
+
+    /// Classifies an error response.
+    pub(crate) fn classify(
+        &self,
+        status: u16,
+        body: &[u8],
+        retry_after: Option<Duration>,
+    ) -> Error {
+        let error = ApiError::parse(status, body);
+        if let (Some((private_status, code)), Some(user_id), Some(unlock)) =
+            (self.private_when, self.user_id, self.unlock)
+        {
+            let code_matches = code.is_none() || error.legacy_code() == code;
+            if status == private_status && code_matches {
+                return Error::InventoryPrivate {
+                    user_id,
+                    unlock,
+                    error,
+                };
+            }
+        }
+        match status {
+            401 => Error::Unauthorized(error),
+            403 if error.legacy_code() == Some(0)
+                && error
+                    .message
+                    .as_deref()
+                    .is_some_and(|m| m.contains("Token Validation")) =>
+            {
+                Error::Csrf(error)
+            }
+            429 => Error::RateLimited { retry_after, error },
+            _ => Error::Api(error),
+        }
+    }
+
+    /// Converts a generated-client error, reading the error body.
+    pub(crate) async fn convert(&self, error: roblox_inventory_api::Error<ByteStream>) -> Error {
+        use futures_util::TryStreamExt;
+        use roblox_inventory_api::Error as E;
+        match error {
+            E::ErrorResponse(response) => {
+                let status = response.status().as_u16();
+                let retry_after = crate::retry::retry_after(response.headers());
+                let body: Result<Vec<bytes::Bytes>, _> =
+                    response.into_inner().into_inner().try_collect().await;
+                match body {
+                    Ok(chunks) => self.classify(status, &chunks.concat(), retry_after),
+                    Err(e) => transport(e),
+                }
+            }
+            E::UnexpectedResponse(response) => {
+                let status = response.status().as_u16();
+                let retry_after = crate::retry::retry_after(response.headers());
+                match response.bytes().await {
+                    Ok(body) => self.classify(status, &body, retry_after),
+                    Err(e) => transport(e),
+                }
+            }
+            E::InvalidResponsePayload(body, e) => Error::Decode {
+                status: 200,
+                reason: e.to_string(),
+                excerpt: excerpt(&body),
+            },
+            E::CommunicationError(e) | E::ResponseBodyError(e) => transport(e),
+            E::InvalidRequest(reason) => Error::InvalidArgument {
+                name: self.operation,
+                reason,
+            },
+            other => Error::Decode {
+                status: other.status().map(|s| s.as_u16()).unwrap_or(0),
+                reason: other.to_string(),
+                excerpt: String::new(),
+            },
+        }
+    }
+}
+
+fn transport(e: reqwest::Error) -> Error {
+    if e.is_timeout() {
+        Error::Timeout(e)
+    } else if e.is_decode() || e.is_body() {
+        Error::Decode {
+            status: e.status().map(|s| s.as_u16()).unwrap_or(0),
+            reason: e.to_string(),
+            excerpt: String::new(),
+        }
+    } else {
+        Error::Transport(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_error_shapes_and_empty_bodies_parse() {
+        let legacy = ApiError::parse(
+            400,
+            br#"{"errors":[{"code":7,"message":"The specified Asset does not exist!"}]}"#,
+        );
+        assert_eq!(legacy.code, Some(ErrorCode::Legacy(7)));
+        assert_eq!(
+            legacy.message.as_deref(),
+            Some("The specified Asset does not exist!")
+        );
+        let cloud = ApiError::parse(
+            403,
+            br#"{"code":"PERMISSION_DENIED","message":"private","details":[]}"#,
+        );
+        assert_eq!(
+            cloud.code,
+            Some(ErrorCode::Cloud("PERMISSION_DENIED".into()))
+        );
+        let empty = ApiError::parse(500, b"");
+        assert_eq!((empty.status, empty.code, empty.message), (500, None, None));
+        assert_eq!(
+            legacy.to_string(),
+            "HTTP 400, code 7: The specified Asset does not exist!"
+        );
+    }
+
+    #[test]
+    fn classification_keys_on_status_and_code() {
+        let context = ErrorContext::new("op").private(5, 403, Some(4), "the key");
+        let hidden = context.classify(403, br#"{"errors":[{"code":4,"message":"x"}]}"#, None);
+        assert!(matches!(hidden, Error::InventoryPrivate { user_id: 5, .. }));
+        let csrf = context.classify(
+            403,
+            br#"{"errors":[{"code":0,"message":"Token Validation Failed"}]}"#,
+            None,
+        );
+        assert!(matches!(csrf, Error::Csrf(_)));
+        let limited = context.classify(429, b"", Some(Duration::from_secs(3)));
+        assert!(
+            matches!(limited, Error::RateLimited { retry_after: Some(d), .. } if d.as_secs() == 3)
+        );
+        assert_eq!(limited.status(), Some(429));
+    }
+}

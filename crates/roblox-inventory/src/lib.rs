@@ -1,0 +1,62 @@
+//! Typed, safe access to the Roblox Inventory APIs.
+//!
+//! Check whether a user owns a game pass, badge, asset, bundle or private server,
+//! list inventories, collectibles and places, and manage collections, on both of
+//! Roblox's hosts (Open Cloud at `https://apis.roblox.com`, the legacy API at
+//! `https://inventory.roblox.com`).
+//!
+//! ```no_run
+//! use futures_util::TryStreamExt;
+//! use roblox_inventory::{Client, InventoryFilter, Item};
+//!
+//! # async fn run() -> Result<(), roblox_inventory::Error> {
+//! let client = Client::builder().api_key(std::env::var("ROBLOX_API_KEY").unwrap_or_default()).build()?;
+//!
+//! // Does user 156 own game pass 1111?
+//! let owns = client.owns(156, Item::GamePass(1111)).await?;
+//!
+//! // Every game pass and badge they have, page by page as the stream is read.
+//! let mut items = client
+//!     .inventory_items(156)
+//!     .filter(InventoryFilter::by_type().game_passes().badges())
+//!     .items();
+//! while let Some(item) = items.try_next().await? {
+//!     println!("{:?}", item.details);
+//! }
+//! # let _ = owns;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Against the local sandbox (`roblox-inventory-sandbox`), point both hosts at it
+//! with [`ClientBuilder::base_url`].
+//!
+//! * Credentials ([`auth`]) are secret types that print as `[REDACTED]` and go only
+//!   to the host that takes them; an operation called without a credential it
+//!   accepts fails with [`Error::MissingCredential`] before any request.
+//! * Collection writes handle the X-CSRF-TOKEN exchange.
+//! * Idempotent requests are retried on 429, 5xx, connect failures and timeouts
+//!   with jittered exponential backoff, honouring `retry-after` ([`RetryConfig`]).
+//! * Errors in both of Roblox's shapes become one [`Error`] with `status()`,
+//!   `code()` and `message()`.
+
+#![deny(missing_docs)]
+
+pub mod auth;
+mod client;
+mod endpoints;
+pub mod error;
+pub mod filter;
+pub mod models;
+mod ownership;
+pub mod pagination;
+mod retry;
+
+pub use client::{Client, ClientBuilder, RateLimitInfo, CLOUD_BASE_URL, LEGACY_BASE_URL};
+pub use endpoints::{AssetTypeInventory, Collectibles, InventoryItems, PageSize, Places};
+pub use error::{ApiError, Error, ErrorCode};
+pub use filter::{FilterError, InventoryFilter};
+pub use models::{InventoryItem, Item, ItemDetails};
+pub use ownership::IDS_PER_FILTER;
+pub use pagination::Page;
+pub use retry::RetryConfig;

@@ -1,0 +1,198 @@
+//! Models in the shapes users want. The generated types already tolerate what
+//! Roblox sends (every field optional, unknown fields ignored, enums as names or
+//! numbers); this module adds [`InventoryItem`], whose details are a Rust enum
+//! instead of four optional fields of which exactly one is set (OAS
+//! `InventoryItem` `x-oneOf`, facts §2).
+
+pub use roblox_inventory_api::enums::{
+    AssetType, AssetsExplorerCategoryItemType, BuildersClubMembershipType,
+    CollectibleItemInstanceState, CollectionItemType, CreatorType, InventoryItemAssetType,
+    OwnershipItemType, PlacesTab, SortOrder,
+};
+pub use roblox_inventory_api::types::{
+    AssetsExplorerCategoryItemModel as CategoryItem, AssetsExplorerCategoryModel as Category,
+    CollectibleUserAssetModel as Collectible, CreatorModel as Creator,
+    InventoryItemModel as AssetTypeItem, PlaceModel as Place, UserModel as Owner,
+};
+
+/// When an item was added.
+pub type Timestamp = chrono::DateTime<chrono::Utc>;
+
+/// One item of a user's Open Cloud inventory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InventoryItem {
+    /// The resource path, `users/{user_id}/inventory-items/{id}`.
+    pub path: Option<String>,
+    /// When it was added (Roblox leaves it out for game passes).
+    pub added: Option<Timestamp>,
+    /// What the item is.
+    pub details: ItemDetails,
+}
+
+/// What an inventory item is.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ItemDetails {
+    /// An asset copy.
+    Asset(AssetDetails),
+    /// A badge.
+    Badge {
+        /// The badge id.
+        badge_id: u64,
+    },
+    /// A game pass.
+    GamePass {
+        /// The game pass id.
+        game_pass_id: u64,
+    },
+    /// A private server.
+    PrivateServer {
+        /// The private server id.
+        private_server_id: u64,
+    },
+    /// A kind this version does not know (or ids that are not numbers).
+    Unknown,
+}
+
+/// An asset copy in an inventory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssetDetails {
+    /// The asset id.
+    pub asset_id: u64,
+    /// Its Open Cloud asset type.
+    pub asset_type: Option<InventoryItemAssetType>,
+    /// The copy (user asset) id.
+    pub instance_id: Option<u64>,
+    /// Collectible details, for Limiteds.
+    pub collectible: Option<CollectibleDetails>,
+}
+
+/// Collectible (Limited) details of an asset copy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CollectibleDetails {
+    /// The collectible item id (a UUID).
+    pub item_id: Option<String>,
+    /// The collectible instance id (a UUID).
+    pub instance_id: Option<String>,
+    /// Available or on hold.
+    pub state: Option<CollectibleItemInstanceState>,
+    /// The serial number.
+    pub serial_number: Option<i64>,
+}
+
+fn id(text: Option<&String>) -> Option<u64> {
+    text.and_then(|t| t.trim().parse().ok())
+}
+
+impl From<roblox_inventory_api::types::InventoryItem> for InventoryItem {
+    fn from(item: roblox_inventory_api::types::InventoryItem) -> Self {
+        let details = if let Some(asset) = &item.asset_details {
+            match id(asset.asset_id.as_ref()) {
+                Some(asset_id) => ItemDetails::Asset(AssetDetails {
+                    asset_id,
+                    asset_type: asset.inventory_item_asset_type.clone(),
+                    instance_id: id(asset.instance_id.as_ref()),
+                    collectible: asset
+                        .collectible_details
+                        .as_ref()
+                        .map(|c| CollectibleDetails {
+                            item_id: c.item_id.clone(),
+                            instance_id: c.instance_id.clone(),
+                            state: c.instance_state.clone(),
+                            serial_number: c.serial_number,
+                        }),
+                }),
+                None => ItemDetails::Unknown,
+            }
+        } else if let Some(badge) = &item.badge_details {
+            id(badge.badge_id.as_ref()).map_or(ItemDetails::Unknown, |badge_id| {
+                ItemDetails::Badge { badge_id }
+            })
+        } else if let Some(pass) = &item.game_pass_details {
+            id(pass.game_pass_id.as_ref()).map_or(ItemDetails::Unknown, |game_pass_id| {
+                ItemDetails::GamePass { game_pass_id }
+            })
+        } else if let Some(server) = &item.private_server_details {
+            id(server.private_server_id.as_ref())
+                .map_or(ItemDetails::Unknown, |private_server_id| {
+                    ItemDetails::PrivateServer { private_server_id }
+                })
+        } else {
+            ItemDetails::Unknown
+        };
+        InventoryItem {
+            path: item.path,
+            added: item.add_time,
+            details,
+        }
+    }
+}
+
+/// Something a user can own, for [`Client::owns`](crate::Client::owns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Item {
+    /// An asset (accessory, clothing, Limited, place, …).
+    Asset(u64),
+    /// A game pass.
+    GamePass(u64),
+    /// A badge.
+    Badge(u64),
+    /// A bundle.
+    Bundle(u64),
+    /// A private server.
+    PrivateServer(u64),
+}
+
+impl Item {
+    /// Whether an inventory item is this item.
+    pub fn matches(&self, details: &ItemDetails) -> bool {
+        match (self, details) {
+            (Item::Asset(a), ItemDetails::Asset(d)) => d.asset_id == *a,
+            (Item::GamePass(a), ItemDetails::GamePass { game_pass_id }) => game_pass_id == a,
+            (Item::Badge(a), ItemDetails::Badge { badge_id }) => badge_id == a,
+            (Item::PrivateServer(a), ItemDetails::PrivateServer { private_server_id }) => {
+                private_server_id == a
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_cloud_items_become_an_enum_and_tolerate_oddities() {
+        let parse = |json: &str| -> InventoryItem {
+            serde_json::from_str::<roblox_inventory_api::types::InventoryItem>(json)
+                .unwrap()
+                .into()
+        };
+        let asset = parse(
+            r#"{"path":"users/1/inventory-items/x","assetDetails":{"assetId":"42","inventoryItemAssetType":"HAT",
+            "instanceId":"7","collectibleDetails":{"instanceState":"HOLD","serialNumber":3}},"addTime":"2024-01-15T10:00:00Z","newField":1}"#,
+        );
+        let ItemDetails::Asset(details) = &asset.details else {
+            panic!("{asset:?}")
+        };
+        assert_eq!((details.asset_id, details.instance_id), (42, Some(7)));
+        assert_eq!(
+            details.collectible.as_ref().unwrap().state,
+            Some(CollectibleItemInstanceState::Hold)
+        );
+        assert_eq!(
+            parse(r#"{"gamePassDetails":{"gamePassId":"9"}}"#).details,
+            ItemDetails::GamePass { game_pass_id: 9 }
+        );
+        assert_eq!(
+            parse(r#"{"somethingNew":{}}"#).details,
+            ItemDetails::Unknown
+        );
+        assert_eq!(
+            parse(r#"{"badgeDetails":{"badgeId":"not a number"}}"#).details,
+            ItemDetails::Unknown
+        );
+        assert!(Item::GamePass(9).matches(&ItemDetails::GamePass { game_pass_id: 9 }));
+    }
+}

@@ -1,0 +1,152 @@
+//! Paging as streams: `.pages()` yields pages as they arrive and `.items()` their
+//! items, so memory stays flat however large an inventory is. Paging stops on a
+//! missing or empty token and on an empty page (Roblox can answer a last,
+//! non-empty token with `{"inventoryItems": [], "nextPageToken": ""}`, facts §3).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use futures_core::Stream;
+use futures_util::{stream, StreamExt, TryStreamExt};
+
+use crate::error::Error;
+
+/// A stream of results that owns everything it needs.
+pub type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'static>>;
+
+/// One page of results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items on this page.
+    pub items: Vec<T>,
+    /// The token or cursor of the next page; `None` on the last page.
+    pub next: Option<String>,
+}
+
+/// Caps on how much a stream fetches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Limits {
+    pub max_items: Option<usize>,
+    pub max_pages: Option<usize>,
+}
+
+/// Pages from `fetch(token)`, starting without a token.
+pub(crate) fn pages<T, F, Fut>(mut fetch: F, limits: Limits) -> BoxStream<Page<T>>
+where
+    T: Send + 'static,
+    F: FnMut(Option<String>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Page<T>, Error>> + Send + 'static,
+{
+    let state = (Some(None::<String>), 0usize);
+    let stream = stream::unfold(state, move |(cursor, fetched)| {
+        let next_page = match cursor {
+            Some(token) if limits.max_pages.is_none_or(|max| fetched < max) => Some(fetch(token)),
+            _ => None,
+        };
+        async move {
+            match next_page?.await {
+                Ok(page) => {
+                    let next = page.next.clone().filter(|t| !t.is_empty());
+                    let cursor = if page.items.is_empty() {
+                        None
+                    } else {
+                        next.map(Some)
+                    };
+                    Some((Ok(page), (cursor, fetched + 1)))
+                }
+                Err(error) => Some((Err(error), (None, fetched + 1))),
+            }
+        }
+    });
+    Box::pin(stream)
+}
+
+/// The items of `pages`, at most `max_items`.
+pub(crate) fn items<T: Send + 'static>(pages: BoxStream<Page<T>>, limits: Limits) -> BoxStream<T> {
+    let items = pages
+        .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+        .try_flatten();
+    match limits.max_items {
+        Some(max) => Box::pin(items.take(max)),
+        None => Box::pin(items),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fake(
+        pages: Vec<(Vec<u32>, Option<&'static str>)>,
+    ) -> impl FnMut(Option<String>) -> futures_util::future::Ready<Result<Page<u32>, Error>> {
+        let mut pages = pages.into_iter();
+        move |_| {
+            let (items, next) = pages.next().expect("asked for a page past the end");
+            futures_util::future::ready(Ok(Page {
+                items,
+                next: next.map(str::to_string),
+            }))
+        }
+    }
+
+    #[tokio::test]
+    async fn stops_on_missing_or_empty_tokens_and_empty_pages() {
+        let all: Vec<u32> = items(
+            pages(
+                fake(vec![(vec![1, 2], Some("a")), (vec![3], None)]),
+                Limits::default(),
+            ),
+            Limits::default(),
+        )
+        .try_collect()
+        .await
+        .unwrap();
+        assert_eq!(all, [1, 2, 3]);
+        let empty_token: Vec<u32> = items(
+            pages(fake(vec![(vec![1], Some(""))]), Limits::default()),
+            Limits::default(),
+        )
+        .try_collect()
+        .await
+        .unwrap();
+        assert_eq!(empty_token, [1]);
+        let empty_page: Vec<Page<u32>> = pages(
+            fake(vec![(vec![1], Some("a")), (vec![], Some("b"))]),
+            Limits::default(),
+        )
+        .try_collect()
+        .await
+        .unwrap();
+        assert_eq!(
+            empty_page.len(),
+            2,
+            "the empty page ends the stream although it has a token"
+        );
+    }
+
+    #[tokio::test]
+    async fn caps_on_items_and_pages() {
+        let many = || {
+            fake(vec![
+                (vec![1, 2], Some("a")),
+                (vec![3, 4], Some("b")),
+                (vec![5], None),
+            ])
+        };
+        let limits = Limits {
+            max_items: Some(3),
+            max_pages: None,
+        };
+        let first_three: Vec<u32> = items(pages(many(), limits), limits)
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(first_three, [1, 2, 3]);
+        let one_page = Limits {
+            max_items: None,
+            max_pages: Some(1),
+        };
+        let page: Vec<Page<u32>> = pages(many(), one_page).try_collect().await.unwrap();
+        assert_eq!(page.len(), 1);
+    }
+}

@@ -1,0 +1,590 @@
+//! The ergonomic client against the sandbox over loopback: every endpoint, the
+//! credential rules, privacy, CSRF, retries, faults and paging.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use futures_util::TryStreamExt;
+use roblox_inventory::models::{
+    AssetType, CollectionItemType, ItemDetails, OwnershipItemType, PlacesTab, SortOrder,
+};
+use roblox_inventory::{Client, Error, InventoryFilter, Item, PageSize, RetryConfig};
+use roblox_inventory_sandbox::{Fault, Route, Sandbox, SandboxBuilder, World};
+
+async fn sandbox(builder: SandboxBuilder) -> Sandbox {
+    builder.start().await.expect("sandbox starts")
+}
+
+async fn default_sandbox() -> Sandbox {
+    sandbox(Sandbox::builder().rate_limits(false)).await
+}
+
+/// A client for `sandbox` with quick retries.
+fn client(sandbox: &Sandbox) -> roblox_inventory::ClientBuilder {
+    Client::builder()
+        .base_url(sandbox.base_url())
+        .retry(RetryConfig {
+            min_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(50),
+            ..RetryConfig::default()
+        })
+}
+
+#[tokio::test]
+async fn owns_checks_every_kind_with_the_fewest_requests() {
+    let sandbox = default_sandbox().await;
+    let cloud = client(&sandbox)
+        .api_key("sandbox-key-builderman")
+        .build()
+        .unwrap();
+    let items = [
+        Item::GamePass(1111),
+        Item::GamePass(3333),
+        Item::Badge(2124445684),
+        Item::Asset(1365767),
+        Item::Asset(27112438),
+        Item::PrivateServer(90001),
+        Item::Bundle(192),
+    ];
+    let answers = cloud.owned(156, &items).await.unwrap();
+    assert_eq!(
+        answers.iter().map(|(_, owned)| *owned).collect::<Vec<_>>(),
+        [true, false, true, true, false, true, true]
+    );
+    assert_eq!(
+        sandbox.requests(Route::ListInventoryItems),
+        1,
+        "six items, one Open Cloud request"
+    );
+    assert_eq!(sandbox.requests(Route::IsOwned), 1, "bundles need is-owned");
+
+    let anonymous = client(&sandbox).build().unwrap();
+    assert!(anonymous.owns(156, Item::GamePass(2222)).await.unwrap());
+    assert!(!anonymous.owns(261, Item::GamePass(2222)).await.unwrap());
+    assert_eq!(sandbox.requests(Route::IsOwned), 3);
+    assert!(matches!(
+        anonymous.owns(156, Item::PrivateServer(90001)).await,
+        Err(Error::MissingCredential { .. })
+    ));
+}
+
+#[tokio::test]
+async fn owned_batches_ids_into_filters() {
+    let sandbox = default_sandbox().await;
+    let cloud = client(&sandbox)
+        .api_key("sandbox-key-builderman")
+        .build()
+        .unwrap();
+    let mut items: Vec<Item> = (0..150).map(|n| Item::Asset(90_000_000 + n)).collect();
+    items.push(Item::Asset(1028606));
+    let answers = cloud.owned(156, &items).await.unwrap();
+    assert_eq!(answers.iter().filter(|(_, owned)| *owned).count(), 1);
+    assert_eq!(
+        sandbox.requests(Route::ListInventoryItems),
+        2,
+        "151 ids in batches of 100"
+    );
+    assert_eq!(sandbox.requests(Route::IsOwned), 0);
+}
+
+#[tokio::test]
+async fn private_inventories_are_a_typed_error_and_owns_falls_back() {
+    let sandbox = default_sandbox().await;
+    let stranger = client(&sandbox)
+        .api_key("sandbox-key-builderman")
+        .build()
+        .unwrap();
+    let error = stranger
+        .inventory_items(261)
+        .items()
+        .try_next()
+        .await
+        .unwrap_err();
+    let Error::InventoryPrivate {
+        user_id, unlock, ..
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(*user_id, 261);
+    assert!(unlock.contains("Inventory: Read") && unlock.contains("user.inventory-item:read"));
+    assert_eq!(error.status(), Some(403));
+    assert!(
+        stranger.owns(261, Item::GamePass(3333)).await.unwrap(),
+        "is-owned answers for private inventories"
+    );
+
+    let owner = client(&sandbox)
+        .oauth_token("sandbox-oauth-shedletsky")
+        .build()
+        .unwrap();
+    let items: Vec<_> = owner
+        .inventory_items(261)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 4);
+    let hidden = client(&sandbox)
+        .build()
+        .unwrap()
+        .collectibles(261)
+        .items()
+        .try_next()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(hidden, Error::InventoryPrivate { user_id: 261, .. }),
+        "{hidden:?}"
+    );
+    let own = client(&sandbox)
+        .roblosecurity("sandbox-cookie-shedletsky")
+        .build()
+        .unwrap();
+    assert_eq!(
+        own.collectibles(261)
+            .items()
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn missing_credentials_fail_before_any_request() {
+    let sandbox = default_sandbox().await;
+    let anonymous = client(&sandbox).build().unwrap();
+    let error = anonymous
+        .inventory_items(156)
+        .items()
+        .try_next()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::MissingCredential {
+                operation: "Cloud_ListInventoryItems",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    let error = anonymous
+        .add_to_collection(CollectionItemType::Asset, 1028606)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::MissingCredential { .. }));
+    let error = client(&sandbox)
+        .api_key("k")
+        .build()
+        .unwrap()
+        .inventory_items(1)
+        .page_size(101)
+        .items()
+        .try_next()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        Error::InvalidArgument {
+            name: "page_size",
+            ..
+        }
+    ));
+    assert_eq!(
+        sandbox.requests(Route::ListInventoryItems) + sandbox.requests(Route::AddToCollection),
+        0
+    );
+}
+
+#[tokio::test]
+async fn paging_thousands_of_items_loses_and_repeats_nothing() {
+    let world = World::generated(11, 4_000, 2_500);
+    let sandbox = sandbox(Sandbox::builder().world(world).rate_limits(false)).await;
+    let cloud = client(&sandbox)
+        .api_key("sandbox-key-builderman")
+        .build()
+        .unwrap();
+    let items: Vec<_> = cloud
+        .inventory_items(4_000)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 2_500 + 2 + 3);
+    let paths: HashSet<_> = items.iter().map(|i| i.path.clone().unwrap()).collect();
+    assert_eq!(paths.len(), items.len(), "no repeats");
+    assert_eq!(
+        sandbox.requests(Route::ListInventoryItems),
+        26,
+        "100 per page, the most allowed"
+    );
+
+    let first: Vec<_> = cloud
+        .inventory_items(4_000)
+        .max_items(150)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 150);
+    let pages: Vec<_> = cloud
+        .inventory_items(4_000)
+        .page_size(7)
+        .max_pages(3)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        pages.iter().map(|p| p.items.len()).collect::<Vec<_>>(),
+        [7, 7, 7]
+    );
+
+    let hats: Vec<_> = client(&sandbox)
+        .build()
+        .unwrap()
+        .inventory(4_000, AssetType::Hat)
+        .page_size(PageSize::TwentyFive)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(hats.len() > 100);
+    let ids: HashSet<_> = hats.iter().map(|h| h.user_asset_id).collect();
+    assert_eq!(ids.len(), hats.len());
+    let descending: Vec<_> = client(&sandbox)
+        .build()
+        .unwrap()
+        .collectibles(4_000)
+        .sort(SortOrder::Desc)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(descending
+        .windows(2)
+        .all(|w| w[0].user_asset_id > w[1].user_asset_id));
+}
+
+#[tokio::test]
+async fn the_empty_final_page_ends_the_stream() {
+    let sandbox = sandbox(Sandbox::builder().rate_limits(false).empty_final_page(true)).await;
+    let cloud = client(&sandbox)
+        .api_key("sandbox-key-builderman")
+        .build()
+        .unwrap();
+    let filter = InventoryFilter::by_type()
+        .all_asset_types()
+        .badges()
+        .game_passes();
+    let items: Vec<_> = cloud
+        .inventory_items(156)
+        .filter(filter)
+        .page_size(12)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 12);
+    assert_eq!(
+        sandbox.requests(Route::ListInventoryItems),
+        2,
+        "the empty page ends it"
+    );
+}
+
+#[tokio::test]
+async fn every_legacy_endpoint_answers() {
+    let sandbox = default_sandbox().await;
+    let anonymous = client(&sandbox).build().unwrap();
+    assert!(anonymous
+        .is_owned(156, OwnershipItemType::Badge, 2124445684)
+        .await
+        .unwrap());
+    let error = anonymous
+        .is_owned(156, OwnershipItemType::GamePass, 424242)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (
+            error.status(),
+            error.api_error().and_then(|e| e.legacy_code())
+        ),
+        (Some(400), Some(5))
+    );
+    assert!(!anonymous.categories(156).await.unwrap().is_empty());
+    let places: Vec<_> = anonymous
+        .places(156, PlacesTab::Created)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(places[0].place_id, Some(1818));
+    let purchased = anonymous
+        .places(156, PlacesTab::Purchased)
+        .items()
+        .try_next()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(purchased, Error::InventoryPrivate { .. }),
+        "{purchased:?}"
+    );
+    #[allow(deprecated)]
+    let assets = anonymous.package_assets(607702162).await.unwrap();
+    assert_eq!(assets, [607785314, 607784987]);
+}
+
+#[tokio::test]
+async fn collections_run_the_csrf_exchange_and_survive_rotation() {
+    let sandbox = sandbox(Sandbox::builder().rate_limits(false).csrf_rotate_every(1)).await;
+    let me = client(&sandbox)
+        .roblosecurity("sandbox-cookie-builderman")
+        .build()
+        .unwrap();
+    me.add_to_collection(CollectionItemType::Asset, 1028606)
+        .await
+        .unwrap();
+    me.remove_from_collection(CollectionItemType::Asset, 1028606)
+        .await
+        .unwrap();
+    me.add_to_collection(CollectionItemType::Bundle, 192)
+        .await
+        .unwrap();
+    let collection = sandbox.world().user(156).unwrap().collection.clone();
+    assert_eq!(collection.len(), 2, "{collection:?}");
+    let again = me
+        .add_to_collection(CollectionItemType::Bundle, 192)
+        .await
+        .unwrap_err();
+    assert_eq!(again.api_error().and_then(|e| e.legacy_code()), Some(7));
+    sandbox.inject(Route::AddToCollection, Fault::OmitCsrfHeader, 1);
+    sandbox.rotate_csrf_tokens();
+    let csrf = me
+        .add_to_collection(CollectionItemType::Asset, 1028606)
+        .await
+        .unwrap_err();
+    assert!(matches!(csrf, Error::Csrf(_)), "{csrf:?}");
+    let refused = me
+        .add_to_collection(CollectionItemType::GamePass, 1111)
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        refused,
+        Error::InvalidArgument {
+            name: "item_type",
+            ..
+        }
+    ));
+}
+
+#[tokio::test]
+async fn idempotent_requests_retry_and_writes_do_not() {
+    let sandbox = default_sandbox().await;
+    let anonymous = client(&sandbox).build().unwrap();
+    sandbox.inject(Route::IsOwned, Fault::Status(503), 2);
+    assert!(anonymous.owns(156, Item::GamePass(1111)).await.unwrap());
+    assert_eq!(sandbox.requests(Route::IsOwned), 3);
+    sandbox.inject(
+        Route::IsOwned,
+        Fault::TooManyRequests {
+            retry_after: Some(1),
+        },
+        1,
+    );
+    let started = std::time::Instant::now();
+    assert!(anonymous.owns(156, Item::GamePass(1111)).await.unwrap());
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "retry-after is honoured"
+    );
+    sandbox.inject(Route::Categories, Fault::DropConnection, 1);
+    assert!(
+        !anonymous.categories(1).await.unwrap().is_empty(),
+        "a dropped connection is retried"
+    );
+
+    let no_retries = client(&sandbox)
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    sandbox.inject(
+        Route::IsOwned,
+        Fault::TooManyRequests {
+            retry_after: Some(3),
+        },
+        1,
+    );
+    let limited = no_retries
+        .owns(156, Item::GamePass(1111))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(limited, Error::RateLimited { retry_after: Some(d), .. } if d == Duration::from_secs(3)),
+        "{limited:?}"
+    );
+
+    let me = client(&sandbox)
+        .roblosecurity("sandbox-cookie-builderman")
+        .build()
+        .unwrap();
+    me.add_to_collection(CollectionItemType::Asset, 1028606)
+        .await
+        .unwrap();
+    let before = sandbox.requests(Route::RemoveFromCollection);
+    sandbox.inject(Route::RemoveFromCollection, Fault::Status(503), 1);
+    let error = me
+        .remove_from_collection(CollectionItemType::Asset, 1028606)
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(
+        sandbox.requests(Route::RemoveFromCollection) - before,
+        1,
+        "a write is never repeated on its own"
+    );
+}
+
+#[tokio::test]
+async fn timeouts_and_broken_bodies_are_typed_errors() {
+    let sandbox = default_sandbox().await;
+    let impatient = client(&sandbox)
+        .timeout(Duration::from_millis(200))
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    sandbox.inject(Route::Categories, Fault::Stall(Duration::from_secs(2)), 1);
+    assert!(matches!(
+        impatient.categories(1).await,
+        Err(Error::Timeout(_))
+    ));
+    let patient = client(&sandbox)
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    sandbox.inject(Route::Categories, Fault::Stall(Duration::from_secs(2)), 1);
+    assert!(
+        patient.categories(1).await.is_ok(),
+        "a timed-out GET is retried"
+    );
+    sandbox.inject(Route::Collectibles, Fault::MalformedJson, 1);
+    let error = impatient
+        .collectibles(156)
+        .items()
+        .try_next()
+        .await
+        .unwrap_err();
+    let Error::Decode {
+        status, excerpt, ..
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(*status, 200);
+    assert!(excerpt.starts_with("{\"data\""), "{excerpt}");
+}
+
+#[tokio::test]
+async fn credentials_go_only_to_their_host_and_never_print() {
+    let sandbox = default_sandbox().await;
+    let everything = client(&sandbox)
+        .api_key("sandbox-key-builderman")
+        .roblosecurity("sandbox-cookie-builderman")
+        .build()
+        .unwrap();
+    everything
+        .inventory_items(156)
+        .items()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
+    everything
+        .collectibles(156)
+        .items()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
+    everything
+        .add_to_collection(CollectionItemType::Asset, 1028606)
+        .await
+        .unwrap();
+    everything
+        .owned(156, &[Item::GamePass(1111), Item::Bundle(192)])
+        .await
+        .unwrap();
+    assert_eq!(sandbox.credential_violations(), Vec::<String>::new());
+    let printed = format!("{everything:?}");
+    assert!(
+        !printed.contains("sandbox-key") && !printed.contains("sandbox-cookie"),
+        "{printed}"
+    );
+    let error = client(&sandbox)
+        .api_key("wrong-secret-key")
+        .build()
+        .unwrap()
+        .inventory_items(156)
+        .items()
+        .try_next()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Unauthorized(_)));
+    assert!(!format!("{error} {error:?}").contains("wrong-secret-key"));
+}
+
+#[tokio::test]
+async fn rate_limit_headers_are_exposed() {
+    let sandbox = sandbox(Sandbox::builder()).await;
+    let cloud = client(&sandbox)
+        .api_key("sandbox-key-builderman")
+        .build()
+        .unwrap();
+    cloud
+        .inventory_items(156)
+        .max_pages(1)
+        .pages()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
+    let info = cloud.last_rate_limit().expect("headers seen");
+    assert_eq!(info.operation, "cloud_list_inventory_items");
+    assert_eq!(info.remaining, Some(99));
+    assert_eq!(info.limit.as_deref(), Some("100, 100;w=60"));
+}
+
+#[tokio::test]
+async fn items_are_an_enum() {
+    let sandbox = default_sandbox().await;
+    let cloud = client(&sandbox)
+        .api_key("sandbox-key-builderman")
+        .build()
+        .unwrap();
+    let items: Vec<_> = cloud
+        .inventory_items(156)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    let kinds: HashSet<&str> = items
+        .iter()
+        .map(|i| match &i.details {
+            ItemDetails::Asset(_) => "asset",
+            ItemDetails::Badge { .. } => "badge",
+            ItemDetails::GamePass { .. } => "pass",
+            ItemDetails::PrivateServer { .. } => "server",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(kinds, HashSet::from(["asset", "badge", "pass", "server"]));
+    let limited = items.iter().find_map(|i| match &i.details {
+        ItemDetails::Asset(a) if a.collectible.is_some() => Some(a.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        limited.unwrap().collectible.unwrap().serial_number,
+        Some(42)
+    );
+}
