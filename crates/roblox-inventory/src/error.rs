@@ -95,6 +95,12 @@ impl ApiError {
         }
     }
 
+    /// The error as one of an operation's documented codes, e.g.
+    /// `error.documented::<error_codes::GetV1UsersItemsIsOwnedError>()`.
+    pub fn documented<E: roblox_inventory_api::error_codes::DocumentedError>(&self) -> Option<E> {
+        E::from_status_code(self.status, self.legacy_code()?)
+    }
+
     /// The legacy numbered code, if any.
     pub fn legacy_code(&self) -> Option<i64> {
         match self.code {

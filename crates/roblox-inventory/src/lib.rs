@@ -52,6 +52,10 @@ mod ownership;
 pub mod pagination;
 mod retry;
 
+/// Each operation's documented numbered errors, generated from the spec
+/// (see [`ApiError::documented`]).
+pub use roblox_inventory_api::error_codes;
+
 pub use client::{Client, ClientBuilder, RateLimitInfo, CLOUD_BASE_URL, LEGACY_BASE_URL};
 pub use endpoints::{AssetTypeInventory, Collectibles, InventoryItems, PageSize, Places};
 pub use error::{ApiError, Error, ErrorCode};

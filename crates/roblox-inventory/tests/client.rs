@@ -316,6 +316,13 @@ async fn every_legacy_endpoint_answers() {
         ),
         (Some(400), Some(5))
     );
+    use roblox_inventory::error_codes::GetV1UsersItemsIsOwnedError as IsOwned;
+    let documented = error.api_error().and_then(|e| e.documented::<IsOwned>());
+    assert_eq!(documented, Some(IsOwned::GamePassDoesNotExist));
+    assert_eq!(
+        documented.unwrap().message(),
+        "The specified game pass does not exist! Are you using the new game pass ID?"
+    );
     assert!(!anonymous.categories(156).await.unwrap().is_empty());
     let places: Vec<_> = anonymous
         .places(156, PlacesTab::Created)
@@ -361,7 +368,11 @@ async fn collections_run_the_csrf_exchange_and_survive_rotation() {
         .add_to_collection(CollectionItemType::Bundle, 192)
         .await
         .unwrap_err();
-    assert_eq!(again.api_error().and_then(|e| e.legacy_code()), Some(7));
+    use roblox_inventory::error_codes::PostV1CollectionsItemsError as Add;
+    assert_eq!(
+        again.api_error().and_then(|e| e.documented::<Add>()),
+        Some(Add::ItemIsAlreadyInTheCollection)
+    );
     sandbox.inject(Route::AddToCollection, Fault::OmitCsrfHeader, 1);
     sandbox.rotate_csrf_tokens();
     let csrf = me
