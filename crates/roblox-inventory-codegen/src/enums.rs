@@ -522,3 +522,81 @@ mod error_tests {
         );
     }
 }
+
+/// The document's rate limits (`x-roblox-rate-limits`) as data:
+/// `(snake_cased operationId, counted per, max, period in seconds)`.
+pub fn rate_limit_tokens(spec: &openapiv3::OpenAPI) -> TokenStream {
+    let mut rows = Vec::new();
+    for (_, item) in spec.paths.iter() {
+        let Some(item) = item.as_item() else { continue };
+        for (_, op) in item.iter() {
+            let (Some(id), Some(limits)) = (
+                &op.operation_id,
+                op.extensions
+                    .get("x-roblox-rate-limits")
+                    .and_then(Value::as_object),
+            ) else {
+                continue;
+            };
+            let operation = snake(id);
+            for (per, limit) in limits {
+                let max = limit
+                    .get("maxInPeriod")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0);
+                let period: u64 = match limit.get("period").and_then(Value::as_str) {
+                    Some("SECOND") => 1,
+                    Some("MINUTE") => 60,
+                    Some("HOUR") => 3_600,
+                    Some("DAY") => 86_400,
+                    _ => continue,
+                };
+                rows.push(quote! { (#operation, #per, #max, #period) });
+            }
+        }
+    }
+    quote! {
+        /// The document's rate limits: (operation as the generated client names it,
+        /// what the limit is counted per, requests, period in seconds).
+        pub const RATE_LIMITS: &[(&str, &str, u64, u64)] = &[#(#rows),*];
+    }
+}
+
+/// `Cloud_ListInventoryItems` → `cloud_list_inventory_items`, as progenitor names operations.
+fn snake(id: &str) -> String {
+    let mut out = String::new();
+    let mut previous_lower = false;
+    for c in id.chars() {
+        if c == '_' || c == '-' {
+            if !out.ends_with('_') {
+                out.push('_');
+            }
+            previous_lower = false;
+        } else if c.is_ascii_uppercase() {
+            if previous_lower && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+            previous_lower = false;
+        } else {
+            out.push(c);
+            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod snake_tests {
+    #[test]
+    fn snake_case_matches_progenitor() {
+        assert_eq!(
+            super::snake("Cloud_ListInventoryItems"),
+            "cloud_list_inventory_items"
+        );
+        assert_eq!(
+            super::snake("GetV1UsersItemsIsOwned"),
+            "get_v1_users_items_is_owned"
+        );
+    }
+}

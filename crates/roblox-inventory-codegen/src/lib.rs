@@ -97,6 +97,7 @@ pub fn generate(spec: &openapiv3::OpenAPI) -> Result<String, CodegenError> {
     .map_err(|e| CodegenError::Progenitor(e.to_string()))?;
     let enums = enums::enum_tokens(&enums::enum_specs(spec));
     let error_codes = enums::error_code_tokens(spec);
+    let rate_limits = enums::rate_limit_tokens(spec);
     let tokens = quote::quote! {
         #tokens
 
@@ -109,6 +110,8 @@ pub fn generate(spec: &openapiv3::OpenAPI) -> Result<String, CodegenError> {
         pub mod error_codes {
             #error_codes
         }
+
+        #rate_limits
     };
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| CodegenError::Unparsable(e.to_string()))?;

@@ -12,6 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::{ApiKey, CloudCredential, OAuthToken, Roblosecurity, TokenSource};
 use crate::error::Error;
+use crate::ratelimit::{Counted, DocumentedLimits, RequestBudget, Unlimited};
 use crate::retry::{retry_after, retryable_status, RetryConfig};
 
 /// The Open Cloud host.
@@ -45,6 +46,7 @@ pub struct ClientBuilder {
     legacy_base_url: String,
     http: Option<reqwest::Client>,
     retry: RetryConfig,
+    budget: Arc<dyn RequestBudget>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -74,6 +76,7 @@ impl Default for ClientBuilder {
             legacy_base_url: LEGACY_BASE_URL.into(),
             http: None,
             retry: RetryConfig::default(),
+            budget: Arc::new(DocumentedLimits::default()),
         }
     }
 }
@@ -154,6 +157,20 @@ impl ClientBuilder {
         self
     }
 
+    /// Pace requests with `budget` instead of the documented limits (for example
+    /// one budget shared by several processes).
+    pub fn request_budget(mut self, budget: impl RequestBudget) -> Self {
+        self.budget = Arc::new(budget);
+        self
+    }
+
+    /// Turns the client-side rate limiter off (the default keeps each credential
+    /// under Roblox's documented limits).
+    pub fn without_rate_limiter(mut self) -> Self {
+        self.budget = Arc::new(Unlimited);
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
         for (name, url) in [
@@ -193,6 +210,7 @@ impl ClientBuilder {
             csrf: Mutex::new(None),
             last_rate_limit: Mutex::new(None),
             retry: self.retry,
+            budget: self.budget,
         });
         let hooks = Hooks::with_executor(Arc::new(Executor {
             shared: Arc::clone(&shared),
@@ -224,6 +242,7 @@ pub(crate) struct Shared {
     csrf: Mutex<Option<String>>,
     last_rate_limit: Mutex<Option<RateLimitInfo>>,
     retry: RetryConfig,
+    budget: Arc<dyn RequestBudget>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -337,6 +356,18 @@ impl Executor {
         }
     }
 
+    /// Which credential the operation's requests are counted against.
+    fn counted(&self, operation: &str) -> Counted {
+        match (
+            operation.starts_with("cloud_"),
+            &self.shared.cloud_credential,
+        ) {
+            (true, Some(CloudCredential::OAuth(_))) => Counted::OAuth,
+            (true, _) => Counted::ApiKey,
+            (false, _) => Counted::Legacy,
+        }
+    }
+
     fn record(&self, operation: &'static str, response: &Response) {
         let headers = response.headers();
         let text = |name: &str| {
@@ -374,6 +405,10 @@ impl Executor {
             let Some(this) = request.try_clone() else {
                 return client.execute(request).await;
             };
+            self.shared
+                .budget
+                .acquire(operation, self.counted(operation))
+                .await;
             let started = Instant::now();
             let mut result = client.execute(this).await;
             if idempotent {

@@ -37,6 +37,9 @@
 //! * Collection writes handle the X-CSRF-TOKEN exchange.
 //! * Idempotent requests are retried on 429, 5xx, connect failures and timeouts
 //!   with jittered exponential backoff, honouring `retry-after` ([`RetryConfig`]).
+//! * Requests are paced under Roblox's documented rate limits by default
+//!   ([`ratelimit`]); the rate-limit headers of the last response are
+//!   [`Client::last_rate_limit`].
 //! * Errors in both of Roblox's shapes become one [`Error`] with `status()`,
 //!   `code()` and `message()`.
 
@@ -50,6 +53,7 @@ pub mod filter;
 pub mod models;
 mod ownership;
 pub mod pagination;
+pub mod ratelimit;
 mod retry;
 
 /// Each operation's documented numbered errors, generated from the spec

@@ -19,10 +19,12 @@ async fn default_sandbox() -> Sandbox {
     sandbox(Sandbox::builder().rate_limits(false)).await
 }
 
-/// A client for `sandbox` with quick retries.
+/// A client for `sandbox` with quick retries and no client-side pacing (most
+/// sandboxes here enforce no limits; one test checks the pacing).
 fn client(sandbox: &Sandbox) -> roblox_inventory::ClientBuilder {
     Client::builder()
         .base_url(sandbox.base_url())
+        .without_rate_limiter()
         .retry(RetryConfig {
             min_delay: Duration::from_millis(10),
             max_delay: Duration::from_millis(50),
@@ -598,4 +600,35 @@ async fn items_are_an_enum() {
         limited.unwrap().collectible.unwrap().serial_number,
         Some(42)
     );
+}
+
+#[tokio::test]
+async fn the_default_pacing_stays_under_the_documented_limit() {
+    use roblox_inventory::ratelimit::DocumentedLimits;
+    // Both sides count 100 requests per API-key owner per "minute" of 600 ms.
+    let minute = Duration::from_millis(600);
+    let sandbox = sandbox(Sandbox::builder().rate_limit_minute(minute)).await;
+    let cloud = Client::builder()
+        .base_url(sandbox.base_url())
+        .api_key("sandbox-key-builderman")
+        .retry(RetryConfig::disabled())
+        .request_budget(DocumentedLimits::with_minute(minute))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    for _ in 0..150 {
+        cloud
+            .inventory_items(156)
+            .max_pages(1)
+            .pages()
+            .try_collect::<Vec<_>>()
+            .await
+            .expect("never a 429");
+    }
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(850),
+        "paced at 100 per 600 ms: {elapsed:?}"
+    );
+    assert_eq!(sandbox.requests(Route::ListInventoryItems), 150);
 }
