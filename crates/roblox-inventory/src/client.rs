@@ -519,7 +519,15 @@ impl RequestExecutor for Executor {
         request: Request,
         operation_id: &'static str,
     ) -> ExecuteFuture<'a> {
-        Box::pin(self.execute_inner(client, request, operation_id))
+        use tracing::Instrument;
+        // One span per operation call; its events carry attempt, status and
+        // latency. Nothing from headers is recorded, so no credential can leak.
+        let span =
+            tracing::debug_span!("roblox", operation = operation_id, method = %request.method());
+        Box::pin(
+            self.execute_inner(client, request, operation_id)
+                .instrument(span),
+        )
     }
 }
 

@@ -632,3 +632,106 @@ async fn the_default_pacing_stays_under_the_documented_limit() {
     );
     assert_eq!(sandbox.requests(Route::ListInventoryItems), 150);
 }
+
+/// Counts how often it is asked, and fails when told to.
+struct CountingSource {
+    calls: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    fail: bool,
+}
+
+impl roblox_inventory::auth::TokenSource for CountingSource {
+    fn token(&self) -> roblox_inventory::auth::TokenFuture<'_> {
+        self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let fail = self.fail;
+        Box::pin(async move {
+            if fail {
+                Err("the refresh token was revoked".into())
+            } else {
+                Ok(secrecy::SecretString::from(
+                    "sandbox-oauth-shedletsky".to_string(),
+                ))
+            }
+        })
+    }
+}
+
+#[tokio::test]
+async fn oauth_tokens_come_from_the_source_for_every_request() {
+    let sandbox = default_sandbox().await;
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let source = CountingSource {
+        calls: calls.clone(),
+        fail: false,
+    };
+    let oauth = client(&sandbox).oauth_token_source(source).build().unwrap();
+    let items: Vec<_> = oauth
+        .inventory_items(261)
+        .page_size(2)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 4);
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "asked once per page"
+    );
+
+    let broken = client(&sandbox)
+        .oauth_token_source(CountingSource {
+            calls: calls.clone(),
+            fail: true,
+        })
+        .build()
+        .unwrap();
+    let before = sandbox.requests(Route::ListInventoryItems);
+    let error = broken
+        .inventory_items(261)
+        .items()
+        .try_next()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::TokenSource(_)), "{error:?}");
+    assert_eq!(
+        sandbox.requests(Route::ListInventoryItems),
+        before,
+        "nothing sent without a token"
+    );
+}
+
+#[tokio::test]
+async fn credentials_never_follow_a_redirect() {
+    use std::io::{Read, Write};
+    // 127.0.0.2 is another loopback address: a different host to the client.
+    let elsewhere = std::net::TcpListener::bind("127.0.0.2:0").unwrap();
+    let elsewhere_addr = elsewhere.local_addr().unwrap();
+    elsewhere.set_nonblocking(true).unwrap();
+    let redirector = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", redirector.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = redirector.accept().unwrap();
+        let mut buffer = [0u8; 4096];
+        let _ = stream.read(&mut buffer);
+        let location = format!("http://{elsewhere_addr}/cloud/v2/users/156/inventory-items");
+        write!(stream, "HTTP/1.1 302 Found\r\nlocation: {location}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").unwrap();
+    });
+    let client = Client::builder()
+        .base_url(base)
+        .without_rate_limiter()
+        .api_key("secret-key-never-elsewhere")
+        .build()
+        .unwrap();
+    let error = client
+        .inventory_items(156)
+        .items()
+        .try_next()
+        .await
+        .unwrap_err();
+    server.join().unwrap();
+    assert_eq!(error.status(), Some(302), "{error:?}");
+    assert!(
+        elsewhere.accept().is_err(),
+        "nothing reached the other host"
+    );
+}
