@@ -4,8 +4,7 @@
 //! `cargo run -p roblox-inventory --example collections` (embedded sandbox, no network)
 
 use roblox_inventory::error_codes::PostV1CollectionsItemsError;
-use roblox_inventory::models::CollectionItemType;
-use roblox_inventory::Client;
+use roblox_inventory::{Client, Item};
 use roblox_inventory_sandbox::Sandbox;
 
 #[tokio::main]
@@ -16,14 +15,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .roblosecurity("sandbox-cookie-builderman")
         .build()?;
 
-    client
-        .add_to_collection(CollectionItemType::Asset, 1028606)
-        .await?;
+    client.add_to_collection(Item::Asset(1028606)).await?;
     println!("added the Red Baseball Cap");
-    match client
-        .add_to_collection(CollectionItemType::Asset, 1028606)
-        .await
-    {
+    match client.add_to_collection(Item::Asset(1028606)).await {
         Err(error) => match error
             .api_error()
             .and_then(|e| e.documented::<PostV1CollectionsItemsError>())
@@ -33,9 +27,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
         Ok(()) => println!("added twice?"),
     }
-    client
-        .remove_from_collection(CollectionItemType::Asset, 1028606)
-        .await?;
+    client.remove_from_collection(Item::Asset(1028606)).await?;
     println!("removed it");
     sandbox.shutdown().await;
     Ok(())

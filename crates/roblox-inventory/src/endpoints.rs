@@ -6,7 +6,7 @@ use crate::client::Client;
 use crate::error::{Error, ErrorContext};
 use crate::filter::InventoryFilter;
 use crate::models::{
-    AssetType, AssetTypeItem, Category, Collectible, CollectionItemType, InventoryItem,
+    AssetType, AssetTypeItem, Category, Collectible, CollectionItemType, InventoryItem, Item,
     OwnershipItemType, Place, PlacesTab, SortOrder,
 };
 use crate::pagination::{self, BoxStream, Limits, Page};
@@ -494,46 +494,34 @@ impl Client {
         }
     }
 
-    /// Adds an item you own to your collection (needs the cookie; the
-    /// X-CSRF-TOKEN exchange is handled).
-    pub async fn add_to_collection(
-        &self,
-        item_type: CollectionItemType,
-        item_id: u64,
-    ) -> Result<(), Error> {
-        self.change_collection(true, item_type, item_id).await
+    /// Adds an asset or bundle you own to your collection (needs the cookie;
+    /// the X-CSRF-TOKEN exchange is handled).
+    pub async fn add_to_collection(&self, item: Item) -> Result<(), Error> {
+        self.change_collection(true, item).await
     }
 
-    /// Removes an item from your collection (needs the cookie).
-    pub async fn remove_from_collection(
-        &self,
-        item_type: CollectionItemType,
-        item_id: u64,
-    ) -> Result<(), Error> {
-        self.change_collection(false, item_type, item_id).await
+    /// Removes an asset or bundle from your collection (needs the cookie).
+    pub async fn remove_from_collection(&self, item: Item) -> Result<(), Error> {
+        self.change_collection(false, item).await
     }
 
-    async fn change_collection(
-        &self,
-        add: bool,
-        item_type: CollectionItemType,
-        item_id: u64,
-    ) -> Result<(), Error> {
+    async fn change_collection(&self, add: bool, item: Item) -> Result<(), Error> {
         let operation = if add {
             "PostV1CollectionsItems"
         } else {
             "DeleteV1CollectionsItems"
         };
         self.require_cookie(operation)?;
-        if !matches!(
-            item_type,
-            CollectionItemType::Asset | CollectionItemType::Bundle
-        ) {
-            return Err(Error::InvalidArgument {
-                name: "item_type",
-                reason: format!("collections take assets and bundles, not {item_type:?}"),
-            });
-        }
+        let (item_type, item_id) = match item {
+            Item::Asset(id) => (CollectionItemType::Asset, id),
+            Item::Bundle(id) => (CollectionItemType::Bundle, id),
+            other => {
+                return Err(Error::InvalidArgument {
+                    name: "item",
+                    reason: format!("collections take assets and bundles, not {other:?}"),
+                })
+            }
+        };
         let result = if add {
             self.legacy
                 .post_v1_collections_items()

@@ -5,9 +5,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
-use roblox_inventory::models::{
-    AssetType, CollectionItemType, ItemDetails, OwnershipItemType, PlacesTab, SortOrder,
-};
+use roblox_inventory::models::{AssetType, ItemDetails, OwnershipItemType, PlacesTab, SortOrder};
 use roblox_inventory::{Client, Error, InventoryFilter, Item, PageSize, RetryConfig};
 use roblox_inventory_sandbox::{Fault, Route, Sandbox, SandboxBuilder, World};
 
@@ -175,7 +173,7 @@ async fn missing_credentials_fail_before_any_request() {
         "{error}"
     );
     let error = anonymous
-        .add_to_collection(CollectionItemType::Asset, 1028606)
+        .add_to_collection(Item::Asset(1028606))
         .await
         .unwrap_err();
     assert!(matches!(error, Error::MissingCredential { .. }));
@@ -355,21 +353,14 @@ async fn collections_run_the_csrf_exchange_and_survive_rotation() {
         .roblosecurity("sandbox-cookie-builderman")
         .build()
         .unwrap();
-    me.add_to_collection(CollectionItemType::Asset, 1028606)
+    me.add_to_collection(Item::Asset(1028606)).await.unwrap();
+    me.remove_from_collection(Item::Asset(1028606))
         .await
         .unwrap();
-    me.remove_from_collection(CollectionItemType::Asset, 1028606)
-        .await
-        .unwrap();
-    me.add_to_collection(CollectionItemType::Bundle, 192)
-        .await
-        .unwrap();
+    me.add_to_collection(Item::Bundle(192)).await.unwrap();
     let collection = sandbox.world().user(156).unwrap().collection.clone();
     assert_eq!(collection.len(), 2, "{collection:?}");
-    let again = me
-        .add_to_collection(CollectionItemType::Bundle, 192)
-        .await
-        .unwrap_err();
+    let again = me.add_to_collection(Item::Bundle(192)).await.unwrap_err();
     use roblox_inventory::error_codes::PostV1CollectionsItemsError as Add;
     assert_eq!(
         again.api_error().and_then(|e| e.documented::<Add>()),
@@ -378,18 +369,18 @@ async fn collections_run_the_csrf_exchange_and_survive_rotation() {
     sandbox.inject(Route::AddToCollection, Fault::OmitCsrfHeader, 1);
     sandbox.rotate_csrf_tokens();
     let csrf = me
-        .add_to_collection(CollectionItemType::Asset, 1028606)
+        .add_to_collection(Item::Asset(1028606))
         .await
         .unwrap_err();
     assert!(matches!(csrf, Error::Csrf(_)), "{csrf:?}");
     let refused = me
-        .add_to_collection(CollectionItemType::GamePass, 1111)
+        .add_to_collection(Item::GamePass(1111))
         .await
         .unwrap_err();
     assert!(matches!(
         refused,
         Error::InvalidArgument {
-            name: "item_type",
+            name: "item",
             ..
         }
     ));
@@ -445,13 +436,11 @@ async fn idempotent_requests_retry_and_writes_do_not() {
         .roblosecurity("sandbox-cookie-builderman")
         .build()
         .unwrap();
-    me.add_to_collection(CollectionItemType::Asset, 1028606)
-        .await
-        .unwrap();
+    me.add_to_collection(Item::Asset(1028606)).await.unwrap();
     let before = sandbox.requests(Route::RemoveFromCollection);
     sandbox.inject(Route::RemoveFromCollection, Fault::Status(503), 1);
     let error = me
-        .remove_from_collection(CollectionItemType::Asset, 1028606)
+        .remove_from_collection(Item::Asset(1028606))
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(503));
@@ -522,7 +511,7 @@ async fn credentials_go_only_to_their_host_and_never_print() {
         .await
         .unwrap();
     everything
-        .add_to_collection(CollectionItemType::Asset, 1028606)
+        .add_to_collection(Item::Asset(1028606))
         .await
         .unwrap();
     everything
