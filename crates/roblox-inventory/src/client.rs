@@ -556,6 +556,19 @@ mod tests {
         );
     }
 
+    /// The redacted Debug output, reviewed as a snapshot (aws-sdk-rust's `debug_impl` idea).
+    #[test]
+    fn debug_output_snapshot() {
+        let builder = Client::builder()
+            .api_key("key-secret-1")
+            .oauth_token("oauth-secret-2")
+            .roblosecurity("cookie-secret-3")
+            .base_url("http://127.0.0.1:1");
+        let client = builder.clone().build().unwrap();
+        insta::assert_snapshot!("client_builder_debug", format!("{builder:#?}"));
+        insta::assert_snapshot!("client_debug", format!("{client:#?}"));
+    }
+
     #[test]
     fn bad_base_urls_are_refused() {
         assert!(matches!(

@@ -300,7 +300,12 @@ async fn the_empty_final_page_ends_the_stream() {
 #[tokio::test]
 async fn every_legacy_endpoint_answers() {
     let sandbox = default_sandbox().await;
-    let anonymous = client(&sandbox).build().unwrap();
+    // An existing reqwest::Client can carry both hosts' requests.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let anonymous = client(&sandbox).http_client(http).build().unwrap();
     assert!(anonymous
         .is_owned(156, OwnershipItemType::Badge, 2124445684)
         .await
@@ -379,10 +384,7 @@ async fn collections_run_the_csrf_exchange_and_survive_rotation() {
         .unwrap_err();
     assert!(matches!(
         refused,
-        Error::InvalidArgument {
-            name: "item",
-            ..
-        }
+        Error::InvalidArgument { name: "item", .. }
     ));
 }
 
@@ -472,6 +474,17 @@ async fn timeouts_and_broken_bodies_are_typed_errors() {
     assert!(
         patient.categories(1).await.is_ok(),
         "a timed-out GET is retried"
+    );
+    sandbox.inject(Route::Collectibles, Fault::TruncatedJson, 1);
+    let truncated = impatient
+        .collectibles(156)
+        .items()
+        .try_next()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(truncated, Error::Decode { status: 200, .. }),
+        "{truncated:?}"
     );
     sandbox.inject(Route::Collectibles, Fault::MalformedJson, 1);
     let error = impatient
@@ -723,4 +736,95 @@ async fn credentials_never_follow_a_redirect() {
         elsewhere.accept().is_err(),
         "nothing reached the other host"
     );
+}
+
+// ---------------------------------------------------------------- exact sequences (wiremock)
+
+mod sequences {
+    use roblox_inventory::{Client, Item, RetryConfig};
+    use std::time::Duration;
+    use wiremock::matchers::{header, method, path};
+    use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+    fn has_no_csrf_token(request: &Request) -> bool {
+        !request.headers.contains_key("x-csrf-token")
+    }
+
+    #[tokio::test]
+    async fn the_csrf_exchange_is_exactly_challenge_then_retry_then_reuse() {
+        let server = MockServer::start().await;
+        let challenge = ResponseTemplate::new(403)
+            .insert_header("x-csrf-token", "tok-1")
+            .set_body_string(r#"{"errors":[{"code":0,"message":"Token Validation Failed"}]}"#);
+        Mock::given(method("POST"))
+            .and(path("/v1/collections/items/Asset/1028606"))
+            .and(has_no_csrf_token)
+            .respond_with(challenge)
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/v1/collections/items/Asset/1028606"))
+            .and(header("x-csrf-token", "tok-1"))
+            .and(header("cookie", ".ROBLOSECURITY=cookie-value"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+            .expect(2)
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .without_rate_limiter()
+            .roblosecurity("cookie-value")
+            .build()
+            .unwrap();
+        client
+            .add_to_collection(Item::Asset(1028606))
+            .await
+            .unwrap();
+        client
+            .add_to_collection(Item::Asset(1028606))
+            .await
+            .unwrap();
+        let requests = server.received_requests().await.unwrap();
+        assert_eq!(
+            requests.len(),
+            3,
+            "challenge, retry, then the cached token straight away"
+        );
+        for request in &requests {
+            assert!(
+                !request.headers.contains_key("x-api-key")
+                    && !request.headers.contains_key("api-version")
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_get_is_retried_exactly_until_it_succeeds() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/v1/users/1/items/1/7/is-owned"))
+            .respond_with(ResponseTemplate::new(503))
+            .up_to_n_times(2)
+            .expect(2)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/v1/users/1/items/1/7/is-owned"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("true"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .without_rate_limiter()
+            .retry(RetryConfig {
+                min_delay: Duration::from_millis(5),
+                max_delay: Duration::from_millis(20),
+                ..RetryConfig::default()
+            })
+            .build()
+            .unwrap();
+        assert!(client.owns(1, Item::GamePass(7)).await.unwrap());
+    }
 }
