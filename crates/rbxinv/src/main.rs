@@ -1,0 +1,588 @@
+//! `rbxinv`: check ownership and dump Roblox inventories from a shell.
+
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use futures_util::TryStreamExt;
+use roblox_inventory::models::{AssetType, InventoryItemAssetType, PlacesTab, SortOrder};
+use roblox_inventory::{Client, Error, InventoryFilter, Item, ItemDetails};
+use serde_json::{json, Map, Value};
+
+use output::{Format, Output};
+
+/// Check ownership and dump Roblox inventories.
+///
+/// Credentials come from flags or the environment and are never printed. The API key or OAuth
+/// token is used for Open Cloud (`items`, and `owns` where it saves requests); the
+/// .ROBLOSECURITY cookie for your own hidden inventory and for collections.
+#[derive(Debug, Parser)]
+#[command(name = "rbxinv", version, propagate_version = true)]
+struct Cli {
+    /// Open Cloud API key.
+    #[arg(long, env = "ROBLOX_API_KEY", hide_env_values = true, global = true)]
+    api_key: Option<String>,
+    /// OAuth 2.0 access token (used when there is no API key).
+    #[arg(
+        long,
+        env = "ROBLOX_OAUTH_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    oauth_token: Option<String>,
+    /// .ROBLOSECURITY cookie value.
+    #[arg(long, env = "ROBLOSECURITY", hide_env_values = true, global = true)]
+    roblosecurity: Option<String>,
+    /// Run against an embedded sandbox with its default world: no account, no network.
+    /// Without credentials, the sandbox's builderman key and cookie are used.
+    #[arg(long, global = true)]
+    sandbox: bool,
+    /// Send every request to this URL instead of Roblox (a running sandbox or a proxy).
+    #[arg(long, value_name = "URL", global = true)]
+    base_url: Option<String>,
+    /// Print one JSON document.
+    #[arg(long, global = true, conflicts_with_all = ["jsonl", "csv"])]
+    json: bool,
+    /// Print one JSON object per line, as items arrive.
+    #[arg(long, global = true, conflicts_with = "csv")]
+    jsonl: bool,
+    /// Print CSV.
+    #[arg(long, global = true)]
+    csv: bool,
+    /// Stop after this many items.
+    #[arg(long, value_name = "N", global = true)]
+    limit: Option<usize>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List a user's inventory with Open Cloud (needs an API key or OAuth token).
+    Items(ItemsArgs),
+    /// Check whether a user owns an item. Exit status 0: owned, 1: not owned, 2: error.
+    Owns {
+        /// The user id.
+        user: u64,
+        #[command(flatten)]
+        item: ItemArg,
+    },
+    /// List a user's collectible (Limited) assets.
+    Collectibles {
+        /// The user id.
+        user: u64,
+        /// Only this asset type (a name such as Hat, or a number).
+        #[arg(long)]
+        asset_type: Option<String>,
+        /// Sort by user asset id.
+        #[arg(long, value_enum, default_value_t = Sort::Asc)]
+        sort: Sort,
+    },
+    /// List a user's assets of one type.
+    Inventory {
+        /// The user id.
+        user: u64,
+        /// The asset type (a name such as Hat, or a number).
+        #[arg(long)]
+        asset_type: String,
+    },
+    /// List the places in one of a user's places tabs.
+    Places {
+        /// The user id.
+        user: u64,
+        /// Which tab.
+        #[arg(long, value_enum, default_value_t = Tab::Created)]
+        tab: Tab,
+    },
+    /// Show the categories of a user's Inventory page.
+    Categories {
+        /// The user id.
+        user: u64,
+    },
+    /// Add to or remove from your collection (needs the .ROBLOSECURITY cookie).
+    Collection {
+        #[command(subcommand)]
+        action: CollectionAction,
+    },
+    /// [deprecated: packages became bundles] List the asset ids of a package.
+    PackageAssets {
+        /// The package's asset id.
+        package: u64,
+    },
+    /// A short tour on the sandbox: an ownership check and an inventory listing.
+    Demo,
+}
+
+#[derive(Debug, Subcommand)]
+enum CollectionAction {
+    /// Add an asset or bundle you own.
+    Add(CollectionItem),
+    /// Remove an asset or bundle.
+    Remove(CollectionItem),
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+struct CollectionItem {
+    /// An asset id.
+    #[arg(long)]
+    asset: Option<u64>,
+    /// A bundle id.
+    #[arg(long)]
+    bundle: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+struct ItemArg {
+    /// An asset id.
+    #[arg(long)]
+    asset: Option<u64>,
+    /// A game pass id.
+    #[arg(long)]
+    game_pass: Option<u64>,
+    /// A badge id.
+    #[arg(long)]
+    badge: Option<u64>,
+    /// A bundle id.
+    #[arg(long)]
+    bundle: Option<u64>,
+    /// A private server id (needs Open Cloud with the Inventory read permission).
+    #[arg(long)]
+    private_server: Option<u64>,
+}
+
+impl ItemArg {
+    fn item(&self) -> Item {
+        match (
+            self.asset,
+            self.game_pass,
+            self.badge,
+            self.bundle,
+            self.private_server,
+        ) {
+            (Some(id), ..) => Item::Asset(id),
+            (_, Some(id), ..) => Item::GamePass(id),
+            (_, _, Some(id), ..) => Item::Badge(id),
+            (_, _, _, Some(id), _) => Item::Bundle(id),
+            (.., Some(id)) => Item::PrivateServer(id),
+            // clap's required group guarantees one of them.
+            _ => Item::Asset(0),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+struct ItemsArgs {
+    /// The user id.
+    user: u64,
+    /// A raw Open Cloud filter, e.g. `gamePasses=true;badges=true`.
+    #[arg(long, conflicts_with_all = ["asset_ids", "badge_ids", "game_pass_ids", "private_server_ids", "asset_types", "badges", "game_passes", "private_servers", "only_collectibles"])]
+    filter: Option<String>,
+    /// These asset ids (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    asset_ids: Vec<u64>,
+    /// These badge ids.
+    #[arg(long, value_delimiter = ',')]
+    badge_ids: Vec<u64>,
+    /// These game pass ids.
+    #[arg(long, value_delimiter = ',')]
+    game_pass_ids: Vec<u64>,
+    /// These private server ids.
+    #[arg(long, value_delimiter = ',')]
+    private_server_ids: Vec<u64>,
+    /// Assets of these types (HAT,CLASSIC_SHIRT,… or *).
+    #[arg(long, value_delimiter = ',', conflicts_with_all = ["asset_ids", "badge_ids", "game_pass_ids", "private_server_ids"])]
+    asset_types: Vec<String>,
+    /// Badges.
+    #[arg(long, conflicts_with_all = ["asset_ids", "badge_ids", "game_pass_ids", "private_server_ids"])]
+    badges: bool,
+    /// Game passes.
+    #[arg(long, conflicts_with_all = ["asset_ids", "badge_ids", "game_pass_ids", "private_server_ids"])]
+    game_passes: bool,
+    /// Private servers.
+    #[arg(long, conflicts_with_all = ["asset_ids", "badge_ids", "game_pass_ids", "private_server_ids"])]
+    private_servers: bool,
+    /// Only Limited assets.
+    #[arg(long, conflicts_with_all = ["asset_ids", "badge_ids", "game_pass_ids", "private_server_ids"])]
+    only_collectibles: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Sort {
+    Asc,
+    Desc,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Tab {
+    Created,
+    MyGames,
+    OtherGames,
+    Purchased,
+}
+
+/// A failure with its exit status.
+struct Failure {
+    message: String,
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        let hint = match &error {
+            Error::MissingCredential { .. } => {
+                " (pass --api-key / --roblosecurity or set ROBLOX_API_KEY / ROBLOSECURITY)"
+            }
+            Error::Unauthorized(_) => " (check that the key or cookie is valid and not expired)",
+            Error::RateLimited { .. } => " (wait and try again, or lower --limit)",
+            _ => "",
+        };
+        Failure {
+            message: format!("{error}{hint}"),
+        }
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(error: std::io::Error) -> Self {
+        Failure {
+            message: format!("cannot write the output: {error}"),
+        }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure { message }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    let sandbox = if cli.sandbox || matches!(cli.command, Command::Demo) {
+        let sandbox = roblox_inventory_sandbox::Sandbox::builder()
+            .rate_limits(false)
+            .start()
+            .await
+            .map_err(|e| format!("cannot start the sandbox: {e}"))?;
+        Some(sandbox)
+    } else {
+        None
+    };
+    let mut builder = Client::builder();
+    let (mut api_key, mut cookie) = (cli.api_key.clone(), cli.roblosecurity.clone());
+    if let Some(sandbox) = &sandbox {
+        builder = builder.base_url(sandbox.base_url()).without_rate_limiter();
+        if api_key.is_none() && cli.oauth_token.is_none() {
+            api_key = Some("sandbox-key-builderman".into());
+        }
+        cookie = cookie.or_else(|| Some("sandbox-cookie-builderman".into()));
+    } else if let Some(url) = &cli.base_url {
+        builder = builder.base_url(url.clone());
+    }
+    if let Some(key) = api_key {
+        builder = builder.api_key(key);
+    }
+    if let Some(token) = &cli.oauth_token {
+        builder = builder.oauth_token(token.clone());
+    }
+    if let Some(cookie) = cookie {
+        builder = builder.roblosecurity(cookie);
+    }
+    let client = builder.build()?;
+    let format = if cli.json {
+        Format::Json
+    } else if cli.jsonl {
+        Format::Jsonl
+    } else if cli.csv {
+        Format::Csv
+    } else {
+        Format::Table
+    };
+    let mut out = Output::new(format, cli.limit);
+    let code = command(&client, cli.command, &mut out).await;
+    if let Some(sandbox) = sandbox {
+        sandbox.shutdown().await;
+    }
+    let code = code?;
+    out.finish()?;
+    Ok(code)
+}
+
+fn parse_asset_type(text: &str) -> Result<AssetType, Failure> {
+    match text.parse::<AssetType>() {
+        Ok(AssetType::UnknownName(name)) => {
+            Err(format!("`{name}` is not an asset type (try Hat, Shirt, Face or a number)").into())
+        }
+        Ok(asset_type) => Ok(asset_type),
+        Err(never) => match never {},
+    }
+}
+
+async fn command(client: &Client, command: Command, out: &mut Output) -> Result<ExitCode, Failure> {
+    match command {
+        Command::Items(args) => {
+            let filter = items_filter(&args)?;
+            let mut stream = client.inventory_items(args.user).filter(filter).items();
+            while let Some(item) = stream.try_next().await? {
+                if !out.row(inventory_row(&item))? {
+                    break;
+                }
+            }
+        }
+        Command::Owns { user, item } => {
+            let item = item.item();
+            let owned = client.owns(user, item).await?;
+            let (kind, id) = describe(item);
+            out.row(object(
+                json!({"user": user, "kind": kind, "id": id, "owned": owned}),
+            ))?;
+            return Ok(if owned {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
+        }
+        Command::Collectibles {
+            user,
+            asset_type,
+            sort,
+        } => {
+            let mut request = client.collectibles(user).sort(match sort {
+                Sort::Asc => SortOrder::Asc,
+                Sort::Desc => SortOrder::Desc,
+            });
+            if let Some(asset_type) = asset_type {
+                request = request.asset_type(parse_asset_type(&asset_type)?);
+            }
+            let mut stream = request.items();
+            while let Some(c) = stream.try_next().await? {
+                let row = object(json!({
+                    "userAssetId": c.user_asset_id, "assetId": c.asset_id, "name": c.name,
+                    "serialNumber": c.serial_number, "recentAveragePrice": c.recent_average_price,
+                    "isOnHold": c.is_on_hold,
+                }));
+                if !out.row(row)? {
+                    break;
+                }
+            }
+        }
+        Command::Inventory { user, asset_type } => {
+            let mut stream = client
+                .inventory(user, parse_asset_type(&asset_type)?)
+                .items();
+            while let Some(i) = stream.try_next().await? {
+                let row = object(json!({
+                    "userAssetId": i.user_asset_id, "assetId": i.asset_id, "assetName": i.asset_name,
+                    "serialNumber": i.serial_number,
+                }));
+                if !out.row(row)? {
+                    break;
+                }
+            }
+        }
+        Command::Places { user, tab } => {
+            let tab = match tab {
+                Tab::Created => PlacesTab::Created,
+                Tab::MyGames => PlacesTab::MyGames,
+                Tab::OtherGames => PlacesTab::OtherGames,
+                Tab::Purchased => PlacesTab::Purchased,
+            };
+            let mut stream = client.places(user, tab).items();
+            while let Some(p) = stream.try_next().await? {
+                let creator = p.creator.as_ref().and_then(|c| c.name.clone());
+                let row = object(json!({
+                    "placeId": p.place_id, "universeId": p.universe_id, "name": p.name,
+                    "creator": creator, "priceInRobux": p.price_in_robux,
+                }));
+                if !out.row(row)? {
+                    break;
+                }
+            }
+        }
+        Command::Categories { user } => {
+            for category in client.categories(user).await? {
+                for item in &category.items {
+                    let row = object(json!({
+                        "category": category.display_name, "name": item.display_name, "id": item.id,
+                        "type": item.type_.as_ref().and_then(|t| t.name()),
+                    }));
+                    if !out.row(row)? {
+                        break;
+                    }
+                }
+            }
+        }
+        Command::Collection { action } => {
+            let (add, target) = match action {
+                CollectionAction::Add(target) => (true, target),
+                CollectionAction::Remove(target) => (false, target),
+            };
+            let item = match (target.asset, target.bundle) {
+                (Some(id), _) => Item::Asset(id),
+                (_, Some(id)) => Item::Bundle(id),
+                _ => return Err("give --asset or --bundle".to_string().into()),
+            };
+            if add {
+                client.add_to_collection(item).await?;
+            } else {
+                client.remove_from_collection(item).await?;
+            }
+            let (kind, id) = describe(item);
+            out.row(object(
+                json!({"action": if add { "added" } else { "removed" }, "kind": kind, "id": id}),
+            ))?;
+        }
+        Command::PackageAssets { package } => {
+            eprintln!("warning: packages have been migrated to bundles; use catalog.roblox.com/v1/bundles/{{bundleId}}/details");
+            #[allow(deprecated)]
+            let assets = client.package_assets(package).await?;
+            for asset in assets {
+                if !out.row(object(json!({"package": package, "assetId": asset})))? {
+                    break;
+                }
+            }
+        }
+        Command::Demo => {
+            let owned = client.owns(156, Item::GamePass(1111)).await?;
+            eprintln!(
+                "Does builderman (156) own game pass 1111? {}",
+                if owned { "yes" } else { "no" }
+            );
+            eprintln!("builderman's game passes, badges and hats:");
+            let filter = InventoryFilter::by_type()
+                .asset_types([InventoryItemAssetType::Hat])
+                .game_passes()
+                .badges();
+            let mut stream = client.inventory_items(156).filter(filter).items();
+            while let Some(item) = stream.try_next().await? {
+                if !out.row(inventory_row(&item))? {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn items_filter(args: &ItemsArgs) -> Result<InventoryFilter, Failure> {
+    if let Some(raw) = &args.filter {
+        return raw
+            .parse::<InventoryFilter>()
+            .map_err(|e| e.to_string().into());
+    }
+    let any_ids = !(args.asset_ids.is_empty()
+        && args.badge_ids.is_empty()
+        && args.game_pass_ids.is_empty()
+        && args.private_server_ids.is_empty());
+    if any_ids {
+        return Ok(InventoryFilter::by_id()
+            .assets(args.asset_ids.iter().copied())
+            .badges(args.badge_ids.iter().copied())
+            .game_passes(args.game_pass_ids.iter().copied())
+            .private_servers(args.private_server_ids.iter().copied())
+            .into());
+    }
+    let any_types = !args.asset_types.is_empty()
+        || args.badges
+        || args.game_passes
+        || args.private_servers
+        || args.only_collectibles;
+    if !any_types {
+        return Ok(InventoryFilter::Everything);
+    }
+    let mut filter = InventoryFilter::by_type();
+    if args.asset_types.iter().any(|t| t == "*") {
+        filter = filter.all_asset_types();
+    } else if !args.asset_types.is_empty() {
+        let mut types = Vec::new();
+        for name in &args.asset_types {
+            match name.parse::<InventoryItemAssetType>() {
+                Ok(InventoryItemAssetType::Unknown(bad)) => {
+                    return Err(format!(
+                    "`{bad}` is not an inventory item asset type (e.g. HAT, CLASSIC_SHIRT, or *)"
+                )
+                    .into())
+                }
+                Ok(t) => types.push(t),
+                Err(never) => match never {},
+            }
+        }
+        filter = filter.asset_types(types);
+    }
+    if args.only_collectibles {
+        filter = filter.only_collectibles();
+    }
+    if args.badges {
+        filter = filter.badges();
+    }
+    if args.game_passes {
+        filter = filter.game_passes();
+    }
+    if args.private_servers {
+        filter = filter.private_servers();
+    }
+    Ok(filter.into())
+}
+
+fn describe(item: Item) -> (&'static str, u64) {
+    match item {
+        Item::Asset(id) => ("asset", id),
+        Item::GamePass(id) => ("game pass", id),
+        Item::Badge(id) => ("badge", id),
+        Item::Bundle(id) => ("bundle", id),
+        Item::PrivateServer(id) => ("private server", id),
+    }
+}
+
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+fn inventory_row(item: &roblox_inventory::InventoryItem) -> Map<String, Value> {
+    let (kind, id, asset_type, serial) = match &item.details {
+        ItemDetails::Asset(a) => (
+            "asset",
+            Some(a.asset_id),
+            a.asset_type.as_ref().map(|t| t.as_str().to_string()),
+            a.collectible.as_ref().and_then(|c| c.serial_number),
+        ),
+        ItemDetails::Badge { badge_id } => ("badge", Some(*badge_id), None, None),
+        ItemDetails::GamePass { game_pass_id } => ("game pass", Some(*game_pass_id), None, None),
+        ItemDetails::PrivateServer { private_server_id } => {
+            ("private server", Some(*private_server_id), None, None)
+        }
+        _ => ("unknown", None, None, None),
+    };
+    object(json!({
+        "kind": kind,
+        "id": id,
+        "assetType": asset_type,
+        "serialNumber": serial,
+        "added": item.added.map(|t| t.to_rfc3339()),
+    }))
+}
