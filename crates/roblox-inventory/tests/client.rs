@@ -828,3 +828,106 @@ mod sequences {
         assert!(client.owns(1, Item::GamePass(7)).await.unwrap());
     }
 }
+
+// ---------------------------------------------------------------- secret hygiene
+
+/// A `tracing` writer that keeps everything in memory.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn no_secret_reaches_tracing_output_at_any_level_even_on_failures() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let sandbox = default_sandbox().await;
+    let (key, token, cookie) = (
+        "sandbox-key-builderman",
+        "sandbox-oauth-shedletsky",
+        "sandbox-cookie-builderman",
+    );
+    let everything = client(&sandbox)
+        .api_key(key)
+        .roblosecurity(cookie)
+        .build()
+        .unwrap();
+    everything
+        .inventory_items(156)
+        .items()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
+    everything
+        .owned(156, &[Item::GamePass(1111), Item::Bundle(192)])
+        .await
+        .unwrap();
+    everything
+        .add_to_collection(Item::Asset(1028606))
+        .await
+        .unwrap();
+    sandbox.inject(Route::IsOwned, Fault::Status(503), 1);
+    everything.owns(156, Item::Bundle(192)).await.unwrap();
+    let _ = everything
+        .add_to_collection(Item::Asset(27112438))
+        .await
+        .unwrap_err();
+    let oauth = client(&sandbox).oauth_token(token).build().unwrap();
+    oauth
+        .inventory_items(261)
+        .items()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
+    let wrong = client(&sandbox)
+        .api_key("wrong-secret-key-777")
+        .roblosecurity("wrong-secret-cookie-888")
+        .build()
+        .unwrap();
+    let error = wrong
+        .inventory_items(156)
+        .items()
+        .try_next()
+        .await
+        .unwrap_err();
+    tracing::error!(%error, ?error, "logged by the application");
+    let _ = wrong.add_to_collection(Item::Asset(1)).await.unwrap_err();
+
+    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        output.contains("cloud_list_inventory_items") && output.contains("attempt"),
+        "tracing saw the requests: {output}"
+    );
+    for secret in [
+        key,
+        token,
+        cookie,
+        "wrong-secret-key-777",
+        "wrong-secret-cookie-888",
+    ] {
+        assert!(
+            !output.contains(secret),
+            "`{secret}` leaked into tracing output"
+        );
+    }
+}
