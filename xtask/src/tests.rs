@@ -619,3 +619,48 @@ fn spec_command_writes_and_checks() {
         String::from_utf8_lossy(&log).contains("inventories.md:1: error: the document is empty")
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Lines made of the pieces the format is built from, in any order.
+    fn markdown_line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("---".to_string()),
+            Just("## Endpoints".to_string()),
+            Just("## Models".to_string()),
+            Just("### GET `/v1/things/{thingId}`".to_string()),
+            Just("**Parameters:**".to_string()),
+            Just("**Responses:**".to_string()),
+            Just("| Name | In | Type | Required | Description |".to_string()),
+            Just("|------|-----|------|----------|-------------|".to_string()),
+            Just("- `200`: OK → `Thing`".to_string()),
+            Just("```json".to_string()),
+            Just("```".to_string()),
+            Just("    ## Authentication".to_string()),
+            "[ -~]{0,40}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        /// Any document made of format pieces gives a spec or line-numbered errors, never a panic.
+        #[test]
+        fn any_document_gives_a_spec_or_errors(lines in proptest::collection::vec(markdown_line(), 0..40)) {
+            let document = lines.join("\n");
+            if let Err(diagnostics) = generate_from_texts(&document, OVERLAY_TEXT) {
+                prop_assert!(diagnostics.iter().any(|d| d.severity == Severity::Error));
+                let lines = document.lines().count().max(1);
+                prop_assert!(diagnostics.iter().all(|d| d.line <= lines + 1), "{diagnostics:#?}");
+            }
+        }
+
+        /// Arbitrary bytes are refused cleanly.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let _ = generate_from_bytes(bytes, OVERLAY_TEXT.as_bytes().to_vec());
+        }
+    }
+}

@@ -346,3 +346,16 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever a client sends as a filter, the server answers instead of panicking.
+        #[test]
+        fn any_filter_text_parses_or_is_refused(text in "[a-zA-Z=;,*0-9 _]{0,80}") {
+            let _ = super::parse(&text);
+        }
+    }
+}

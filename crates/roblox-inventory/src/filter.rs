@@ -366,3 +366,81 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn asset_type() -> impl Strategy<Value = InventoryItemAssetType> {
+        // Every listed type but UNSPECIFIED, which Roblox does not accept in filters.
+        let all: Vec<InventoryItemAssetType> = InventoryItemAssetType::ALL
+            .iter()
+            .filter(|t| **t != InventoryItemAssetType::InventoryItemAssetTypeUnspecified)
+            .cloned()
+            .collect();
+        proptest::sample::select(all)
+    }
+
+    fn type_filter() -> impl Strategy<Value = InventoryFilter> {
+        (
+            prop_oneof![
+                Just(None),
+                Just(Some(AssetTypes::All)),
+                proptest::collection::vec(asset_type(), 1..5)
+                    .prop_map(|t| Some(AssetTypes::Some(t)))
+            ],
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(
+                |(asset_types, only_collectibles, badges, game_passes, private_servers)| {
+                    let mut filter = TypeFilter {
+                        asset_types,
+                        only_collectibles: false,
+                        badges,
+                        game_passes,
+                        private_servers,
+                    };
+                    if only_collectibles {
+                        filter = filter.only_collectibles();
+                    }
+                    InventoryFilter::Types(filter)
+                },
+            )
+            .prop_filter("a type filter selects something", |f| {
+                !f.is_empty_selection()
+            })
+    }
+
+    fn id_filter() -> impl Strategy<Value = InventoryFilter> {
+        let ids = || proptest::collection::vec(any::<u64>(), 0..6);
+        (ids(), ids(), ids(), ids())
+            .prop_map(|(assets, badges, game_passes, private_servers)| {
+                InventoryFilter::Ids(IdFilter {
+                    assets,
+                    badges,
+                    game_passes,
+                    private_servers,
+                })
+            })
+            .prop_filter("an id filter names something", |f| !f.is_empty_selection())
+    }
+
+    proptest! {
+        #[test]
+        fn builders_round_trip_through_the_wire(filter in prop_oneof![type_filter(), id_filter()]) {
+            let wire = filter.to_wire();
+            let parsed: InventoryFilter = wire.parse().map_err(|e| TestCaseError::fail(format!("{e}")))?;
+            prop_assert_eq!(parsed.to_wire(), wire);
+            prop_assert_eq!(parsed, filter);
+        }
+
+        #[test]
+        fn any_text_parses_or_fails_cleanly(text in "[a-zA-Z=;,*0-9 _]{0,60}") {
+            let _ = text.parse::<InventoryFilter>();
+        }
+    }
+}

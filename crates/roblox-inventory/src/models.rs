@@ -196,3 +196,73 @@ mod tests {
         assert!(Item::GamePass(9).matches(&ItemDetails::GamePass { game_pass_id: 9 }));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn asset_types_read_numbers_and_names(n in any::<i64>(), upper in any::<bool>()) {
+            let parsed: AssetType = serde_json::from_str(&n.to_string()).unwrap();
+            prop_assert_eq!(parsed.number(), Some(n));
+            prop_assert_eq!(AssetType::from_number(n), parsed.clone());
+            if let Some(name) = parsed.name() {
+                let written = if upper { name.to_ascii_uppercase() } else { name.to_string() };
+                let by_name: AssetType = serde_json::from_str(&format!("\"{written}\"")).unwrap();
+                prop_assert_eq!(by_name, parsed);
+            }
+        }
+
+        #[test]
+        fn unknown_names_are_kept(name in "[A-Za-z]{1,20}") {
+            let parsed: AssetType = serde_json::from_str(&format!("\"{name}\"")).unwrap();
+            match &parsed {
+                AssetType::UnknownName(kept) => prop_assert_eq!(kept, &name),
+                known => prop_assert!(known.name().is_some_and(|n| n.eq_ignore_ascii_case(&name))),
+            }
+        }
+
+        #[test]
+        fn decoders_never_panic_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = crate::error::ApiError::parse(400, &bytes);
+            let _ = serde_json::from_slice::<roblox_inventory_api::types::ListInventoryItemsResponse>(&bytes);
+            let _ = serde_json::from_slice::<roblox_inventory_api::types::ApiPageResponseCollectibleUserAssetModel>(&bytes);
+            let _ = serde_json::from_slice::<roblox_inventory_api::types::ApiPageResponseInventoryItemModel>(&bytes);
+            let _ = serde_json::from_slice::<roblox_inventory_api::types::ApiPageResponsePlaceModel>(&bytes);
+            let _ = serde_json::from_slice::<roblox_inventory_api::types::CategoriesModel>(&bytes);
+        }
+
+        #[test]
+        fn open_cloud_items_from_any_json_never_panic(value in any_json()) {
+            if let Ok(item) = serde_json::from_value::<roblox_inventory_api::types::InventoryItem>(value) {
+                let _ = InventoryItem::from(item);
+            }
+        }
+    }
+
+    fn any_json() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            "[a-zA-Z0-9_]{0,8}".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            let keys = prop_oneof![
+                Just("assetDetails".to_string()),
+                Just("badgeDetails".to_string()),
+                Just("gamePassDetails".to_string()),
+                Just("assetId".to_string()),
+                Just("badgeId".to_string()),
+                Just("inventoryItemAssetType".to_string()),
+                Just("collectibleDetails".to_string()),
+                Just("serialNumber".to_string()),
+                "[a-z]{1,6}",
+            ];
+            proptest::collection::btree_map(keys, inner, 0..4)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect()))
+        })
+    }
+}

@@ -150,3 +150,54 @@ mod tests {
         assert_eq!(page.len(), 1);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever tokens Roblox sends, the stream yields every item of every page
+        /// up to and including the first page with no (or an empty) token or no items.
+        #[test]
+        fn paging_stops_exactly_where_roblox_says(pages in proptest::collection::vec(
+            (proptest::collection::vec(any::<u16>(), 0..4), prop_oneof![Just(None), Just(Some(String::new())), "[a-z]{1,4}".prop_map(Some)]),
+            1..8,
+        )) {
+            let mut expected = Vec::new();
+            let mut fetched = 0usize;
+            for (items, token) in &pages {
+                fetched += 1;
+                expected.extend(items.iter().copied());
+                let last = items.is_empty() || token.as_deref().is_none_or(str::is_empty);
+                if last {
+                    break;
+                }
+            }
+            // Past the generated pages, the fake answers an empty last page.
+            let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let counter = asked.clone();
+            let mut queue = pages.clone().into_iter();
+            let fetch = move |_| {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let (items, next) = queue.next().unwrap_or((Vec::new(), None));
+                futures_util::future::ready(Ok(Page { items, next }))
+            };
+            let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            let got: Vec<u16> = runtime.block_on(items(pages_of(fetch), Limits::default()).try_collect()).unwrap();
+            prop_assert_eq!(got, expected);
+            let ended_inside = pages.iter().any(|(items, token)| items.is_empty() || token.as_deref().is_none_or(str::is_empty));
+            let expected_requests = if ended_inside { fetched } else { pages.len() + 1 };
+            prop_assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), expected_requests, "no page after the last is asked for");
+        }
+    }
+
+    fn pages_of<F>(fetch: F) -> BoxStream<Page<u16>>
+    where
+        F: FnMut(Option<String>) -> futures_util::future::Ready<Result<Page<u16>, Error>>
+            + Send
+            + 'static,
+    {
+        pages(fetch, Limits::default())
+    }
+}
