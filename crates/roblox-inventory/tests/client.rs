@@ -931,3 +931,198 @@ async fn no_secret_reaches_tracing_output_at_any_level_even_on_failures() {
         );
     }
 }
+
+// ---------------------------------------------------------------- fault matrix
+
+/// Every fault the sandbox injects, against every endpoint group.
+#[tokio::test]
+async fn fault_matrix() {
+    let world = World::generated(21, 4_500, 250);
+    let sandbox = sandbox(Sandbox::builder().world(world).rate_limits(false)).await;
+    let reader = client(&sandbox)
+        .api_key("sandbox-key-builderman")
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let expected_items: Vec<_> = reader
+        .inventory_items(4_500)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    let expected_collectibles: Vec<_> = reader
+        .collectibles(4_500)
+        .page_size(PageSize::Ten)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(expected_collectibles.len() > 10, "several pages");
+    let expected_collectible_ids: Vec<_> = expected_collectibles
+        .iter()
+        .map(|c| c.user_asset_id)
+        .collect();
+
+    let recoverable = [
+        Fault::Status(500),
+        Fault::Status(502),
+        Fault::Status(503),
+        Fault::TooManyRequests {
+            retry_after: Some(0),
+        },
+        Fault::TooManyRequests { retry_after: None },
+        Fault::DropConnection,
+        Fault::Stall(Duration::from_secs(2)),
+    ];
+    let broken_bodies = [Fault::TruncatedJson, Fault::MalformedJson];
+
+    for fault in recoverable.iter().chain(&broken_bodies) {
+        let recovers = recoverable.contains(fault);
+        // Open Cloud stream, fault on the second page.
+        let mut pages = reader.inventory_items(4_500).pages();
+        let first = pages.try_next().await.unwrap().unwrap();
+        sandbox.inject(Route::ListInventoryItems, fault.clone(), 1);
+        let rest: Result<Vec<_>, _> = pages.try_collect().await;
+        match rest {
+            Ok(rest) => {
+                assert!(recovers, "{fault:?} should not pass silently");
+                let all: Vec<_> = first
+                    .items
+                    .into_iter()
+                    .chain(rest.into_iter().flat_map(|p| p.items))
+                    .collect();
+                assert_eq!(all, expected_items, "{fault:?}: no item lost or repeated");
+            }
+            Err(error) => {
+                assert!(!recovers, "{fault:?}: {error:?}");
+                assert!(
+                    matches!(error, Error::Decode { .. }),
+                    "{fault:?}: {error:?}"
+                );
+            }
+        }
+        // Legacy paged stream, fault on the second page.
+        let mut pages = reader.collectibles(4_500).page_size(PageSize::Ten).pages();
+        let first = pages.try_next().await.unwrap().unwrap();
+        sandbox.inject(Route::Collectibles, fault.clone(), 1);
+        match pages.try_collect::<Vec<_>>().await {
+            Ok(rest) => {
+                assert!(recovers, "{fault:?}");
+                let all: Vec<_> = first
+                    .items
+                    .into_iter()
+                    .chain(rest.into_iter().flat_map(|p| p.items))
+                    .map(|c| c.user_asset_id)
+                    .collect();
+                assert_eq!(
+                    all, expected_collectible_ids,
+                    "{fault:?}: no item lost or repeated"
+                );
+            }
+            Err(error) => assert!(
+                !recovers && matches!(error, Error::Decode { .. }),
+                "{fault:?}: {error:?}"
+            ),
+        }
+        // Single GETs.
+        sandbox.inject(Route::IsOwned, fault.clone(), 1);
+        match reader
+            .is_owned(156, OwnershipItemType::GamePass, 1111)
+            .await
+        {
+            Ok(owned) => assert!(recovers && owned, "{fault:?}"),
+            Err(error) => assert!(
+                !recovers && matches!(error, Error::Decode { .. }),
+                "{fault:?}: {error:?}"
+            ),
+        }
+        sandbox.inject(Route::Categories, fault.clone(), 1);
+        assert_eq!(reader.categories(156).await.is_ok(), recovers, "{fault:?}");
+    }
+}
+
+/// Writes are never repeated on their own: every fault is one request and a typed error.
+#[tokio::test]
+async fn fault_matrix_for_writes() {
+    let sandbox = default_sandbox().await;
+    let me = client(&sandbox)
+        .roblosecurity("sandbox-cookie-builderman")
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    // Run the CSRF exchange once so the token is cached.
+    me.add_to_collection(Item::Asset(1028606)).await.unwrap();
+    me.remove_from_collection(Item::Asset(1028606))
+        .await
+        .unwrap();
+    for fault in [
+        Fault::Status(500),
+        Fault::Status(503),
+        Fault::TooManyRequests {
+            retry_after: Some(0),
+        },
+        Fault::DropConnection,
+        Fault::Stall(Duration::from_secs(2)),
+        Fault::MalformedJson,
+        Fault::OmitCsrfHeader,
+    ] {
+        let before = sandbox.requests(Route::AddToCollection);
+        sandbox.inject(Route::AddToCollection, fault.clone(), 1);
+        let result = me.add_to_collection(Item::Asset(1028606)).await;
+        assert_eq!(
+            sandbox.requests(Route::AddToCollection) - before,
+            1,
+            "{fault:?}: sent once"
+        );
+        match (&fault, &result) {
+            (Fault::Status(s), Err(e)) => assert_eq!(e.status(), Some(*s)),
+            (Fault::TooManyRequests { .. }, Err(e)) => {
+                assert!(matches!(e, Error::RateLimited { .. }))
+            }
+            (Fault::DropConnection, Err(e)) => assert!(
+                matches!(e, Error::Transport(_) | Error::Decode { .. }),
+                "{e:?}"
+            ),
+            (Fault::Stall(_), Err(e)) => assert!(matches!(e, Error::Timeout(_)), "{e:?}"),
+            (Fault::OmitCsrfHeader, Err(e)) => assert!(matches!(e, Error::Csrf(_)), "{e:?}"),
+            // A malformed 200 still means the write happened: the body is not checked.
+            (Fault::MalformedJson, _) => {}
+            (fault, result) => panic!("{fault:?}: {result:?}"),
+        }
+        // Put the world back for the next fault.
+        let _ = me.remove_from_collection(Item::Asset(1028606)).await;
+    }
+    // A token rotated mid-run is exchanged again, transparently.
+    sandbox.rotate_csrf_tokens();
+    me.add_to_collection(Item::Asset(1028606)).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eight_concurrent_streams_share_one_client_without_429s() {
+    use roblox_inventory::ratelimit::DocumentedLimits;
+    let minute = Duration::from_millis(400);
+    let world = World::generated(5, 4_800, 400);
+    let sandbox = sandbox(Sandbox::builder().world(world).rate_limit_minute(minute)).await;
+    let shared = Client::builder()
+        .base_url(sandbox.base_url())
+        .api_key("sandbox-key-builderman")
+        .retry(RetryConfig::disabled())
+        .request_budget(DocumentedLimits::with_minute(minute))
+        .build()
+        .unwrap();
+    let streams = (0..8).map(|_| {
+        let client = shared.clone();
+        tokio::spawn(async move {
+            client
+                .inventory_items(4_800)
+                .page_size(25)
+                .items()
+                .try_collect::<Vec<_>>()
+                .await
+        })
+    });
+    for stream in streams {
+        let items = stream.await.unwrap().expect("no error and no 429");
+        assert_eq!(items.len(), 400 + 2 + 3);
+    }
+}
