@@ -860,7 +860,11 @@ async fn no_secret_reaches_tracing_output_at_any_level_even_on_failures() {
         .with_writer(captured.clone())
         .with_ansi(false)
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // Global, not thread-local: tracing caches per-callsite interest across threads, so a
+    // thread-local subscriber can miss events while other tests run. Other tests' events land
+    // here too, which only widens the check.
+    tracing::subscriber::set_global_default(subscriber)
+        .expect("the only global subscriber in this binary");
     let sandbox = default_sandbox().await;
     let (key, token, cookie) = (
         "sandbox-key-builderman",
