@@ -18,6 +18,26 @@ const CLOUD_UNLOCK: &str =
 const LEGACY_UNLOCK: &str =
     "the user's own .ROBLOSECURITY cookie (or Open Cloud with their API key or OAuth grant)";
 
+/// The page a generated call returned, or the error it failed with.
+async fn page_from<P, T>(
+    result: Result<
+        roblox_inventory_api::ResponseValue<P>,
+        roblox_inventory_api::Error<roblox_inventory_api::ByteStream>,
+    >,
+    context: ErrorContext,
+    page: impl FnOnce(P) -> Page<T>,
+) -> Result<Page<T>, Error> {
+    match result {
+        Ok(response) => Ok(page(response.into_inner())),
+        Err(error) => Err(context.convert(error).await),
+    }
+}
+
+/// A stream that yields `error` and ends (for arguments refused before any request).
+fn failed<T: Send + 'static>(error: Error) -> BoxStream<T> {
+    Box::pin(futures_util::stream::once(async move { Err(error) }))
+}
+
 /// Page sizes the legacy paged endpoints accept (document: `10 | 25 | 50 | 100`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum PageSize {
@@ -87,7 +107,7 @@ impl InventoryItems {
                 name: "page_size",
                 reason: format!("{} is not between 1 and 100", self.page_size),
             };
-            return Box::pin(futures_util::stream::once(async move { Err(error) }));
+            return failed(error);
         }
         let Self {
             client,
@@ -115,20 +135,15 @@ impl InventoryItems {
                 if let Some(token) = token {
                     request = request.page_token(token);
                 }
-                match request.send().await {
-                    Ok(response) => {
-                        let page = response.into_inner();
-                        Ok(Page {
-                            items: page
-                                .inventory_items
-                                .into_iter()
-                                .map(InventoryItem::from)
-                                .collect(),
-                            next: page.next_page_token,
-                        })
-                    }
-                    Err(error) => Err(context.convert(error).await),
-                }
+                page_from(request.send().await, context, |page| Page {
+                    items: page
+                        .inventory_items
+                        .into_iter()
+                        .map(InventoryItem::from)
+                        .collect(),
+                    next: page.next_page_token,
+                })
+                .await
             }
         };
         pagination::pages(fetch, limits)
@@ -256,16 +271,11 @@ impl Collectibles {
                 if let Some(cursor) = cursor {
                     request = request.cursor(cursor);
                 }
-                match request.send().await {
-                    Ok(response) => {
-                        let page = response.into_inner();
-                        Ok(Page {
-                            items: page.data,
-                            next: page.next_page_cursor,
-                        })
-                    }
-                    Err(error) => Err(context.convert(error).await),
-                }
+                page_from(request.send().await, context, |page| Page {
+                    items: page.data,
+                    next: page.next_page_cursor,
+                })
+                .await
             }
         };
         pagination::pages(fetch, limits)
@@ -300,7 +310,7 @@ impl AssetTypeInventory {
                 name: "asset_type",
                 reason: format!("{asset_type} has no numeric id"),
             };
-            return Box::pin(futures_util::stream::once(async move { Err(error) }));
+            return failed(error);
         };
         let fetch = move |cursor: Option<String>| {
             let (client, sort) = (client.clone(), sort.clone());
@@ -323,16 +333,11 @@ impl AssetTypeInventory {
                 if let Some(cursor) = cursor {
                     request = request.cursor(cursor);
                 }
-                match request.send().await {
-                    Ok(response) => {
-                        let page = response.into_inner();
-                        Ok(Page {
-                            items: page.data,
-                            next: page.next_page_cursor,
-                        })
-                    }
-                    Err(error) => Err(context.convert(error).await),
-                }
+                page_from(request.send().await, context, |page| Page {
+                    items: page.data,
+                    next: page.next_page_cursor,
+                })
+                .await
             }
         };
         pagination::pages(fetch, limits)
@@ -353,7 +358,7 @@ impl Places {
                 name: "page_size",
                 reason: format!("{} is not between 1 and 100", self.page_size),
             };
-            return Box::pin(futures_util::stream::once(async move { Err(error) }));
+            return failed(error);
         }
         let Self {
             client,
@@ -388,16 +393,11 @@ impl Places {
                     .places_tab(tab)
                     .items_per_page(i64::from(page_size))
                     .cursor(cursor);
-                match request.send().await {
-                    Ok(response) => {
-                        let page = response.into_inner();
-                        Ok(Page {
-                            items: page.data,
-                            next: page.next_page_cursor,
-                        })
-                    }
-                    Err(error) => Err(context.convert(error).await),
-                }
+                page_from(request.send().await, context, |page| Page {
+                    items: page.data,
+                    next: page.next_page_cursor,
+                })
+                .await
             }
         };
         pagination::pages(fetch, limits)
