@@ -378,6 +378,18 @@ mod tests {
     }
 }
 
+/// Each operation's id with the value of its `extension`, for operations that have it.
+fn operations_with<'a>(
+    spec: &'a openapiv3::OpenAPI,
+    extension: &'a str,
+) -> impl Iterator<Item = (&'a String, &'a Value)> + 'a {
+    spec.paths
+        .iter()
+        .filter_map(|(_, item)| item.as_item())
+        .flat_map(|item| item.iter().map(|(_, op)| op))
+        .filter_map(move |op| Some((op.operation_id.as_ref()?, op.extensions.get(extension)?)))
+}
+
 /// A variant name from a documented error message: its first sentence in
 /// PascalCase, without a leading "The specified"/"The".
 fn error_variant(message: &str) -> String {
@@ -412,17 +424,11 @@ fn error_variant(message: &str) -> String {
 /// match on documented codes that come from the document, not from hand-typed lists.
 pub fn error_code_tokens(spec: &openapiv3::OpenAPI) -> TokenStream {
     let mut items = Vec::new();
-    for (_, item) in spec.paths.iter() {
-        let Some(item) = item.as_item() else { continue };
-        for (_, op) in item.iter() {
-            let (Some(id), Some(codes)) = (
-                &op.operation_id,
-                op.extensions
-                    .get("x-roblox-error-codes")
-                    .and_then(Value::as_array),
-            ) else {
-                continue;
-            };
+    for (id, codes) in operations_with(spec, "x-roblox-error-codes") {
+        let Some(codes) = codes.as_array() else {
+            continue;
+        };
+        {
             let mut entries: Vec<(u16, i64, String, String)> = Vec::new();
             for entry in codes {
                 let (Some(status), Some(code), Some(message)) = (
@@ -527,17 +533,11 @@ mod error_tests {
 /// `(snake_cased operationId, counted per, max, period in seconds)`.
 pub fn rate_limit_tokens(spec: &openapiv3::OpenAPI) -> TokenStream {
     let mut rows = Vec::new();
-    for (_, item) in spec.paths.iter() {
-        let Some(item) = item.as_item() else { continue };
-        for (_, op) in item.iter() {
-            let (Some(id), Some(limits)) = (
-                &op.operation_id,
-                op.extensions
-                    .get("x-roblox-rate-limits")
-                    .and_then(Value::as_object),
-            ) else {
-                continue;
-            };
+    for (id, limits) in operations_with(spec, "x-roblox-rate-limits") {
+        let Some(limits) = limits.as_object() else {
+            continue;
+        };
+        {
             let operation = snake(id);
             for (per, limit) in limits {
                 let max = limit
