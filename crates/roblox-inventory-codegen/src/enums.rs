@@ -428,68 +428,66 @@ pub fn error_code_tokens(spec: &openapiv3::OpenAPI) -> TokenStream {
         let Some(codes) = codes.as_array() else {
             continue;
         };
-        {
-            let mut entries: Vec<(u16, i64, String, String)> = Vec::new();
-            for entry in codes {
-                let (Some(status), Some(code), Some(message)) = (
-                    entry.get("status").and_then(Value::as_u64),
-                    entry.get("code").and_then(Value::as_i64),
-                    entry.get("message").and_then(Value::as_str),
-                ) else {
-                    continue;
-                };
-                let mut variant = error_variant(message);
-                if entries.iter().any(|(_, _, _, v)| *v == variant) {
-                    variant = format!("{variant}{code}");
-                }
-                entries.push((status as u16, code, message.to_string(), variant));
-            }
-            if entries.is_empty() {
+        let mut entries: Vec<(u16, i64, String, String)> = Vec::new();
+        for entry in codes {
+            let (Some(status), Some(code), Some(message)) = (
+                entry.get("status").and_then(Value::as_u64),
+                entry.get("code").and_then(Value::as_i64),
+                entry.get("message").and_then(Value::as_str),
+            ) else {
                 continue;
+            };
+            let mut variant = error_variant(message);
+            if entries.iter().any(|(_, _, _, v)| *v == variant) {
+                variant = format!("{variant}{code}");
             }
-            let name = ident(&format!("{}Error", variant_name(id)));
-            let doc = format!("The numbered errors the document lists for `{id}`.");
-            let variants: Vec<Ident> = entries.iter().map(|(_, _, _, v)| ident(v)).collect();
-            let docs: Vec<String> = entries
-                .iter()
-                .map(|(s, c, m, _)| format!("HTTP {s}, code {c}: {m}"))
-                .collect();
-            let statuses: Vec<u16> = entries.iter().map(|(s, ..)| *s).collect();
-            let codes: Vec<i64> = entries.iter().map(|(_, c, ..)| *c).collect();
-            let messages: Vec<&str> = entries.iter().map(|(_, _, m, _)| m.as_str()).collect();
-            items.push(quote! {
-                #[doc = #doc]
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-                #[non_exhaustive]
-                pub enum #name {
-                    #( #[doc = #docs] #variants, )*
-                }
-
-                impl #name {
-                    /// The HTTP status it comes with.
-                    pub fn status(self) -> u16 {
-                        match self { #( Self::#variants => #statuses, )* }
-                    }
-                    /// The numeric code in the error body.
-                    pub fn code(self) -> i64 {
-                        match self { #( Self::#variants => #codes, )* }
-                    }
-                    /// The documented message.
-                    pub fn message(self) -> &'static str {
-                        match self { #( Self::#variants => #messages, )* }
-                    }
-                }
-
-                impl DocumentedError for #name {
-                    fn from_status_code(status: u16, code: i64) -> Option<Self> {
-                        match (status, code) {
-                            #( (#statuses, #codes) => Some(Self::#variants), )*
-                            _ => None,
-                        }
-                    }
-                }
-            });
+            entries.push((status as u16, code, message.to_string(), variant));
         }
+        if entries.is_empty() {
+            continue;
+        }
+        let name = ident(&format!("{}Error", variant_name(id)));
+        let doc = format!("The numbered errors the document lists for `{id}`.");
+        let variants: Vec<Ident> = entries.iter().map(|(_, _, _, v)| ident(v)).collect();
+        let docs: Vec<String> = entries
+            .iter()
+            .map(|(s, c, m, _)| format!("HTTP {s}, code {c}: {m}"))
+            .collect();
+        let statuses: Vec<u16> = entries.iter().map(|(s, ..)| *s).collect();
+        let codes: Vec<i64> = entries.iter().map(|(_, c, ..)| *c).collect();
+        let messages: Vec<&str> = entries.iter().map(|(_, _, m, _)| m.as_str()).collect();
+        items.push(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
+            pub enum #name {
+                #( #[doc = #docs] #variants, )*
+            }
+
+            impl #name {
+                /// The HTTP status it comes with.
+                pub fn status(self) -> u16 {
+                    match self { #( Self::#variants => #statuses, )* }
+                }
+                /// The numeric code in the error body.
+                pub fn code(self) -> i64 {
+                    match self { #( Self::#variants => #codes, )* }
+                }
+                /// The documented message.
+                pub fn message(self) -> &'static str {
+                    match self { #( Self::#variants => #messages, )* }
+                }
+            }
+
+            impl DocumentedError for #name {
+                fn from_status_code(status: u16, code: i64) -> Option<Self> {
+                    match (status, code) {
+                        #( (#statuses, #codes) => Some(Self::#variants), )*
+                        _ => None,
+                    }
+                }
+            }
+        });
     }
     quote! {
         /// An operation's documented error codes.
@@ -537,22 +535,20 @@ pub fn rate_limit_tokens(spec: &openapiv3::OpenAPI) -> TokenStream {
         let Some(limits) = limits.as_object() else {
             continue;
         };
-        {
-            let operation = snake(id);
-            for (per, limit) in limits {
-                let max = limit
-                    .get("maxInPeriod")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(0);
-                let period: u64 = match limit.get("period").and_then(Value::as_str) {
-                    Some("SECOND") => 1,
-                    Some("MINUTE") => 60,
-                    Some("HOUR") => 3_600,
-                    Some("DAY") => 86_400,
-                    _ => continue,
-                };
-                rows.push(quote! { (#operation, #per, #max, #period) });
-            }
+        let operation = snake(id);
+        for (per, limit) in limits {
+            let max = limit
+                .get("maxInPeriod")
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            let period: u64 = match limit.get("period").and_then(Value::as_str) {
+                Some("SECOND") => 1,
+                Some("MINUTE") => 60,
+                Some("HOUR") => 3_600,
+                Some("DAY") => 86_400,
+                _ => continue,
+            };
+            rows.push(quote! { (#operation, #per, #max, #period) });
         }
     }
     quote! {
