@@ -159,8 +159,9 @@ mod tests {
                 .await;
         }
         // 4 per second, no burst: the 5th request waits for the 4th interval of 250 ms.
+        // A lower bound only: it proves the pacing waited; how fast a loaded machine
+        // gets through is not this test's business.
         let elapsed = started.elapsed();
         assert!(elapsed >= Duration::from_millis(950), "{elapsed:?}");
-        assert!(elapsed < Duration::from_millis(1_500), "{elapsed:?}");
     }
 }
