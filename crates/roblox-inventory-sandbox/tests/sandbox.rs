@@ -898,7 +898,7 @@ async fn csrf_tokens_rotate() {
 #[tokio::test]
 async fn rate_limits_follow_the_document_with_headers() {
     let h =
-        Harness::start(Sandbox::builder().rate_limit_minute(Duration::from_millis(1_500))).await;
+        Harness::start(Sandbox::builder().rate_limit_minute(Duration::from_millis(4_000))).await;
     let url = "/cloud/v2/users/156/inventory-items";
     let oauth = ("authorization", "Bearer sandbox-oauth-shedletsky");
     let mut last = None;
@@ -913,7 +913,7 @@ async fn rate_limits_follow_the_document_with_headers() {
     }
     assert_eq!(
         last.unwrap().headers["x-ratelimit-limit"].to_str().unwrap(),
-        "20, 20;w=2"
+        "20, 20;w=4"
     );
     let limited = h.get("/cloud/v2/users/261/inventory-items", &[oauth]).await;
     assert_eq!(
@@ -926,7 +926,7 @@ async fn rate_limits_follow_the_document_with_headers() {
         assert_eq!(h.get(url, &[KEY_156]).await.status, 200);
     }
     assert_eq!(h.get(url, &[KEY_156]).await.status, 429);
-    tokio::time::sleep(Duration::from_millis(1_600)).await;
+    tokio::time::sleep(Duration::from_millis(4_100)).await;
     assert_eq!(
         h.get(url, &[KEY_156]).await.status,
         200,
