@@ -503,10 +503,11 @@ async fn timeouts_and_broken_bodies_are_typed_errors() {
     assert!(excerpt.starts_with("{\"data\""), "{excerpt}");
 }
 
-#[tokio::test]
-async fn credentials_go_only_to_their_host_and_never_print() {
-    let sandbox = default_sandbox().await;
-    let everything = client(&sandbox)
+/// A client with the sandbox's API key and cookie, after calls on both hosts
+/// that use each of them (Open Cloud listing, legacy listing, a collection
+/// write with its CSRF exchange, batched ownership).
+async fn use_every_credential(sandbox: &Sandbox) -> Client {
+    let everything = client(sandbox)
         .api_key("sandbox-key-builderman")
         .roblosecurity("sandbox-cookie-builderman")
         .build()
@@ -531,6 +532,13 @@ async fn credentials_go_only_to_their_host_and_never_print() {
         .owned(156, &[Item::GamePass(1111), Item::Bundle(192)])
         .await
         .unwrap();
+    everything
+}
+
+#[tokio::test]
+async fn credentials_go_only_to_their_host_and_never_print() {
+    let sandbox = default_sandbox().await;
+    let everything = use_every_credential(&sandbox).await;
     assert_eq!(sandbox.credential_violations(), Vec::<String>::new());
     let printed = format!("{everything:?}");
     assert!(
@@ -871,25 +879,7 @@ async fn no_secret_reaches_tracing_output_at_any_level_even_on_failures() {
         "sandbox-oauth-shedletsky",
         "sandbox-cookie-builderman",
     );
-    let everything = client(&sandbox)
-        .api_key(key)
-        .roblosecurity(cookie)
-        .build()
-        .unwrap();
-    everything
-        .inventory_items(156)
-        .items()
-        .try_collect::<Vec<_>>()
-        .await
-        .unwrap();
-    everything
-        .owned(156, &[Item::GamePass(1111), Item::Bundle(192)])
-        .await
-        .unwrap();
-    everything
-        .add_to_collection(Item::Asset(1028606))
-        .await
-        .unwrap();
+    let everything = use_every_credential(&sandbox).await;
     sandbox.inject(Route::IsOwned, Fault::Status(503), 1);
     everything.owns(156, Item::Bundle(192)).await.unwrap();
     let _ = everything
