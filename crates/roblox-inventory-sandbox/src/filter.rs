@@ -168,6 +168,38 @@ pub enum Filter {
 }
 
 impl Filter {
+    /// The kinds of items the filter's fields select, in listing order (0 assets,
+    /// 1 badges, 2 game passes, 3 private servers); empty for no filter.
+    pub fn field_kinds(&self) -> Vec<usize> {
+        let on = match self {
+            Filter::Everything => [false; 4],
+            Filter::Types {
+                asset_types,
+                badges,
+                game_passes,
+                private_servers,
+                ..
+            } => [
+                asset_types.is_some(),
+                *badges,
+                *game_passes,
+                *private_servers,
+            ],
+            Filter::Ids {
+                assets,
+                badges,
+                game_passes,
+                private_servers,
+            } => [
+                !assets.is_empty(),
+                !badges.is_empty(),
+                !game_passes.is_empty(),
+                !private_servers.is_empty(),
+            ],
+        };
+        (0..4).filter(|k| on[*k]).collect()
+    }
+
     /// Whether reading with this filter needs private access (Inventory: Read or
     /// the `user.inventory-item:read` scope): private servers and purchased places.
     pub fn needs_private_access(&self) -> bool {

@@ -60,6 +60,7 @@ pub struct SandboxBuilder {
     minute: Duration,
     csrf_rotate_every: u32,
     empty_final_page: bool,
+    pages_per_field: bool,
 }
 
 impl SandboxBuilder {
@@ -103,6 +104,16 @@ impl SandboxBuilder {
         self
     }
 
+    /// Reproduce how Roblox's page tokens walk a multi-field filter one field at
+    /// a time (facts §3, correction of 2026-11-25): each page holds items of one
+    /// field only, so a field with no matches is an **empty page whose
+    /// `nextPageToken` continues** with the next field (default off). A client
+    /// that stops on an empty page loses the later fields.
+    pub fn pages_per_field(mut self, enabled: bool) -> Self {
+        self.pages_per_field = enabled;
+        self
+    }
+
     /// Binds 127.0.0.1 and starts serving in the background.
     pub async fn start(self) -> std::io::Result<Sandbox> {
         self.world
@@ -116,6 +127,7 @@ impl SandboxBuilder {
         let options = server::Options {
             csrf_rotate_every: self.csrf_rotate_every,
             empty_final_page: self.empty_final_page,
+            pages_per_field: self.pages_per_field,
         };
         let state = Arc::new(server::AppState::new(self.world, limiter, options));
         let router = axum::Router::new()
@@ -164,6 +176,7 @@ impl Sandbox {
             minute: Duration::from_secs(60),
             csrf_rotate_every: 25,
             empty_final_page: false,
+            pages_per_field: false,
         }
     }
 

@@ -40,6 +40,7 @@ pub(crate) struct Options {
     pub csrf_rotate_every: u32,
     /// Reproduce Roblox's empty final Open Cloud page (facts §3).
     pub empty_final_page: bool,
+    pub pages_per_field: bool,
 }
 
 /// Shared server state.
@@ -53,6 +54,7 @@ pub struct AppState {
     csrf_counter: AtomicU64,
     csrf_rotate_every: u32,
     empty_final_page: bool,
+    pages_per_field: bool,
     pub(crate) requests: Mutex<HashMap<Route, u64>>,
     pub(crate) violations: Mutex<Vec<String>>,
 }
@@ -81,6 +83,7 @@ impl AppState {
             csrf_counter: AtomicU64::new(1),
             csrf_rotate_every: options.csrf_rotate_every.max(1),
             empty_final_page: options.empty_final_page,
+            pages_per_field: options.pages_per_field,
             requests: Mutex::new(HashMap::new()),
             violations: Mutex::new(Vec::new()),
         }
@@ -639,6 +642,21 @@ fn entry(user: &User, position: usize) -> Option<Entry<'_>> {
     None
 }
 
+/// Where each kind starts in the canonical order, and where the last one ends.
+fn segment_starts(user: &User) -> [usize; 5] {
+    let lens = [
+        user.assets.len(),
+        user.badges.len(),
+        user.game_passes.len(),
+        user.private_servers.len(),
+    ];
+    let mut starts = [0; 5];
+    for k in 0..4 {
+        starts[k + 1] = starts[k] + lens[k];
+    }
+    starts
+}
+
 /// A stable UUID-shaped id for collectible items and instances.
 fn uuid_like(kind: u64, id: u64) -> String {
     let mut z = id ^ kind.rotate_left(56) ^ 0x9E37_79B9_7F4A_7C15;
@@ -727,7 +745,25 @@ fn list_inventory_items(
     };
     let mut items = Vec::with_capacity(size);
     let mut next = None;
+    // With pages per field, a page covers one field's kind: it starts at the first
+    // field at or after the token and ends where that kind ends, even if empty,
+    // while a later field remains.
+    let fields = filter.field_kinds();
+    let mut field_end = usize::MAX;
+    if state.pages_per_field && fields.len() > 1 {
+        let starts = segment_starts(user);
+        if let Some(&kind) = fields.iter().find(|k| starts[**k + 1] > position) {
+            position = position.max(starts[kind]);
+            if fields.iter().any(|k| *k > kind) {
+                field_end = starts[kind + 1];
+            }
+        }
+    }
     while let Some(found) = entry(user, position) {
+        if position >= field_end {
+            next = Some(position);
+            break;
+        }
         if selects(state, world, user, &filter, &found, private) {
             if items.len() == size {
                 next = Some(position);

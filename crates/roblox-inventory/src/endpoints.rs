@@ -101,11 +101,24 @@ impl InventoryItems {
     }
 
     /// The pages, fetched as the stream is read. The filter stays fixed while paging.
+    ///
+    /// A filter that selects nothing ([`InventoryFilter::is_empty_selection`]) is
+    /// refused with [`Error::InvalidArgument`] before any request: sent, it would
+    /// be an empty filter, which Roblox answers with the whole inventory.
     pub fn pages(self) -> BoxStream<Page<InventoryItem>> {
         if !(1..=100).contains(&self.page_size) {
             let error = Error::InvalidArgument {
                 name: "page_size",
                 reason: format!("{} is not between 1 and 100", self.page_size),
+            };
+            return failed(error);
+        }
+        if self.filter.is_empty_selection() {
+            let error = Error::InvalidArgument {
+                name: "filter",
+                reason: "it selects nothing (no ids, no types); Roblox would read it as \
+                         no filter and list the whole inventory"
+                    .into(),
             };
             return failed(error);
         }

@@ -136,12 +136,24 @@ impl InventoryFilter {
         self.to_string()
     }
 
-    /// Whether the filter matches nothing at all (an id filter with no ids).
+    /// Whether the filter selects nothing at all: an id filter without ids, or a
+    /// type filter without a type (`asset_types([])`, `badges=false`, or
+    /// `onlyCollectibles` alone, which Roblox answers with no items).
+    ///
+    /// Such a filter is never sent: its wire form is empty, and Roblox reads an
+    /// empty filter as "the whole inventory". Listings refuse it with
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any
+    /// request, and parsing refuses the strings that mean it.
     pub fn is_empty_selection(&self) -> bool {
         match self {
             InventoryFilter::Everything => false,
             InventoryFilter::Types(t) => {
-                t.asset_types.is_none() && !t.badges && !t.game_passes && !t.private_servers
+                let no_assets = match &t.asset_types {
+                    None => true,
+                    Some(AssetTypes::All) => false,
+                    Some(AssetTypes::Some(types)) => types.is_empty(),
+                };
+                no_assets && !t.badges && !t.game_passes && !t.private_servers
             }
             InventoryFilter::Ids(i) => {
                 i.assets.is_empty()
@@ -293,13 +305,24 @@ impl FromStr for InventoryFilter {
                 other => return Err(fail(format!("`{other}` is not a filter field"))),
             }
         }
-        match (has_types, has_ids) {
-            (true, true) => Err(fail(
-                "type fields and ID fields can't be combined in the same filter".into(),
-            )),
-            (_, true) => Ok(InventoryFilter::Ids(ids)),
-            _ => Ok(InventoryFilter::Types(types)),
+        let filter = match (has_types, has_ids) {
+            (true, true) => {
+                return Err(fail(
+                    "type fields and ID fields can't be combined in the same filter".into(),
+                ))
+            }
+            (_, true) => InventoryFilter::Ids(ids),
+            _ => InventoryFilter::Types(types),
+        };
+        if filter.is_empty_selection() {
+            // Sent as is, it would be an empty filter: the whole inventory.
+            return Err(fail(
+                "the filter selects nothing (no type is true and no ids are listed); \
+                 leave the filter out to list everything"
+                    .into(),
+            ));
         }
+        Ok(filter)
     }
 }
 
@@ -346,6 +369,36 @@ mod tests {
             assert_eq!(filter.to_wire(), wire);
             assert_eq!(filter.to_wire().parse::<InventoryFilter>().unwrap(), filter);
         }
+    }
+
+    #[test]
+    fn a_selection_of_nothing_is_recognised_and_never_parses() {
+        let nothing: [InventoryFilter; 4] = [
+            InventoryFilter::by_id().into(),
+            InventoryFilter::by_id()
+                .assets([])
+                .badges(Vec::new())
+                .into(),
+            InventoryFilter::by_type().asset_types([]).into(),
+            InventoryFilter::by_type().into(),
+        ];
+        for filter in nothing {
+            assert!(filter.is_empty_selection(), "{filter:?}");
+        }
+        let something: InventoryFilter = InventoryFilter::by_type().asset_types([]).badges().into();
+        assert!(!something.is_empty_selection());
+        assert!(!InventoryFilter::Everything.is_empty_selection());
+        for wire in [
+            "badges=false",
+            "badges=false;gamePasses=false;privateServers=false",
+            "onlyCollectibles=true",
+        ] {
+            let error = wire.parse::<InventoryFilter>().unwrap_err();
+            assert!(error.reason.contains("selects nothing"), "{wire}: {error}");
+        }
+        assert!("badges=false;gamePasses=true"
+            .parse::<InventoryFilter>()
+            .is_ok());
     }
 
     #[test]

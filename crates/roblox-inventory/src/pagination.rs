@@ -1,7 +1,13 @@
 //! Paging as streams: `.pages()` yields pages as they arrive and `.items()` their
-//! items, so memory stays flat however large an inventory is. Paging stops on a
-//! missing or empty token and on an empty page (Roblox can answer a last,
-//! non-empty token with `{"inventoryItems": [], "nextPageToken": ""}`, facts §3).
+//! items, so memory stays flat however large an inventory is.
+//!
+//! Paging stops only where Roblox says a listing ends: a missing or empty token
+//! or cursor (facts §3, correction of 2026-11-25). An empty page with a token is
+//! not the end: Open Cloud tokens walk a multi-field filter one field at a time,
+//! so a field without matches can be an empty page in the middle. Roblox's
+//! `{"inventoryItems": [], "nextPageToken": ""}` after a full last page ends by
+//! the same rule. A token that comes back unchanged would page forever, so it
+//! ends the stream with [`Error::Decode`].
 
 use std::future::Future;
 use std::pin::Pin;
@@ -39,20 +45,28 @@ where
 {
     let state = (Some(None::<String>), 0usize);
     let stream = stream::unfold(state, move |(cursor, fetched)| {
-        let next_page = match cursor {
-            Some(token) if limits.max_pages.is_none_or(|max| fetched < max) => Some(fetch(token)),
+        let next_page = match &cursor {
+            Some(token) if limits.max_pages.is_none_or(|max| fetched < max) => {
+                Some(fetch(token.clone()))
+            }
             _ => None,
         };
         async move {
+            let asked = cursor.flatten();
             match next_page?.await {
                 Ok(page) => {
                     let next = page.next.clone().filter(|t| !t.is_empty());
-                    let cursor = if page.items.is_empty() {
-                        None
-                    } else {
-                        next.map(Some)
-                    };
-                    Some((Ok(page), (cursor, fetched + 1)))
+                    if next.is_some() && next == asked {
+                        let error = Error::Decode {
+                            status: 200,
+                            reason: "the server returned the same page token it was given; \
+                                     paging stopped instead of looping"
+                                .into(),
+                            excerpt: String::new(),
+                        };
+                        return Some((Err(error), (None, fetched + 1)));
+                    }
+                    Some((Ok(page), (next.map(Some), fetched + 1)))
                 }
                 Err(error) => Some((Err(error), (None, fetched + 1))),
             }
@@ -90,7 +104,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn stops_on_missing_or_empty_tokens_and_empty_pages() {
+    async fn stops_only_on_missing_or_empty_tokens() {
         let all: Vec<u32> = items(
             pages(
                 fake(vec![(vec![1, 2], Some("a")), (vec![3], None)]),
@@ -110,18 +124,34 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(empty_token, [1]);
-        let empty_page: Vec<Page<u32>> = pages(
-            fake(vec![(vec![1], Some("a")), (vec![], Some("b"))]),
+        let past_empty_pages: Vec<u32> = items(
+            pages(
+                fake(vec![
+                    (vec![1], Some("a")),
+                    (vec![], Some("b")),
+                    (vec![], Some("c")),
+                    (vec![2], None),
+                ]),
+                Limits::default(),
+            ),
             Limits::default(),
         )
         .try_collect()
         .await
         .unwrap();
         assert_eq!(
-            empty_page.len(),
-            2,
-            "the empty page ends the stream although it has a token"
+            past_empty_pages,
+            [1, 2],
+            "empty pages with a token continue"
         );
+        let looping: Vec<Result<Page<u32>, Error>> = pages(
+            fake(vec![(vec![1], Some("a")), (vec![], Some("a"))]),
+            Limits::default(),
+        )
+        .collect()
+        .await;
+        assert_eq!(looping.len(), 2);
+        assert!(matches!(looping[1], Err(Error::Decode { .. })));
     }
 
     #[tokio::test]
@@ -158,18 +188,25 @@ mod properties {
 
     proptest! {
         /// Whatever tokens Roblox sends, the stream yields every item of every page
-        /// up to and including the first page with no (or an empty) token or no items.
+        /// up to and including the first page with no (or an empty) token; empty
+        /// pages in between change nothing.
         #[test]
         fn paging_stops_exactly_where_roblox_says(pages in proptest::collection::vec(
             (proptest::collection::vec(any::<u16>(), 0..4), prop_oneof![Just(None), Just(Some(String::new())), "[a-z]{1,4}".prop_map(Some)]),
             1..8,
         )) {
+            // Distinct tokens: a repeated one is the loop guard's business (tested above).
+            let pages: Vec<(Vec<u16>, Option<String>)> = pages
+                .into_iter()
+                .enumerate()
+                .map(|(i, (items, token))| (items, token.map(|t| if t.is_empty() { t } else { format!("{t}{i}") })))
+                .collect();
             let mut expected = Vec::new();
             let mut fetched = 0usize;
             for (items, token) in &pages {
                 fetched += 1;
                 expected.extend(items.iter().copied());
-                let last = items.is_empty() || token.as_deref().is_none_or(str::is_empty);
+                let last = token.as_deref().is_none_or(str::is_empty);
                 if last {
                     break;
                 }
@@ -186,7 +223,7 @@ mod properties {
             let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
             let got: Vec<u16> = runtime.block_on(items(pages_of(fetch), Limits::default()).try_collect()).unwrap();
             prop_assert_eq!(got, expected);
-            let ended_inside = pages.iter().any(|(items, token)| items.is_empty() || token.as_deref().is_none_or(str::is_empty));
+            let ended_inside = pages.iter().any(|(_, token)| token.as_deref().is_none_or(str::is_empty));
             let expected_requests = if ended_inside { fetched } else { pages.len() + 1 };
             prop_assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), expected_requests, "no page after the last is asked for");
         }

@@ -9,6 +9,8 @@ use roblox_inventory::models::{AssetType, ItemDetails, OwnershipItemType, Places
 use roblox_inventory::{Client, Error, InventoryFilter, Item, PageSize, RetryConfig};
 use roblox_inventory_sandbox::{Fault, Route, Sandbox, SandboxBuilder, World};
 
+mod paging;
+
 async fn sandbox(builder: SandboxBuilder) -> Sandbox {
     builder.start().await.expect("sandbox starts")
 }

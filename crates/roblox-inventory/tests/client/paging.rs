@@ -1,0 +1,120 @@
+//! Paging stops only where Roblox says it ends (facts §3, correction): a missing
+//! or empty token. Empty pages with a continuing token are read past; a token
+//! that comes back unchanged is an error, not an endless loop.
+
+use futures_util::TryStreamExt;
+use roblox_inventory::models::ItemDetails;
+use roblox_inventory::{Error, InventoryFilter, Item};
+use roblox_inventory_sandbox::{Route, Sandbox};
+
+use crate::{client, sandbox};
+
+#[tokio::test]
+async fn empty_pages_inside_a_multi_field_filter_lose_nothing() {
+    let sandbox = sandbox(Sandbox::builder().rate_limits(false).pages_per_field(true)).await;
+    let cloud = client(&sandbox)
+        .api_key("sandbox-key-builderman")
+        .build()
+        .unwrap();
+    // builderman owns neither asset: the asset field is an empty page with a token.
+    let filter = InventoryFilter::by_id()
+        .assets([999_999_001, 999_999_002])
+        .badges([2124445684])
+        .game_passes([1111, 2222]);
+    let pages: Vec<_> = cloud
+        .inventory_items(156)
+        .filter(filter)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(
+        pages[0].items.is_empty() && pages[0].next.is_some(),
+        "the sandbox answers the asset field with an empty, continuing page: {pages:?}"
+    );
+    let found: Vec<ItemDetails> = pages
+        .into_iter()
+        .flat_map(|p| p.items)
+        .map(|i| i.details)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ItemDetails::Badge {
+                badge_id: 2124445684
+            },
+            ItemDetails::GamePass { game_pass_id: 1111 },
+            ItemDetails::GamePass { game_pass_id: 2222 },
+        ]
+    );
+
+    // Ownership mixes id fields in one filter: the game pass after an empty asset
+    // field is still found.
+    let answers = cloud
+        .owned(156, &[Item::Asset(999_999_001), Item::GamePass(1111)])
+        .await
+        .unwrap();
+    assert_eq!(
+        answers,
+        [
+            (Item::Asset(999_999_001), false),
+            (Item::GamePass(1111), true)
+        ]
+    );
+    assert!(sandbox.requests(Route::ListInventoryItems) >= 2);
+}
+
+#[tokio::test]
+async fn a_token_that_comes_back_unchanged_is_an_error() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(r#"{"inventoryItems": [], "nextPageToken": "again"}"#),
+        )
+        .mount(&server)
+        .await;
+    let cloud = roblox_inventory::Client::builder()
+        .base_url(server.uri())
+        .api_key("k")
+        .without_rate_limiter()
+        .build()
+        .unwrap();
+    let result: Result<Vec<_>, Error> = cloud.inventory_items(1).items().try_collect().await;
+    let error = result.unwrap_err();
+    assert!(
+        matches!(&error, Error::Decode { reason, .. } if reason.contains("same page token")),
+        "{error:?}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_filter_that_selects_nothing_is_refused_before_any_request() {
+    let sandbox = sandbox(Sandbox::builder().rate_limits(false)).await;
+    let cloud = client(&sandbox)
+        .api_key("sandbox-key-builderman")
+        .build()
+        .unwrap();
+    for filter in [
+        InventoryFilter::from(InventoryFilter::by_id()),
+        InventoryFilter::by_type().asset_types([]).into(),
+    ] {
+        let result: Result<Vec<_>, Error> = cloud
+            .inventory_items(156)
+            .filter(filter)
+            .items()
+            .try_collect()
+            .await;
+        assert!(
+            matches!(result, Err(Error::InvalidArgument { name: "filter", .. })),
+            "{result:?}"
+        );
+    }
+    assert!("badges=false".parse::<InventoryFilter>().is_err());
+    assert!(cloud.owned(156, &[]).await.unwrap().is_empty());
+    assert_eq!(sandbox.requests(Route::ListInventoryItems), 0);
+    assert_eq!(sandbox.requests(Route::IsOwned), 0);
+}
