@@ -61,6 +61,7 @@ pub struct SandboxBuilder {
     csrf_rotate_every: u32,
     empty_final_page: bool,
     pages_per_field: bool,
+    windows_from_start: bool,
 }
 
 impl SandboxBuilder {
@@ -86,6 +87,14 @@ impl SandboxBuilder {
     /// exhaust a limit and see it reset quickly; per-second limits scale with it.
     pub fn rate_limit_minute(mut self, minute: Duration) -> Self {
         self.minute = minute;
+        self
+    }
+
+    /// Start rate-limit windows when the sandbox starts instead of aligning them
+    /// to the clock as Roblox does (default off): for tests that count one whole
+    /// window and must not see a boundary fall in between.
+    pub fn windows_from_start(mut self, enabled: bool) -> Self {
+        self.windows_from_start = enabled;
         self
     }
 
@@ -121,9 +130,13 @@ impl SandboxBuilder {
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;
-        let limiter = self
-            .rate_limits
-            .then(|| ratelimit::RateLimiter::new(self.minute));
+        let limiter = self.rate_limits.then(|| {
+            if self.windows_from_start {
+                ratelimit::RateLimiter::starting_now(self.minute)
+            } else {
+                ratelimit::RateLimiter::new(self.minute)
+            }
+        });
         let options = server::Options {
             csrf_rotate_every: self.csrf_rotate_every,
             empty_final_page: self.empty_final_page,
@@ -177,6 +190,7 @@ impl Sandbox {
             csrf_rotate_every: 25,
             empty_final_page: false,
             pages_per_field: false,
+            windows_from_start: false,
         }
     }
 

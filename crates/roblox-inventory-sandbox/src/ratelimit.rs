@@ -1,15 +1,19 @@
 //! Fixed-window rate limits with Roblox's headers.
 //!
-//! Roblox's windows are clock-aligned per endpoint (alexbnewhouse/PyRoblox
-//! `docs/roblox-endpoints.md`; facts §4.4). Every response carries
+//! Roblox's windows are fixed and clock-aligned per endpoint (alexbnewhouse/PyRoblox
+//! `docs/roblox-endpoints.md`; facts §4.4): here they start at whole multiples
+//! of the window since the Unix epoch. Every response carries
 //! `x-ratelimit-limit` (`N, N;w=S`), `x-ratelimit-remaining` and
 //! `x-ratelimit-reset` (seconds until the window resets); a refused request gets
 //! 429 with `retry-after`. The length of a "minute" is configurable so tests
-//! can exhaust a limit and see it reset in well under a second.
+//! can exhaust a limit and see it reset in well under a second; with shortened
+//! minutes the reset is given in fractions of a second (whole seconds would say
+//! nothing about a 600 ms window), with real ones in whole seconds, rounded up,
+//! as Roblox does.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// One limit: `max` requests per `period`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,8 +33,22 @@ pub struct Decision {
     pub limit: String,
     /// `x-ratelimit-remaining`.
     pub remaining: u64,
-    /// `x-ratelimit-reset`, whole seconds (at least 1 while a window is open).
-    pub reset_secs: u64,
+    /// Time until the window resets.
+    pub reset: Duration,
+    /// Whether the reset is sent in whole seconds (real minutes) or fractions.
+    pub whole_seconds: bool,
+}
+
+impl Decision {
+    /// `x-ratelimit-reset` (and `retry-after`) as sent: whole seconds, rounded
+    /// up and at least 1, or seconds with three decimals for shortened minutes.
+    pub fn reset_header(&self) -> String {
+        if self.whole_seconds {
+            format!("{}", self.reset.as_secs_f64().ceil().max(1.0) as u64)
+        } else {
+            format!("{:.3}", self.reset.as_secs_f64().max(0.001))
+        }
+    }
 }
 
 /// (operation, caller key) → (window index, requests counted in it).
@@ -39,19 +57,29 @@ type Counters = HashMap<(&'static str, String), (u128, u64)>;
 /// Counts requests per (operation, key) in fixed windows.
 #[derive(Debug)]
 pub struct RateLimiter {
-    start: Instant,
+    /// Windows start here instead of at multiples of the window since the epoch.
+    origin: Option<Instant>,
     /// How long a documented minute lasts here.
     minute: Duration,
     counters: Mutex<Counters>,
 }
 
 impl RateLimiter {
-    /// A limiter whose minutes last `minute`.
+    /// A limiter whose minutes last `minute`, windows aligned to the clock.
     pub fn new(minute: Duration) -> Self {
         Self {
-            start: Instant::now(),
+            origin: None,
             minute: minute.max(Duration::from_millis(1)),
             counters: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A limiter whose windows start now (so a test can count a whole window
+    /// without a boundary falling in between).
+    pub fn starting_now(minute: Duration) -> Self {
+        Self {
+            origin: Some(Instant::now()),
+            ..Self::new(minute)
         }
     }
 
@@ -64,10 +92,17 @@ impl RateLimiter {
     /// Counts a request for `operation` by `key` against `limit`.
     pub fn check(&self, operation: &'static str, key: String, limit: Limit) -> Decision {
         let window = self.window(limit);
-        let elapsed = self.start.elapsed();
-        let index = elapsed.as_nanos() / window.as_nanos().max(1);
-        let ends = window.mul_f64((index + 1) as f64);
-        let reset_secs = ends.saturating_sub(elapsed).as_secs_f64().ceil().max(1.0) as u64;
+        let since_epoch = match self.origin {
+            Some(origin) => origin.elapsed(),
+            None => SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default(),
+        }
+        .as_nanos();
+        let window_nanos = window.as_nanos().max(1);
+        let index = since_epoch / window_nanos;
+        let left = window_nanos - since_epoch % window_nanos;
+        let reset = Duration::from_nanos(u64::try_from(left).unwrap_or(u64::MAX));
         let window_secs = window.as_secs_f64().ceil().max(1.0) as u64;
         let mut counters = self.counters.lock().unwrap_or_else(|e| e.into_inner());
         let entry = counters.entry((operation, key)).or_insert((index, 0));
@@ -82,7 +117,8 @@ impl RateLimiter {
             allowed,
             limit: format!("{}, {};w={}", limit.max, limit.max, window_secs),
             remaining: limit.max - entry.1,
-            reset_secs,
+            reset,
+            whole_seconds: self.minute == Duration::from_secs(60),
         }
     }
 }
@@ -94,7 +130,7 @@ mod tests {
     #[test]
     fn a_window_allows_max_then_refuses_then_resets() {
         // A long window for the counting, so no window boundary falls between the checks.
-        let limiter = RateLimiter::new(Duration::from_secs(30));
+        let limiter = RateLimiter::starting_now(Duration::from_secs(30));
         let limit = Limit {
             max: 3,
             period: Duration::from_secs(60),

@@ -514,7 +514,9 @@ fn finish(reply: Reply, limit: Option<crate::ratelimit::Decision>) -> Response {
             "x-ratelimit-remaining",
             HeaderValue::from(decision.remaining),
         );
-        headers.insert("x-ratelimit-reset", HeaderValue::from(decision.reset_secs));
+        if let Ok(value) = HeaderValue::from_str(&decision.reset_header()) {
+            headers.insert("x-ratelimit-reset", value);
+        }
     }
     response
 }
@@ -559,10 +561,7 @@ fn dispatch(
             } else {
                 Reply::legacy(429, 0, "TooManyRequests")
             };
-            return (
-                reply.header("retry-after", &d.reset_secs.to_string()),
-                decision,
-            );
+            return (reply.header("retry-after", &d.reset_header()), decision);
         }
     }
     let reply = match route {
@@ -1449,8 +1448,7 @@ fn collections(
     if let Some(d) = &decision {
         if !d.allowed {
             return (
-                Reply::legacy(429, 0, "TooManyRequests")
-                    .header("retry-after", &d.reset_secs.to_string()),
+                Reply::legacy(429, 0, "TooManyRequests").header("retry-after", &d.reset_header()),
                 decision,
             );
         }

@@ -897,8 +897,12 @@ async fn csrf_tokens_rotate() {
 
 #[tokio::test]
 async fn rate_limits_follow_the_document_with_headers() {
-    let h =
-        Harness::start(Sandbox::builder().rate_limit_minute(Duration::from_millis(4_000))).await;
+    let h = Harness::start(
+        Sandbox::builder()
+            .rate_limit_minute(Duration::from_millis(4_000))
+            .windows_from_start(true),
+    )
+    .await;
     let url = "/cloud/v2/users/156/inventory-items";
     let oauth = ("authorization", "Bearer sandbox-oauth-shedletsky");
     let mut last = None;

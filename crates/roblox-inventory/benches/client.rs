@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
-use roblox_inventory::ratelimit::DocumentedLimits;
+use roblox_inventory::budget::LocalBudget;
 use roblox_inventory::{Client, InventoryItem, Item, RetryConfig};
 use roblox_inventory_sandbox::{Route, Sandbox, World};
 use serde_json::Value;
@@ -329,7 +329,7 @@ async fn ceiling() {
         .base_url(sandbox.base_url())
         .api_key("sandbox-key-builderman")
         .retry(RetryConfig::disabled())
-        .request_budget(DocumentedLimits::with_minute(minute))
+        .request_budget(LocalBudget::with_minute(minute))
         .build()
         .expect("client");
     let started = Instant::now();

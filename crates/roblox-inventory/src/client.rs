@@ -1,19 +1,18 @@
-//! The client: configuration, credentials per host, and the request executor
-//! every generated operation goes through.
+//! The client: configuration and credentials per host. Requests go through
+//! the executor (`executor.rs`).
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderName, HeaderValue};
-use reqwest::{Method, Request, Response};
-use roblox_inventory_api::{ExecuteFuture, Hooks, RequestExecutor};
-use secrecy::{ExposeSecret, SecretString};
+use roblox_inventory_api::Hooks;
+use secrecy::SecretString;
 
 use crate::auth::{ApiKey, CloudCredential, OAuthToken, Roblosecurity, TokenSource};
+use crate::budget::{BudgetKey, LocalBudget, Outlook, RequestBudget, Unlimited};
 use crate::error::Error;
-use crate::ratelimit::{Counted, DocumentedLimits, RequestBudget, Unlimited};
-use crate::retry::{retry_after, retryable_status, RetryConfig};
+use crate::executor::{BudgetWait, Executor};
+use crate::retry::RetryConfig;
 
 /// The Open Cloud host.
 pub const CLOUD_BASE_URL: &str = "https://apis.roblox.com";
@@ -33,6 +32,10 @@ pub struct RateLimitInfo {
     pub reset: Option<Duration>,
 }
 
+/// How long one request waits for the request budget by default: a little more
+/// than two of Roblox's one-minute windows.
+pub const DEFAULT_MAX_BUDGET_WAIT: Duration = Duration::from_secs(150);
+
 /// Configures a [`Client`].
 #[derive(Clone)]
 pub struct ClientBuilder {
@@ -47,6 +50,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     retry: RetryConfig,
     budget: Arc<dyn RequestBudget>,
+    max_budget_wait: Option<Duration>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -76,7 +80,8 @@ impl Default for ClientBuilder {
             legacy_base_url: LEGACY_BASE_URL.into(),
             http: None,
             retry: RetryConfig::default(),
-            budget: Arc::new(DocumentedLimits::default()),
+            budget: Arc::new(LocalBudget::default()),
+            max_budget_wait: Some(DEFAULT_MAX_BUDGET_WAIT),
         }
     }
 }
@@ -157,8 +162,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Pace requests with `budget` instead of the documented limits (for example
-    /// one budget shared by several processes).
+    /// Pace requests with `budget` instead of a [`LocalBudget`] with the
+    /// documented limits (for example one budget shared by several processes).
     pub fn request_budget(mut self, budget: impl RequestBudget) -> Self {
         self.budget = Arc::new(budget);
         self
@@ -168,6 +173,15 @@ impl ClientBuilder {
     /// under Roblox's documented limits).
     pub fn without_rate_limiter(mut self) -> Self {
         self.budget = Arc::new(Unlimited);
+        self
+    }
+
+    /// The longest one request may wait for the request budget (default
+    /// [`DEFAULT_MAX_BUDGET_WAIT`]); past it the call fails with
+    /// [`Error::NoSlotBeforeDeadline`] without sending. `None` waits as long as
+    /// the budget says. See also [`Client::with_budget_deadline`].
+    pub fn max_budget_wait(mut self, wait: Option<Duration>) -> Self {
+        self.max_budget_wait = wait;
         self
     }
 
@@ -212,23 +226,17 @@ impl ClientBuilder {
             retry: self.retry,
             budget: self.budget,
         });
-        let hooks = Hooks::with_executor(Arc::new(Executor {
-            shared: Arc::clone(&shared),
-        }));
         let trim = |url: &str| url.trim_end_matches('/').to_string();
-        Ok(Client {
-            cloud: roblox_inventory_api::Client::new_with_client(
-                &trim(&self.cloud_base_url),
-                http.clone(),
-                hooks.clone(),
-            ),
-            legacy: roblox_inventory_api::Client::new_with_client(
-                &trim(&self.legacy_base_url),
-                http,
-                hooks,
-            ),
+        Ok(Client::wired(
+            &trim(&self.cloud_base_url),
+            &trim(&self.legacy_base_url),
+            http,
             shared,
-        })
+            BudgetWait {
+                max_wait: self.max_budget_wait,
+                deadline: None,
+            },
+        ))
     }
 }
 
@@ -237,15 +245,15 @@ pub(crate) struct Shared {
     pub(crate) cloud_credential: Option<CloudCredential>,
     pub(crate) cookie: Option<Roblosecurity>,
     /// The OAuth token fetched for the current Open Cloud call.
-    oauth_now: Mutex<Option<SecretString>>,
+    pub(crate) oauth_now: Mutex<Option<SecretString>>,
     /// The cached X-CSRF-TOKEN.
-    csrf: Mutex<Option<String>>,
-    last_rate_limit: Mutex<Option<RateLimitInfo>>,
-    retry: RetryConfig,
-    budget: Arc<dyn RequestBudget>,
+    pub(crate) csrf: Mutex<Option<String>>,
+    pub(crate) last_rate_limit: Mutex<Option<RateLimitInfo>>,
+    pub(crate) retry: RetryConfig,
+    pub(crate) budget: Arc<dyn RequestBudget>,
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -256,6 +264,7 @@ pub struct Client {
     pub(crate) cloud: roblox_inventory_api::Client,
     pub(crate) legacy: roblox_inventory_api::Client,
     pub(crate) shared: Arc<Shared>,
+    pub(crate) wait: BudgetWait,
 }
 
 impl fmt::Debug for Client {
@@ -274,6 +283,68 @@ impl Client {
     /// A builder with Roblox's hosts and no credentials.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// The generated clients for both hosts, wired through one executor.
+    fn wired(
+        cloud_base_url: &str,
+        legacy_base_url: &str,
+        http: reqwest::Client,
+        shared: Arc<Shared>,
+        wait: BudgetWait,
+    ) -> Client {
+        let hooks = Hooks::with_executor(Arc::new(Executor {
+            shared: Arc::clone(&shared),
+            wait,
+        }));
+        Client {
+            cloud: roblox_inventory_api::Client::new_with_client(
+                cloud_base_url,
+                http.clone(),
+                hooks.clone(),
+            ),
+            legacy: roblox_inventory_api::Client::new_with_client(legacy_base_url, http, hooks),
+            shared,
+            wait,
+        }
+    }
+
+    fn with_wait(&self, wait: BudgetWait) -> Client {
+        use roblox_inventory_api::ClientInfo;
+        Client::wired(
+            self.cloud.baseurl(),
+            self.legacy.baseurl(),
+            self.cloud.client().clone(),
+            Arc::clone(&self.shared),
+            wait,
+        )
+    }
+
+    /// A client that shares everything with this one (connections, credentials,
+    /// budget) but never waits for the request budget past `deadline`: a call
+    /// that would fails with [`Error::NoSlotBeforeDeadline`] instead, without
+    /// sending. Use it to bound a whole job, e.g. a check at game join.
+    pub fn with_budget_deadline(&self, deadline: Instant) -> Client {
+        self.with_wait(BudgetWait {
+            deadline: Some(deadline),
+            ..self.wait
+        })
+    }
+
+    /// A client like this one whose requests wait at most `wait` each for the
+    /// request budget (`None`: as long as it takes).
+    pub fn with_max_budget_wait(&self, wait: Option<Duration>) -> Client {
+        self.with_wait(BudgetWait {
+            max_wait: wait,
+            ..self.wait
+        })
+    }
+
+    /// What the request budget expects of the current window for an operation
+    /// (the snake_cased operationId) with this client's credential, if it knows.
+    pub fn budget_outlook(&self, operation: &'static str) -> Option<Outlook> {
+        let key = BudgetKey::new(operation, self.shared.counted(operation));
+        self.shared.budget.outlook(key)
     }
 
     /// The rate-limit headers of the most recent response.
@@ -312,222 +383,6 @@ impl Client {
     /// Whether an Open Cloud credential is configured.
     pub fn has_cloud_credential(&self) -> bool {
         self.shared.cloud_credential.is_some()
-    }
-}
-
-/// Adds credentials, runs the X-CSRF-TOKEN exchange and retries.
-struct Executor {
-    shared: Arc<Shared>,
-}
-
-fn sensitive(value: &str) -> Option<HeaderValue> {
-    let mut value = HeaderValue::from_str(value).ok()?;
-    value.set_sensitive(true);
-    Some(value)
-}
-
-impl Executor {
-    /// Puts the credential the host takes on the request, and nothing else.
-    fn authorize(&self, request: &mut Request, cloud: bool) {
-        let headers = request.headers_mut();
-        // progenitor sends the spec's info.version as `api-version`; Roblox has no use for it.
-        headers.remove("api-version");
-        if cloud {
-            match &self.shared.cloud_credential {
-                Some(CloudCredential::ApiKey(key)) => {
-                    if let Some(value) = sensitive(key.expose()) {
-                        headers.insert(HeaderName::from_static("x-api-key"), value);
-                    }
-                }
-                Some(CloudCredential::OAuth(_)) => {
-                    let token = lock(&self.shared.oauth_now).clone();
-                    if let Some(value) =
-                        token.and_then(|t| sensitive(&format!("Bearer {}", t.expose_secret())))
-                    {
-                        headers.insert(reqwest::header::AUTHORIZATION, value);
-                    }
-                }
-                None => {}
-            }
-        } else if let Some(cookie) = &self.shared.cookie {
-            if let Some(value) = sensitive(&format!(".ROBLOSECURITY={}", cookie.expose())) {
-                headers.insert(reqwest::header::COOKIE, value);
-            }
-        }
-    }
-
-    /// Which credential the operation's requests are counted against.
-    fn counted(&self, operation: &str) -> Counted {
-        match (
-            operation.starts_with("cloud_"),
-            &self.shared.cloud_credential,
-        ) {
-            (true, Some(CloudCredential::OAuth(_))) => Counted::OAuth,
-            (true, _) => Counted::ApiKey,
-            (false, _) => Counted::Legacy,
-        }
-    }
-
-    fn record(&self, operation: &'static str, response: &Response) {
-        let headers = response.headers();
-        let text = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        if headers.contains_key("x-ratelimit-limit")
-            || headers.contains_key("x-ratelimit-remaining")
-        {
-            *lock(&self.shared.last_rate_limit) = Some(RateLimitInfo {
-                operation,
-                limit: text("x-ratelimit-limit"),
-                remaining: text("x-ratelimit-remaining").and_then(|r| r.trim().parse().ok()),
-                reset: text("x-ratelimit-reset")
-                    .and_then(|r| r.trim().parse::<f64>().ok())
-                    .filter(|s| s.is_finite() && *s >= 0.0)
-                    .map(Duration::from_secs_f64),
-            });
-        }
-    }
-
-    /// Sends with retries for idempotent requests.
-    async fn send(
-        &self,
-        client: &reqwest::Client,
-        request: Request,
-        operation: &'static str,
-    ) -> reqwest::Result<Response> {
-        let idempotent = matches!(*request.method(), Method::GET | Method::HEAD);
-        let mut delays = self.shared.retry.delays();
-        let mut attempt = 1u32;
-        loop {
-            let Some(this) = request.try_clone() else {
-                return client.execute(request).await;
-            };
-            self.shared
-                .budget
-                .acquire(operation, self.counted(operation))
-                .await;
-            let started = Instant::now();
-            let mut result = client.execute(this).await;
-            if idempotent {
-                // Read the body here, so a connection cut mid-body is retried like any
-                // other failure instead of surfacing in the generated decoder.
-                result = match result {
-                    Ok(response) => buffered(response).await,
-                    Err(error) => Err(error),
-                };
-            }
-            let hint = match &result {
-                Ok(response) => {
-                    self.record(operation, response);
-                    tracing::debug!(
-                        operation,
-                        attempt,
-                        status = response.status().as_u16(),
-                        latency_ms = started.elapsed().as_millis() as u64,
-                        "roblox request"
-                    );
-                    retryable_status(response.status().as_u16())
-                        .then(|| retry_after(response.headers()))
-                }
-                Err(error) => {
-                    tracing::debug!(operation, attempt, error = %error, latency_ms = started.elapsed().as_millis() as u64, "roblox request failed");
-                    (error.is_connect()
-                        || error.is_timeout()
-                        || error.is_body()
-                        || error.is_decode())
-                    .then_some(None)
-                }
-            };
-            let Some(hint) = hint.filter(|_| idempotent) else {
-                return result;
-            };
-            let Some(backoff) = delays.next() else {
-                return result;
-            };
-            let delay = match hint {
-                Some(asked) if asked > self.shared.retry.max_retry_after => return result,
-                Some(asked) => asked,
-                None => backoff,
-            };
-            tokio::time::sleep(delay).await;
-            attempt += 1;
-        }
-    }
-
-    async fn execute_inner(
-        &self,
-        client: &reqwest::Client,
-        mut request: Request,
-        operation: &'static str,
-    ) -> reqwest::Result<Response> {
-        let cloud = operation.starts_with("cloud_");
-        self.authorize(&mut request, cloud);
-        let csrf = !cloud
-            && self.shared.cookie.is_some()
-            && matches!(*request.method(), Method::POST | Method::DELETE);
-        if !csrf {
-            return self.send(client, request, operation).await;
-        }
-        // Cookie-authenticated writes: send the cached X-CSRF-TOKEN; on a 403 that
-        // carries a new one, store it and retry once (facts §4.3). Keyed on the header.
-        if let Some(token) = lock(&self.shared.csrf)
-            .clone()
-            .and_then(|t| HeaderValue::from_str(&t).ok())
-        {
-            request.headers_mut().insert("x-csrf-token", token);
-        }
-        let retry = request.try_clone();
-        let response = self.send(client, request, operation).await?;
-        let fresh = response
-            .headers()
-            .get("x-csrf-token")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        match (response.status().as_u16(), fresh, retry) {
-            (403, Some(token), Some(mut again)) => {
-                *lock(&self.shared.csrf) = Some(token.clone());
-                if let Ok(value) = HeaderValue::from_str(&token) {
-                    again.headers_mut().insert("x-csrf-token", value);
-                }
-                self.send(client, again, operation).await
-            }
-            _ => Ok(response),
-        }
-    }
-}
-
-/// The same response with its body read into memory.
-async fn buffered(response: Response) -> reqwest::Result<Response> {
-    let status = response.status();
-    let version = response.version();
-    let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    Ok(Response::from(rebuilt))
-}
-
-impl RequestExecutor for Executor {
-    fn execute<'a>(
-        &'a self,
-        client: &'a reqwest::Client,
-        request: Request,
-        operation_id: &'static str,
-    ) -> ExecuteFuture<'a> {
-        use tracing::Instrument;
-        // One span per operation call; its events carry attempt, status and
-        // latency. Nothing from headers is recorded, so no credential can leak.
-        let span =
-            tracing::debug_span!("roblox", operation = operation_id, method = %request.method());
-        Box::pin(
-            self.execute_inner(client, request, operation_id)
-                .instrument(span),
-        )
     }
 }
 

@@ -179,6 +179,16 @@ pub enum Error {
     /// The OAuth token source failed.
     #[error("the OAuth token source failed: {0}")]
     TokenSource(#[source] TokenError),
+    /// The request budget had no slot before the deadline the caller set
+    /// ([`ClientBuilder::max_budget_wait`](crate::ClientBuilder::max_budget_wait),
+    /// [`Client::with_budget_deadline`](crate::Client::with_budget_deadline)); nothing was sent.
+    #[error("no request slot for {operation} before the deadline (the budget expects one in {} ms)", ready_in.as_millis())]
+    NoSlotBeforeDeadline {
+        /// The operation.
+        operation: &'static str,
+        /// How long until the budget expects a slot (zero if it could not tell).
+        ready_in: Duration,
+    },
 }
 
 impl Error {
@@ -297,11 +307,28 @@ impl ErrorContext {
     }
 
     /// Converts a generated-client error, reading the error body.
+    /// The executor's stand-in response for "no budget before the deadline".
+    fn no_slot(&self, headers: &reqwest::header::HeaderMap) -> Option<Error> {
+        let ms = headers
+            .get(crate::executor::NO_SLOT_HEADER)?
+            .to_str()
+            .ok()?
+            .parse::<u64>()
+            .ok()?;
+        Some(Error::NoSlotBeforeDeadline {
+            operation: self.operation,
+            ready_in: Duration::from_millis(ms),
+        })
+    }
+
     pub(crate) async fn convert(&self, error: roblox_inventory_api::Error<ByteStream>) -> Error {
         use futures_util::TryStreamExt;
         use roblox_inventory_api::Error as E;
         match error {
             E::ErrorResponse(response) => {
+                if let Some(error) = self.no_slot(response.headers()) {
+                    return error;
+                }
                 let status = response.status().as_u16();
                 let retry_after = crate::retry::retry_after(response.headers());
                 let body: Result<Vec<bytes::Bytes>, _> =
@@ -312,6 +339,9 @@ impl ErrorContext {
                 }
             }
             E::UnexpectedResponse(response) => {
+                if let Some(error) = self.no_slot(response.headers()) {
+                    return error;
+                }
                 let status = response.status().as_u16();
                 let retry_after = crate::retry::retry_after(response.headers());
                 match response.bytes().await {

@@ -37,30 +37,33 @@
 //! * Collection writes handle the X-CSRF-TOKEN exchange.
 //! * Idempotent requests are retried on 429, 5xx, connect failures and timeouts
 //!   with jittered exponential backoff, honouring `retry-after` ([`RetryConfig`]).
-//! * Requests are paced under Roblox's documented rate limits by default
-//!   ([`ratelimit`]); the rate-limit headers of the last response are
-//!   [`Client::last_rate_limit`].
+//! * Requests stay within Roblox's rate limits ([`budget`]): the documented
+//!   limits are the prior and each response's rate-limit headers the truth, so a
+//!   job sends what remains in a window at once and waits only for the reset.
 //! * Errors in both of Roblox's shapes become one [`Error`] with `status()`,
 //!   `code()` and `message()`.
 
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod budget;
 mod client;
 mod endpoints;
 pub mod error;
+mod executor;
 pub mod filter;
 pub mod models;
 mod ownership;
 pub mod pagination;
-pub mod ratelimit;
 mod retry;
 
 /// Each operation's documented numbered errors, generated from the spec
 /// (see [`ApiError::documented`]).
 pub use roblox_inventory_api::error_codes;
 
-pub use client::{Client, ClientBuilder, RateLimitInfo, CLOUD_BASE_URL, LEGACY_BASE_URL};
+pub use client::{
+    Client, ClientBuilder, RateLimitInfo, CLOUD_BASE_URL, DEFAULT_MAX_BUDGET_WAIT, LEGACY_BASE_URL,
+};
 pub use endpoints::{AssetTypeInventory, Collectibles, InventoryItems, PageSize, Places};
 pub use error::{ApiError, Error, ErrorCode};
 pub use filter::{FilterError, InventoryFilter};

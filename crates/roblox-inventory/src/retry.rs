@@ -60,14 +60,9 @@ pub(crate) fn retryable_status(status: u16) -> bool {
 /// How long the server asked to wait: `retry-after` seconds, or
 /// `x-ratelimit-reset` when no requests remain.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok();
-    if let Some(secs) = number("retry-after").filter(|s| s.is_finite() && *s >= 0.0) {
-        return Some(Duration::from_secs_f64(secs));
-    }
-    let exhausted = number("x-ratelimit-remaining").is_some_and(|r| r <= 0.0);
-    number("x-ratelimit-reset")
-        .filter(|s| exhausted && s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
+    let read = crate::budget::RateLimitHeaders::parse(headers);
+    read.retry_after
+        .or(read.reset.filter(|_| read.remaining == Some(0)))
 }
 
 #[cfg(test)]

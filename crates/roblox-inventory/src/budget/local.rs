@@ -1,0 +1,430 @@
+//! [`LocalBudget`]: the request budget of one process.
+//!
+//! Per operation and credential it keeps two views of the current window:
+//!
+//! * **The server's**, from the last response: `x-ratelimit-remaining` less the
+//!   requests still in flight, until `x-ratelimit-reset`. While it has room,
+//!   requests go at once (a burst to what remains); at zero they wait for the
+//!   reset. The first request of a window goes alone, so the rest know what
+//!   Roblox counted before this process started (other processes, other keys
+//!   of the same owner). Reset times in whole seconds (Roblox's form) may be
+//!   rounded either way, so a second is added to them.
+//! * **Its own**, for when the server says nothing (no headers, or a window so
+//!   short that whole-second resets say nothing, like collectibles' 4 per
+//!   second): at most the limit in any span of one window. Any span of that
+//!   length holds at most the limit, so every fixed window does too, wherever
+//!   Roblox's windows fall.
+//!
+//! A 429 holds back every request sharing the key until `retry-after` (or the
+//! reset) has passed.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::Notify;
+
+use super::{
+    documented_limit, BudgetKey, Limit, NoSlotBeforeDeadline, Outlook, Permit, Report,
+    RequestBudget,
+};
+
+/// How long a request waits for the answer to the request that is out to learn
+/// the window; after that it goes by the local log alone.
+const PROBE_WAIT: Duration = Duration::from_secs(1);
+
+/// The request budget of one process: documented limits as the prior, the
+/// rate-limit headers of each response as the truth (see the module docs).
+#[derive(Debug)]
+pub struct LocalBudget {
+    minute: Duration,
+    keys: Mutex<HashMap<BudgetKey, Arc<KeyState>>>,
+}
+
+#[derive(Debug, Default)]
+struct KeyState {
+    window: Mutex<Window>,
+    changed: Notify,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ServerView {
+    /// Requests that may still go in this window.
+    remaining: u32,
+    /// When this window ends (with the margin for whole seconds).
+    resets_at: Instant,
+}
+
+#[derive(Debug, Default)]
+struct Window {
+    /// The limit; `None` until one is documented or reported.
+    limit: Option<Limit>,
+    /// When this process sent requests, within the last window.
+    sent: VecDeque<Instant>,
+    /// Requests before this belong to a window the server has closed.
+    floor: Option<Instant>,
+    server: Option<ServerView>,
+    in_flight: u32,
+    /// A request is out to learn the window; others wait for its answer.
+    probing: bool,
+    /// Responses for this key carry no rate-limit headers.
+    headerless: bool,
+    /// Resets arrive as fractions of a second (a sandbox with short minutes).
+    fine_resets: bool,
+    blocked_until: Option<Instant>,
+}
+
+enum Decision {
+    Go,
+    Until(Instant),
+    AwaitProbe,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Window {
+    fn resolution(&self) -> Duration {
+        if self.fine_resets {
+            Duration::from_millis(1)
+        } else {
+            Duration::from_secs(1)
+        }
+    }
+
+    /// Whether the server's headers can say more than the local log: they exist,
+    /// and the window is long against the precision of the reset.
+    fn follows_server(&self, limit: Limit) -> bool {
+        !self.headerless && limit.window >= self.resolution() * 10
+    }
+
+    /// Forgets what has passed: a server window that ended, sends outside the window.
+    fn roll(&mut self, now: Instant, limit: Limit) {
+        if let Some(view) = self.server {
+            if view.resets_at <= now {
+                self.floor = Some(self.floor.map_or(view.resets_at, |f| f.max(view.resets_at)));
+                self.server = None;
+            }
+        }
+        let horizon = now.checked_sub(limit.window);
+        while let Some(&oldest) = self.sent.front() {
+            let outside =
+                horizon.is_some_and(|h| oldest <= h) || self.floor.is_some_and(|f| oldest < f);
+            if !outside {
+                break;
+            }
+            self.sent.pop_front();
+        }
+    }
+
+    fn decide(&mut self, now: Instant, probe_waited: bool) -> Decision {
+        if let Some(until) = self.blocked_until {
+            if until > now {
+                return Decision::Until(until);
+            }
+            self.blocked_until = None;
+        }
+        let Some(limit) = self.limit else {
+            self.in_flight += 1;
+            return Decision::Go;
+        };
+        self.roll(now, limit);
+        if self.sent.len() >= limit.max as usize {
+            if let Some(&oldest) = self.sent.front() {
+                return Decision::Until(oldest + limit.window);
+            }
+        }
+        if self.follows_server(limit) {
+            match &mut self.server {
+                Some(view) if view.remaining == 0 => return Decision::Until(view.resets_at),
+                Some(view) => view.remaining -= 1,
+                None if self.probing && probe_waited => {}
+                None if self.probing => return Decision::AwaitProbe,
+                None => self.probing = true,
+            }
+        }
+        self.sent.push_back(now);
+        self.in_flight += 1;
+        Decision::Go
+    }
+
+    fn report(&mut self, now: Instant, report: Report) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        let Report::Response { status, headers } = report else {
+            self.probing = false;
+            return;
+        };
+        self.probing = false;
+        if let Some(max) = headers.limit.filter(|m| *m > 0) {
+            let window = self.limit.map_or(Duration::from_secs(60), |l| l.window);
+            self.limit = Some(Limit { max, window });
+        }
+        if headers.reset.is_some() {
+            self.fine_resets = !headers.reset_in_whole_seconds;
+        }
+        if headers.is_empty() && status != 429 {
+            self.headerless = true;
+        }
+        if status == 429 {
+            let wait = headers
+                .retry_after
+                .or(headers.reset)
+                .unwrap_or(Duration::from_secs(1));
+            let until = now + wait;
+            self.blocked_until = Some(self.blocked_until.map_or(until, |b| b.max(until)));
+            // What the server said before is wrong; after the wait, a probe relearns it.
+            self.server = None;
+        }
+        let (Some(remaining), Some(reset), Some(limit)) =
+            (headers.remaining, headers.reset, self.limit)
+        else {
+            return;
+        };
+        let margin = if self.fine_resets {
+            Duration::ZERO
+        } else {
+            Duration::from_secs(1)
+        };
+        let resets_at = now + reset + margin;
+        // Requests still out may not be counted in `remaining` yet.
+        let remaining = if status == 429 {
+            0
+        } else {
+            remaining.saturating_sub(self.in_flight)
+        };
+        let half = limit.window / 2;
+        match &mut self.server {
+            // An answer from a window that has already ended here.
+            Some(view) if resets_at + half < view.resets_at => {}
+            // The same window: the lower count wins.
+            Some(view) if resets_at < view.resets_at + half => {
+                view.remaining = view.remaining.min(remaining);
+                view.resets_at = view.resets_at.max(resets_at);
+            }
+            // A new window.
+            _ => {
+                self.server = Some(ServerView {
+                    remaining,
+                    resets_at,
+                });
+                if let Some(start) = resets_at.checked_sub(limit.window) {
+                    self.floor = Some(self.floor.map_or(start, |f| f.max(start)));
+                }
+            }
+        }
+    }
+
+    fn outlook(&mut self, now: Instant) -> Option<Outlook> {
+        let limit = self.limit?;
+        self.roll(now, limit);
+        let by_log = limit.max.saturating_sub(self.sent.len() as u32);
+        let (remaining, resets_in) = match self.server.filter(|_| self.follows_server(limit)) {
+            Some(view) => (
+                view.remaining.min(by_log),
+                view.resets_at.saturating_duration_since(now),
+            ),
+            None => (
+                by_log,
+                self.sent.front().map_or(limit.window, |oldest| {
+                    (*oldest + limit.window).saturating_duration_since(now)
+                }),
+            ),
+        };
+        Some(Outlook {
+            limit,
+            remaining,
+            resets_in,
+        })
+    }
+}
+
+impl Default for LocalBudget {
+    fn default() -> Self {
+        Self::with_minute(Duration::from_secs(60))
+    }
+}
+
+impl LocalBudget {
+    /// The documented limits with real minutes.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The documented limits with minutes (and seconds) scaled to last `minute`,
+    /// to match a sandbox whose windows were shortened the same way.
+    pub fn with_minute(minute: Duration) -> Self {
+        Self {
+            minute: minute.max(Duration::from_millis(1)),
+            keys: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn state(&self, key: BudgetKey) -> Arc<KeyState> {
+        let mut keys = lock(&self.keys);
+        Arc::clone(keys.entry(key).or_insert_with(|| {
+            let limit = documented_limit(key.operation, key.counted).map(|l| Limit {
+                max: l.max,
+                window: self.minute.mul_f64(l.window.as_secs_f64() / 60.0),
+            });
+            Arc::new(KeyState {
+                window: Mutex::new(Window {
+                    limit,
+                    ..Window::default()
+                }),
+                changed: Notify::new(),
+            })
+        }))
+    }
+}
+
+impl RequestBudget for LocalBudget {
+    fn acquire(&self, key: BudgetKey, deadline: Option<Instant>) -> Permit<'_> {
+        let state = self.state(key);
+        Box::pin(async move {
+            let mut probe_waited = false;
+            loop {
+                let now = Instant::now();
+                let probe_answered = state.changed.notified();
+                let decision = lock(&state.window).decide(now, probe_waited);
+                let until = match decision {
+                    Decision::Go => return Ok(()),
+                    Decision::Until(until) => until,
+                    Decision::AwaitProbe => now + PROBE_WAIT,
+                };
+                if let Some(deadline) = deadline.filter(|d| *d < until) {
+                    if !matches!(decision, Decision::AwaitProbe) || deadline <= now {
+                        return Err(NoSlotBeforeDeadline {
+                            operation: key.operation,
+                            ready_in: until.saturating_duration_since(now),
+                        });
+                    }
+                }
+                let until = deadline.map_or(until, |d| d.min(until));
+                let sleep = tokio::time::sleep_until(until.into());
+                if matches!(decision, Decision::AwaitProbe) {
+                    let answered = std::pin::pin!(probe_answered);
+                    let sleep = std::pin::pin!(sleep);
+                    let waited = futures_util::future::select(answered, sleep).await;
+                    probe_waited = matches!(waited, futures_util::future::Either::Right(_));
+                } else {
+                    sleep.await;
+                }
+            }
+        })
+    }
+
+    fn report(&self, key: BudgetKey, report: Report) {
+        let state = self.state(key);
+        lock(&state.window).report(Instant::now(), report);
+        state.changed.notify_waiters();
+    }
+
+    fn outlook(&self, key: BudgetKey) -> Option<Outlook> {
+        lock(&self.state(key).window).outlook(Instant::now())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Counted, RateLimitHeaders};
+    use super::*;
+
+    const IS_OWNED: BudgetKey = BudgetKey::new("get_v1_users_items_is_owned", Counted::Legacy);
+    const COLLECTIBLES: BudgetKey =
+        BudgetKey::new("get_v1_users_assets_collectibles", Counted::Legacy);
+
+    fn answer(remaining: u32, reset: &str) -> Report {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-ratelimit-remaining", remaining.into());
+        headers.insert("x-ratelimit-reset", reset.parse().unwrap());
+        Report::Response {
+            status: 200,
+            headers: RateLimitHeaders::parse(&headers),
+        }
+    }
+
+    async fn go(budget: &LocalBudget, key: BudgetKey) {
+        budget.acquire(key, None).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn without_headers_the_limit_goes_at_once_then_waits_a_window() {
+        // 4 per second, the local log alone (a 1 s window says nothing in whole seconds).
+        let budget = LocalBudget::default();
+        let started = Instant::now();
+        for _ in 0..4 {
+            go(&budget, COLLECTIBLES).await;
+        }
+        assert!(
+            started.elapsed() < Duration::from_millis(900),
+            "a burst of 4"
+        );
+        go(&budget, COLLECTIBLES).await;
+        // A lower bound only: the fifth waited for the first to leave the window.
+        assert!(started.elapsed() >= Duration::from_millis(990));
+    }
+
+    #[tokio::test]
+    async fn the_first_request_of_a_window_goes_alone_then_what_remains_goes_at_once() {
+        let budget = Arc::new(LocalBudget::default());
+        go(&budget, IS_OWNED).await;
+        let second = tokio::spawn({
+            let budget = Arc::clone(&budget);
+            async move { go(&budget, IS_OWNED).await }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!second.is_finished(), "waits for the probe's answer");
+        budget.report(IS_OWNED, answer(3, "30"));
+        second.await.unwrap();
+        // 3 remained, one of them now taken by the second request.
+        let outlook = budget.outlook(IS_OWNED).unwrap();
+        assert_eq!(outlook.remaining, 2);
+        go(&budget, IS_OWNED).await;
+        go(&budget, IS_OWNED).await;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let refused = budget.acquire(IS_OWNED, Some(deadline)).await.unwrap_err();
+        assert!(refused.ready_in > Duration::from_secs(29), "{refused:?}");
+    }
+
+    #[tokio::test]
+    async fn nothing_remaining_waits_for_the_reset() {
+        let budget = LocalBudget::default();
+        go(&budget, IS_OWNED).await;
+        budget.report(IS_OWNED, answer(0, "0.300"));
+        let started = Instant::now();
+        go(&budget, IS_OWNED).await;
+        assert!(started.elapsed() >= Duration::from_millis(290));
+    }
+
+    #[tokio::test]
+    async fn a_429_holds_back_everyone_on_the_key() {
+        let budget = LocalBudget::default();
+        go(&budget, IS_OWNED).await;
+        budget.report(IS_OWNED, answer(500, "40"));
+        go(&budget, IS_OWNED).await;
+        let mut headers = http::HeaderMap::new();
+        headers.insert("retry-after", "0.4".parse().unwrap());
+        budget.report(
+            IS_OWNED,
+            Report::Response {
+                status: 429,
+                headers: RateLimitHeaders::parse(&headers),
+            },
+        );
+        let started = Instant::now();
+        let waiting: Vec<_> = (0..3).map(|_| go(&budget, IS_OWNED)).collect();
+        futures_util::future::join_all(waiting).await;
+        assert!(started.elapsed() >= Duration::from_millis(390));
+    }
+
+    #[tokio::test]
+    async fn an_unknown_operation_is_not_limited_until_a_header_says() {
+        let budget = LocalBudget::default();
+        let key = BudgetKey::new("get_v9_something_new", Counted::Legacy);
+        for _ in 0..50 {
+            go(&budget, key).await;
+        }
+        assert_eq!(budget.outlook(key), None);
+    }
+}

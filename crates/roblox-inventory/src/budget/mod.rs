@@ -1,0 +1,331 @@
+//! Request budgets: when each request may go, so a job runs at Roblox's
+//! ceiling without a 429.
+//!
+//! Roblox counts requests in fixed, clock-aligned windows per operation and
+//! credential (facts §4.4) and says on every response what is left:
+//! `x-ratelimit-remaining` and `x-ratelimit-reset` (seconds until the window
+//! resets). A budget takes the documented limits as its prior
+//! ([`documented_limit`]: the spec's `x-roblox-rate-limits`, the legacy limits of
+//! facts §1) and those headers as the truth: it lets through up to what remains
+//! at once, waits for the reset when nothing remains, and holds back everyone
+//! sharing the budget after a 429.
+//!
+//! The seam is [`RequestBudget`], two calls per request: [`acquire`] before it is
+//! sent and [`report`] with what the response said. [`LocalBudget`] keeps the
+//! state in this process (the default); a budget shared by several processes
+//! implements the same trait.
+//!
+//! [`acquire`]: RequestBudget::acquire
+//! [`report`]: RequestBudget::report
+
+mod local;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+
+pub use local::LocalBudget;
+
+/// Which credential a request is counted against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Counted {
+    /// An Open Cloud API key (Roblox counts per key owner).
+    ApiKey,
+    /// An OAuth authorization.
+    OAuth,
+    /// A legacy request (counted per cookie or per client address).
+    Legacy,
+}
+
+/// What a budget counts a request against: the operation (the snake_cased
+/// operationId of the spec) and the credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BudgetKey {
+    /// The operation, e.g. `get_v1_users_items_is_owned`.
+    pub operation: &'static str,
+    /// The credential.
+    pub counted: Counted,
+}
+
+impl BudgetKey {
+    /// The key for `operation` counted against `counted`.
+    pub const fn new(operation: &'static str, counted: Counted) -> Self {
+        Self { operation, counted }
+    }
+}
+
+/// A documented limit: `max` requests per fixed `window`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// Requests per window.
+    pub max: u32,
+    /// The window.
+    pub window: Duration,
+}
+
+/// The documented limit of an operation for a credential: 100/min per API-key
+/// owner and 20/min per OAuth authorization on the Open Cloud list (from the
+/// document, through the generated `RATE_LIMITS`), and the per-operation legacy
+/// limits of the last OAS that listed them (OAS-2025; facts §1.2–§1.8).
+pub fn documented_limit(operation: &str, counted: Counted) -> Option<Limit> {
+    let per = match counted {
+        Counted::ApiKey => "perApiKeyOwner",
+        Counted::OAuth => "perOauth2Authorization",
+        Counted::Legacy => "",
+    };
+    if let Some((_, _, max, secs)) = roblox_inventory_api::RATE_LIMITS
+        .iter()
+        .find(|(op, p, ..)| *op == operation && *p == per)
+    {
+        return Some(Limit {
+            max: u32::try_from(*max).ok()?,
+            window: Duration::from_secs(*secs),
+        });
+    }
+    let per_minute = |max| {
+        Some(Limit {
+            max,
+            window: Duration::from_secs(60),
+        })
+    };
+    match operation {
+        "post_v1_collections_items"
+        | "get_v1_packages_assets"
+        | "get_v1_users_places_inventory" => per_minute(1_000),
+        "delete_v1_collections_items" => per_minute(200),
+        "get_v1_users_assets_collectibles" => Some(Limit {
+            max: 4,
+            window: Duration::from_secs(1),
+        }),
+        "get_v1_users_categories" | "get_v1_users_items_is_owned" => per_minute(10_000),
+        "get_v2_users_inventory" => per_minute(450),
+        _ => None,
+    }
+}
+
+/// The longest wait a header may ask for; anything longer is read as this.
+const MAX_HEADER_WAIT: Duration = Duration::from_secs(3_600);
+
+/// The rate-limit headers of one response, read leniently (facts §4.4): a value
+/// that is missing, negative, not a number or absurdly large is treated as
+/// absent or clamped, never a panic.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RateLimitHeaders {
+    /// The smallest limit in `x-ratelimit-limit` (`100, 100;w=60`).
+    pub limit: Option<u32>,
+    /// `x-ratelimit-remaining`.
+    pub remaining: Option<u32>,
+    /// `x-ratelimit-reset`: time until the window resets.
+    pub reset: Option<Duration>,
+    /// Whether `x-ratelimit-reset` was whole seconds (Roblox's form), so it may
+    /// be off by up to a second.
+    pub reset_in_whole_seconds: bool,
+    /// `retry-after` (seconds).
+    pub retry_after: Option<Duration>,
+}
+
+fn seconds(text: &str) -> Option<Duration> {
+    let secs: f64 = text.trim().parse().ok()?;
+    if !secs.is_finite() || secs < 0.0 {
+        return None;
+    }
+    Some(Duration::try_from_secs_f64(secs).map_or(MAX_HEADER_WAIT, |d| d.min(MAX_HEADER_WAIT)))
+}
+
+impl RateLimitHeaders {
+    /// Reads the headers of a response.
+    pub fn parse(headers: &http::HeaderMap) -> Self {
+        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let limit = text("x-ratelimit-limit").and_then(|value| {
+            value
+                .split(',')
+                .filter_map(|entry| entry.split(';').next()?.trim().parse::<u64>().ok())
+                .min()
+                .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+        });
+        let remaining = text("x-ratelimit-remaining").and_then(|r| {
+            let n: f64 = r.trim().parse().ok()?;
+            (n.is_finite()).then(|| n.clamp(0.0, f64::from(u32::MAX)) as u32)
+        });
+        let reset_text = text("x-ratelimit-reset");
+        Self {
+            limit,
+            remaining,
+            reset: reset_text.and_then(seconds),
+            reset_in_whole_seconds: reset_text.is_some_and(|t| !t.contains('.')),
+            retry_after: text("retry-after").and_then(seconds),
+        }
+    }
+
+    /// Whether the response carried any rate-limit information.
+    pub fn is_empty(&self) -> bool {
+        self.limit.is_none()
+            && self.remaining.is_none()
+            && self.reset.is_none()
+            && self.retry_after.is_none()
+    }
+}
+
+/// What became of a request, for [`RequestBudget::report`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Report {
+    /// A response arrived.
+    Response {
+        /// Its status.
+        status: u16,
+        /// Its rate-limit headers.
+        headers: RateLimitHeaders,
+    },
+    /// No response: the request failed in transport or was abandoned.
+    NoResponse,
+}
+
+/// What a budget expects of the current window, for planning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outlook {
+    /// The limit per window.
+    pub limit: Limit,
+    /// Requests that may still go in the current window.
+    pub remaining: u32,
+    /// When the current window ends, as far as known (a whole window when not).
+    pub resets_in: Duration,
+}
+
+impl Outlook {
+    /// When the `n`-th request from now may be sent, if the budget is this job's
+    /// alone: at once while the window has room, then `limit.max` per window.
+    pub fn time_for(&self, n: u64) -> Duration {
+        if n <= u64::from(self.remaining) {
+            return Duration::ZERO;
+        }
+        let per_window = u64::from(self.limit.max.max(1));
+        let later_windows = (n - u64::from(self.remaining) - 1) / per_window;
+        self.resets_in.saturating_add(
+            self.limit
+                .window
+                .saturating_mul(u32::try_from(later_windows).unwrap_or(u32::MAX)),
+        )
+    }
+}
+
+/// The budget would not have a slot before the caller's deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no request slot for {operation} before the deadline (next in {ready_in:?})")]
+pub struct NoSlotBeforeDeadline {
+    /// The operation.
+    pub operation: &'static str,
+    /// How long until the budget expects a slot; zero if it cannot tell.
+    pub ready_in: Duration,
+}
+
+/// A future that resolves when a request may go, or fails if that would be
+/// after the deadline.
+pub type Permit<'a> = Pin<Box<dyn Future<Output = Result<(), NoSlotBeforeDeadline>> + Send + 'a>>;
+
+/// Decides when each request may be sent.
+///
+/// The client calls [`acquire`](Self::acquire) before every attempt and
+/// [`report`](Self::report) exactly once after it, whatever happened (a
+/// dropped request is reported as [`Report::NoResponse`]).
+pub trait RequestBudget: Send + Sync + 'static {
+    /// Waits until one more request for `key` fits the budget. With a
+    /// `deadline`, fails as soon as the budget knows no slot comes before it.
+    fn acquire(&self, key: BudgetKey, deadline: Option<Instant>) -> Permit<'_>;
+
+    /// What the response to an acquired request said.
+    fn report(&self, key: BudgetKey, report: Report);
+
+    /// What is left in the current window for `key`, if the budget knows.
+    fn outlook(&self, key: BudgetKey) -> Option<Outlook> {
+        let _ = key;
+        None
+    }
+}
+
+/// No client-side limit.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Unlimited;
+
+impl RequestBudget for Unlimited {
+    fn acquire(&self, _: BudgetKey, _: Option<Instant>) -> Permit<'_> {
+        Box::pin(async { Ok(()) })
+    }
+
+    fn report(&self, _: BudgetKey, _: Report) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_limits_come_from_the_document_and_the_facts() {
+        let limit = |op, counted| documented_limit(op, counted).map(|l| (l.max, l.window));
+        assert_eq!(
+            limit("cloud_list_inventory_items", Counted::ApiKey),
+            Some((100, Duration::from_secs(60)))
+        );
+        assert_eq!(
+            limit("cloud_list_inventory_items", Counted::OAuth),
+            Some((20, Duration::from_secs(60)))
+        );
+        assert_eq!(
+            limit("get_v1_users_assets_collectibles", Counted::Legacy),
+            Some((4, Duration::from_secs(1)))
+        );
+        assert_eq!(limit("unknown", Counted::Legacy), None);
+    }
+
+    #[test]
+    fn headers_are_read_leniently() {
+        let headers = |pairs: &[(&'static str, &str)]| {
+            let mut map = http::HeaderMap::new();
+            for (name, value) in pairs {
+                map.insert(*name, value.parse().unwrap());
+            }
+            RateLimitHeaders::parse(&map)
+        };
+        let read = headers(&[
+            ("x-ratelimit-limit", "1000, 100;w=60, 1000;w=60"),
+            ("x-ratelimit-remaining", "98"),
+            ("x-ratelimit-reset", "20"),
+        ]);
+        assert_eq!(read.limit, Some(100));
+        assert_eq!(read.remaining, Some(98));
+        assert_eq!(read.reset, Some(Duration::from_secs(20)));
+        assert!(read.reset_in_whole_seconds);
+        let odd = headers(&[
+            ("x-ratelimit-limit", "lots"),
+            ("x-ratelimit-remaining", "-4"),
+            ("x-ratelimit-reset", "1e20"),
+            ("retry-after", "NaN"),
+        ]);
+        assert_eq!(odd.limit, None);
+        assert_eq!(odd.remaining, Some(0));
+        assert_eq!(odd.reset, Some(MAX_HEADER_WAIT));
+        assert_eq!(odd.retry_after, None);
+        let fraction = headers(&[("x-ratelimit-reset", "0.250")]);
+        assert_eq!(fraction.reset, Some(Duration::from_millis(250)));
+        assert!(!fraction.reset_in_whole_seconds);
+        assert!(headers(&[]).is_empty());
+    }
+
+    #[test]
+    fn outlook_counts_whole_windows_after_the_current_one() {
+        let outlook = Outlook {
+            limit: Limit {
+                max: 100,
+                window: Duration::from_secs(60),
+            },
+            remaining: 40,
+            resets_in: Duration::from_secs(10),
+        };
+        assert_eq!(outlook.time_for(0), Duration::ZERO);
+        assert_eq!(outlook.time_for(40), Duration::ZERO);
+        assert_eq!(outlook.time_for(41), Duration::from_secs(10));
+        assert_eq!(outlook.time_for(140), Duration::from_secs(10));
+        assert_eq!(outlook.time_for(141), Duration::from_secs(70));
+    }
+}

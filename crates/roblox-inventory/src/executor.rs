@@ -1,0 +1,304 @@
+//! The request executor every generated operation goes through: credentials
+//! for the host, the X-CSRF-TOKEN exchange, the request budget, retries,
+//! buffered bodies and tracing, in one place.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::{Method, Request, Response};
+use roblox_inventory_api::{ExecuteFuture, RequestExecutor};
+use secrecy::ExposeSecret;
+
+use crate::auth::CloudCredential;
+use crate::budget::{BudgetKey, Counted, RateLimitHeaders, Report, RequestBudget};
+use crate::client::{lock, RateLimitInfo, Shared};
+use crate::retry::{retry_after, retryable_status};
+
+/// The header of the response the executor makes up when the budget has no slot
+/// before the caller's deadline: milliseconds until it expects one. Error
+/// conversion turns it into [`Error::NoSlotBeforeDeadline`](crate::Error::NoSlotBeforeDeadline);
+/// no request was sent.
+pub(crate) const NO_SLOT_HEADER: &str = "x-roblox-inventory-no-slot-ms";
+
+/// How long a call may wait for the request budget.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct BudgetWait {
+    /// At most this long per request.
+    pub max_wait: Option<Duration>,
+    /// Never past this instant.
+    pub deadline: Option<Instant>,
+}
+
+impl BudgetWait {
+    fn deadline_from(&self, now: Instant) -> Option<Instant> {
+        let by_wait = self.max_wait.and_then(|w| now.checked_add(w));
+        match (by_wait, self.deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// Adds credentials, runs the X-CSRF-TOKEN exchange, paces and retries.
+pub(crate) struct Executor {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) wait: BudgetWait,
+}
+
+fn sensitive(value: &str) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(value).ok()?;
+    value.set_sensitive(true);
+    Some(value)
+}
+
+/// Reports a request to the budget exactly once, also when the request future
+/// is dropped before it completes.
+struct Ticket<'a> {
+    budget: &'a dyn RequestBudget,
+    key: BudgetKey,
+    reported: bool,
+}
+
+impl Ticket<'_> {
+    fn report(mut self, report: Report) {
+        self.reported = true;
+        self.budget.report(self.key, report);
+    }
+}
+
+impl Drop for Ticket<'_> {
+    fn drop(&mut self) {
+        if !self.reported {
+            self.budget.report(self.key, Report::NoResponse);
+        }
+    }
+}
+
+impl Executor {
+    /// Puts the credential the host takes on the request, and nothing else.
+    fn authorize(&self, request: &mut Request, cloud: bool) {
+        let headers = request.headers_mut();
+        // progenitor sends the spec's info.version as `api-version`; Roblox has no use for it.
+        headers.remove("api-version");
+        if cloud {
+            match &self.shared.cloud_credential {
+                Some(CloudCredential::ApiKey(key)) => {
+                    if let Some(value) = sensitive(key.expose()) {
+                        headers.insert(HeaderName::from_static("x-api-key"), value);
+                    }
+                }
+                Some(CloudCredential::OAuth(_)) => {
+                    let token = lock(&self.shared.oauth_now).clone();
+                    if let Some(value) =
+                        token.and_then(|t| sensitive(&format!("Bearer {}", t.expose_secret())))
+                    {
+                        headers.insert(reqwest::header::AUTHORIZATION, value);
+                    }
+                }
+                None => {}
+            }
+        } else if let Some(cookie) = &self.shared.cookie {
+            if let Some(value) = sensitive(&format!(".ROBLOSECURITY={}", cookie.expose())) {
+                headers.insert(reqwest::header::COOKIE, value);
+            }
+        }
+    }
+
+    fn record(&self, operation: &'static str, response: &Response, headers: &RateLimitHeaders) {
+        let raw = response.headers();
+        if raw.contains_key("x-ratelimit-limit") || raw.contains_key("x-ratelimit-remaining") {
+            *lock(&self.shared.last_rate_limit) = Some(RateLimitInfo {
+                operation,
+                limit: raw
+                    .get("x-ratelimit-limit")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string),
+                remaining: headers.remaining.map(u64::from),
+                reset: headers.reset,
+            });
+        }
+    }
+
+    /// Sends with retries for idempotent requests, each attempt within the budget.
+    async fn send(
+        &self,
+        client: &reqwest::Client,
+        request: Request,
+        operation: &'static str,
+    ) -> reqwest::Result<Response> {
+        let idempotent = matches!(*request.method(), Method::GET | Method::HEAD);
+        let key = BudgetKey::new(operation, self.shared.counted(operation));
+        let budget: &dyn RequestBudget = &*self.shared.budget;
+        let mut delays = self.shared.retry.delays();
+        let mut attempt = 1u32;
+        loop {
+            let Some(this) = request.try_clone() else {
+                return client.execute(request).await;
+            };
+            if let Err(no_slot) = budget
+                .acquire(key, self.wait.deadline_from(Instant::now()))
+                .await
+            {
+                tracing::debug!(
+                    operation,
+                    attempt,
+                    ready_in_ms = no_slot.ready_in.as_millis() as u64,
+                    "no request slot before the deadline"
+                );
+                return Ok(no_slot_response(no_slot.ready_in));
+            }
+            let ticket = Ticket {
+                budget,
+                key,
+                reported: false,
+            };
+            let started = Instant::now();
+            let mut result = client.execute(this).await;
+            if idempotent {
+                // Read the body here, so a connection cut mid-body is retried like any
+                // other failure instead of surfacing in the generated decoder.
+                result = match result {
+                    Ok(response) => buffered(response).await,
+                    Err(error) => Err(error),
+                };
+            }
+            let hint = match &result {
+                Ok(response) => {
+                    let headers = RateLimitHeaders::parse(response.headers());
+                    ticket.report(Report::Response {
+                        status: response.status().as_u16(),
+                        headers,
+                    });
+                    self.record(operation, response, &headers);
+                    tracing::debug!(
+                        operation,
+                        attempt,
+                        status = response.status().as_u16(),
+                        latency_ms = started.elapsed().as_millis() as u64,
+                        "roblox request"
+                    );
+                    retryable_status(response.status().as_u16())
+                        .then(|| retry_after(response.headers()))
+                }
+                Err(error) => {
+                    ticket.report(Report::NoResponse);
+                    tracing::debug!(operation, attempt, error = %error, latency_ms = started.elapsed().as_millis() as u64, "roblox request failed");
+                    (error.is_connect()
+                        || error.is_timeout()
+                        || error.is_body()
+                        || error.is_decode())
+                    .then_some(None)
+                }
+            };
+            let Some(hint) = hint.filter(|_| idempotent) else {
+                return result;
+            };
+            let Some(backoff) = delays.next() else {
+                return result;
+            };
+            let delay = match hint {
+                Some(asked) if asked > self.shared.retry.max_retry_after => return result,
+                Some(asked) => asked,
+                None => backoff,
+            };
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    async fn execute_inner(
+        &self,
+        client: &reqwest::Client,
+        mut request: Request,
+        operation: &'static str,
+    ) -> reqwest::Result<Response> {
+        let cloud = operation.starts_with("cloud_");
+        self.authorize(&mut request, cloud);
+        let csrf = !cloud
+            && self.shared.cookie.is_some()
+            && matches!(*request.method(), Method::POST | Method::DELETE);
+        if !csrf {
+            return self.send(client, request, operation).await;
+        }
+        // Cookie-authenticated writes: send the cached X-CSRF-TOKEN; on a 403 that
+        // carries a new one, store it and retry once (facts §4.3). Keyed on the header.
+        if let Some(token) = lock(&self.shared.csrf)
+            .clone()
+            .and_then(|t| HeaderValue::from_str(&t).ok())
+        {
+            request.headers_mut().insert("x-csrf-token", token);
+        }
+        let retry = request.try_clone();
+        let response = self.send(client, request, operation).await?;
+        let fresh = response
+            .headers()
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        match (response.status().as_u16(), fresh, retry) {
+            (403, Some(token), Some(mut again)) => {
+                *lock(&self.shared.csrf) = Some(token.clone());
+                if let Ok(value) = HeaderValue::from_str(&token) {
+                    again.headers_mut().insert("x-csrf-token", value);
+                }
+                self.send(client, again, operation).await
+            }
+            _ => Ok(response),
+        }
+    }
+}
+
+impl Shared {
+    /// Which credential the operation's requests are counted against.
+    pub(crate) fn counted(&self, operation: &str) -> Counted {
+        match (operation.starts_with("cloud_"), &self.cloud_credential) {
+            (true, Some(CloudCredential::OAuth(_))) => Counted::OAuth,
+            (true, _) => Counted::ApiKey,
+            (false, _) => Counted::Legacy,
+        }
+    }
+}
+
+/// The response standing for "no budget before the deadline" (see [`NO_SLOT_HEADER`]).
+fn no_slot_response(ready_in: Duration) -> Response {
+    let mut response = http::Response::new(bytes::Bytes::new());
+    *response.status_mut() = http::StatusCode::TOO_MANY_REQUESTS;
+    response.headers_mut().insert(
+        NO_SLOT_HEADER,
+        HeaderValue::from(u64::try_from(ready_in.as_millis()).unwrap_or(u64::MAX)),
+    );
+    Response::from(response)
+}
+
+/// The same response with its body read into memory.
+async fn buffered(response: Response) -> reqwest::Result<Response> {
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    Ok(Response::from(rebuilt))
+}
+
+impl RequestExecutor for Executor {
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: Request,
+        operation_id: &'static str,
+    ) -> ExecuteFuture<'a> {
+        use tracing::Instrument;
+        // One span per operation call; its events carry attempt, status and
+        // latency. Nothing from headers is recorded, so no credential can leak.
+        let span =
+            tracing::debug_span!("roblox", operation = operation_id, method = %request.method());
+        Box::pin(
+            self.execute_inner(client, request, operation_id)
+                .instrument(span),
+        )
+    }
+}
