@@ -49,7 +49,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use faults::{Fault, Route};
-pub use world::World;
+pub use world::{Population, World};
 
 /// Configures and starts a [`Sandbox`].
 #[derive(Debug, Clone)]
@@ -148,7 +148,8 @@ impl SandboxBuilder {
             .with_state(Arc::clone(&state));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router)
+            let service = router.into_make_service_with_connect_info::<SocketAddr>();
+            let _ = axum::serve(listener, service)
                 .with_graceful_shutdown(async {
                     let _ = stopped.await;
                 })

@@ -375,6 +375,10 @@ pub async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Res
     let query: Vec<(String, String)> =
         serde_urlencoded::from_str(request.uri().query().unwrap_or("")).unwrap_or_default();
     let headers = request.headers().clone();
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip());
     drop(request);
 
     // Kestrel, which serves Roblox's legacy APIs, refuses more than 32 KiB of headers by default.
@@ -442,6 +446,7 @@ pub async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Res
         &query,
         &headers,
         fault.as_ref(),
+        peer,
     );
     let reply = match fault {
         Some(Fault::MalformedJson) => Reply {
@@ -531,6 +536,7 @@ fn dispatch(
     query: &Query,
     headers: &HeaderMap,
     fault: Option<&Fault>,
+    peer: Option<std::net::IpAddr>,
 ) -> (Reply, Option<crate::ratelimit::Decision>) {
     // Writes take the world mutably; everything else reads.
     if matches!(route, Route::AddToCollection | Route::RemoveFromCollection) {
@@ -543,11 +549,12 @@ fn dispatch(
             Err(reply) => return (reply, None),
         }
     } else {
-        let who = legacy_caller(&world, headers)
-            .ok()
-            .flatten()
-            .map(|u| format!("user:{u}"))
-            .unwrap_or_else(|| "client".into());
+        // Legacy reads are counted per client address (OAS-2025's perIp), the
+        // budget is-owned's 10,000 per minute is documented for.
+        let who = match peer {
+            Some(ip) => format!("ip:{ip}"),
+            None => "client".into(),
+        };
         (who, legacy_limit(route))
     };
     let decision = state

@@ -315,12 +315,13 @@ impl World {
         let bad = |m: String| Err(WorldError::Inconsistent(m));
         let mut user_ids = std::collections::HashSet::new();
         let mut user_asset_ids = std::collections::HashSet::new();
+        let asset_ids: std::collections::HashSet<u64> = self.assets.iter().map(|a| a.id).collect();
         for user in &self.users {
             if !user_ids.insert(user.id) {
                 return bad(format!("user {} appears twice", user.id));
             }
             for copy in &user.assets {
-                if self.asset(copy.asset_id).is_none() {
+                if !asset_ids.contains(&copy.asset_id) {
                     return bad(format!(
                         "user {} owns unknown asset {}",
                         user.id, copy.asset_id
@@ -629,6 +630,137 @@ impl World {
     }
 }
 
+/// A population to generate with [`World::populated`]: many users owning random
+/// parts of a generated catalog, for tests and benchmarks at scale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Population {
+    /// The same seed always gives the same world.
+    pub seed: u64,
+    /// How many users.
+    pub users: usize,
+    /// The first user's id; the others follow one by one.
+    pub first_user_id: u64,
+    /// Catalog assets (ids from [`Population::FIRST_ASSET_ID`]).
+    pub assets: usize,
+    /// Game passes, badges, bundles and private servers in the catalog, each
+    /// (ids from [`Population::FIRST_GAME_PASS_ID`] and so on).
+    pub others: usize,
+    /// The chance, in percent, that a user owns a given catalog item.
+    pub owned_percent: u64,
+    /// The chance, in percent, that a user's inventory is private.
+    pub private_percent: u64,
+}
+
+impl Population {
+    /// The first generated asset id.
+    pub const FIRST_ASSET_ID: u64 = 50_000_000;
+    /// The first generated game pass id.
+    pub const FIRST_GAME_PASS_ID: u64 = 60_000_000;
+    /// The first generated badge id.
+    pub const FIRST_BADGE_ID: u64 = 70_000_000;
+    /// The first generated bundle id.
+    pub const FIRST_BUNDLE_ID: u64 = 80_000_000;
+    /// The first generated private server id.
+    pub const FIRST_PRIVATE_SERVER_ID: u64 = 95_000_000;
+
+    /// `users` users from id 100,000 over a catalog of 1,000 assets and 10 of
+    /// each other kind, each owning about half, all inventories public.
+    pub fn new(seed: u64, users: usize) -> Self {
+        Self {
+            seed,
+            users,
+            first_user_id: 100_000,
+            assets: 1_000,
+            others: 10,
+            owned_percent: 50,
+            private_percent: 0,
+        }
+    }
+}
+
+impl World {
+    /// The default world plus a generated [`Population`]. The default world's
+    /// keys stay usable: `sandbox-key-builderman` reads every public inventory.
+    pub fn populated(population: &Population) -> Self {
+        let mut world = World::default_world();
+        let mut rng = SplitMix64(population.seed);
+        const TYPES: [i32; 6] = [8, 11, 12, 41, 42, 18];
+        for n in 0..population.assets as u64 {
+            world.assets.push(Asset {
+                id: Population::FIRST_ASSET_ID + n,
+                name: format!("Catalog item {n}"),
+                asset_type: TYPES[(n % TYPES.len() as u64) as usize],
+                limited: false,
+                original_price: Some(rng.next() % 1_000),
+                asset_stock: None,
+                recent_average_price: 0,
+            });
+        }
+        let others = population.others as u64;
+        for n in 0..others {
+            let named = |prefix: &str, first: u64| Named {
+                id: first + n,
+                name: format!("{prefix} {n}"),
+            };
+            world
+                .game_passes
+                .push(named("Pass", Population::FIRST_GAME_PASS_ID));
+            world
+                .badges
+                .push(named("Badge", Population::FIRST_BADGE_ID));
+            world
+                .private_servers
+                .push(named("Server", Population::FIRST_PRIVATE_SERVER_ID));
+            world.bundles.push(Bundle {
+                id: Population::FIRST_BUNDLE_ID + n,
+                name: format!("Bundle {n}"),
+                asset_ids: vec![],
+            });
+        }
+        let mut next_copy = 5_000_000_000u64;
+        for u in 0..population.users as u64 {
+            let owns = |rng: &mut SplitMix64| rng.next() % 100 < population.owned_percent;
+            let mut assets = Vec::new();
+            for n in 0..population.assets as u64 {
+                if owns(&mut rng) {
+                    assets.push(UserAsset {
+                        user_asset_id: next_copy,
+                        asset_id: Population::FIRST_ASSET_ID + n,
+                        serial_number: None,
+                        on_hold: false,
+                        added: T0.into(),
+                    });
+                    next_copy += 1;
+                }
+            }
+            let some = |first: u64, rng: &mut SplitMix64| -> Vec<Owned> {
+                (0..others)
+                    .filter(|_| owns(rng))
+                    .map(|n| owned(first + n))
+                    .collect()
+            };
+            let game_passes = some(Population::FIRST_GAME_PASS_ID, &mut rng);
+            let badges = some(Population::FIRST_BADGE_ID, &mut rng);
+            let bundles = some(Population::FIRST_BUNDLE_ID, &mut rng);
+            let private_servers = some(Population::FIRST_PRIVATE_SERVER_ID, &mut rng);
+            let id = population.first_user_id + u;
+            world.users.push(User {
+                id,
+                name: format!("member{id}"),
+                inventory_public: rng.next() % 100 >= population.private_percent,
+                assets,
+                badges,
+                game_passes,
+                private_servers,
+                bundles,
+                places: vec![],
+                collection: vec![],
+            });
+        }
+        world
+    }
+}
+
 /// A tiny, stable pseudo-random generator (SplitMix64): generated worlds must be
 /// identical for a seed forever, which `rand`'s generators do not promise across versions.
 struct SplitMix64(u64);
@@ -659,6 +791,21 @@ mod tests {
         assert_ne!(a, World::generated(8, 5_000, 1_000));
         a.validate().unwrap();
         assert_eq!(a.user(5_000).unwrap().assets.len(), 1_000);
+    }
+
+    #[test]
+    fn populations_are_reproducible_and_consistent() {
+        let population = Population::new(3, 50);
+        let a = World::populated(&population);
+        assert_eq!(a, World::populated(&population));
+        a.validate().unwrap();
+        let member = a.user(100_049).unwrap();
+        assert!(
+            (300..700).contains(&member.assets.len()),
+            "{}",
+            member.assets.len()
+        );
+        assert!(a.user(100_050).is_none());
     }
 
     #[test]

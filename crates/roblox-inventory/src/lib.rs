@@ -53,7 +53,7 @@ pub mod error;
 mod executor;
 pub mod filter;
 pub mod models;
-mod ownership;
+pub mod ownership;
 pub mod pagination;
 mod retry;
 
@@ -68,6 +68,6 @@ pub use endpoints::{AssetTypeInventory, Collectibles, InventoryItems, PageSize, 
 pub use error::{ApiError, Error, ErrorCode};
 pub use filter::{FilterError, InventoryFilter};
 pub use models::{InventoryItem, Item, ItemDetails};
-pub use ownership::IDS_PER_FILTER;
+pub use ownership::{AnswerStream, OwnershipAnswer, OwnershipCheck, IDS_PER_FILTER};
 pub use pagination::Page;
 pub use retry::RetryConfig;
