@@ -1,6 +1,7 @@
 //! `rbxinv`: check ownership and dump Roblox inventories from a shell.
 
 mod output;
+mod owns;
 
 use std::process::ExitCode;
 
@@ -61,13 +62,12 @@ struct Cli {
 enum Command {
     /// List a user's inventory with Open Cloud (needs an API key or OAuth token).
     Items(ItemsArgs),
-    /// Check whether a user owns an item. Exit status 0: owned, 1: not owned, 2: error.
-    Owns {
-        /// The user id.
-        user: u64,
-        #[command(flatten)]
-        item: ItemArg,
-    },
+    /// Check whether users own items: one row per (user, item), as answers arrive.
+    ///
+    /// Checks are split between is-owned and Open Cloud to finish soonest within
+    /// Roblox's rate limits. A failed check is a row with an `error` column.
+    /// Exit status 0: everything owned, 1: something not owned, 2: any error.
+    Owns(owns::OwnsArgs),
     /// List a user's collectible (Limited) assets.
     Collectibles {
         /// The user id.
@@ -134,46 +134,6 @@ struct CollectionItem {
 }
 
 #[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
-struct ItemArg {
-    /// An asset id.
-    #[arg(long)]
-    asset: Option<u64>,
-    /// A game pass id.
-    #[arg(long)]
-    game_pass: Option<u64>,
-    /// A badge id.
-    #[arg(long)]
-    badge: Option<u64>,
-    /// A bundle id.
-    #[arg(long)]
-    bundle: Option<u64>,
-    /// A private server id (needs Open Cloud with the Inventory read permission).
-    #[arg(long)]
-    private_server: Option<u64>,
-}
-
-impl ItemArg {
-    fn item(&self) -> Item {
-        match (
-            self.asset,
-            self.game_pass,
-            self.badge,
-            self.bundle,
-            self.private_server,
-        ) {
-            (Some(id), ..) => Item::Asset(id),
-            (_, Some(id), ..) => Item::GamePass(id),
-            (_, _, Some(id), ..) => Item::Badge(id),
-            (_, _, _, Some(id), _) => Item::Bundle(id),
-            (.., Some(id)) => Item::PrivateServer(id),
-            // clap's required group guarantees one of them.
-            _ => Item::Asset(0),
-        }
-    }
-}
-
-#[derive(Debug, Args)]
 struct ItemsArgs {
     /// The user id.
     user: u64,
@@ -224,7 +184,7 @@ enum Tab {
 }
 
 /// A failure with its exit status.
-struct Failure {
+pub(crate) struct Failure {
     message: String,
 }
 
@@ -351,19 +311,7 @@ async fn command(client: &Client, command: Command, out: &mut Output) -> Result<
                 }
             }
         }
-        Command::Owns { user, item } => {
-            let item = item.item();
-            let owned = client.owns(user, item).await?;
-            let (kind, id) = describe(item);
-            out.row(object(
-                json!({"user": user, "kind": kind, "id": id, "owned": owned}),
-            ))?;
-            return Ok(if owned {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            });
-        }
+        Command::Owns(args) => return owns::run(client, args, out).await,
         Command::Collectibles {
             user,
             asset_type,
@@ -449,7 +397,7 @@ async fn command(client: &Client, command: Command, out: &mut Output) -> Result<
             } else {
                 client.remove_from_collection(item).await?;
             }
-            let (kind, id) = describe(item);
+            let (kind, id) = owns::kind_and_id(item);
             out.row(object(
                 json!({"action": if add { "added" } else { "removed" }, "kind": kind, "id": id}),
             ))?;
@@ -544,16 +492,6 @@ fn items_filter(args: &ItemsArgs) -> Result<InventoryFilter, Failure> {
         filter = filter.private_servers();
     }
     Ok(filter.into())
-}
-
-fn describe(item: Item) -> (&'static str, u64) {
-    match item {
-        Item::Asset(id) => ("asset", id),
-        Item::GamePass(id) => ("game pass", id),
-        Item::Badge(id) => ("badge", id),
-        Item::Bundle(id) => ("bundle", id),
-        Item::PrivateServer(id) => ("private server", id),
-    }
 }
 
 fn object(value: Value) -> Map<String, Value> {

@@ -23,7 +23,7 @@ pub enum Format {
 pub struct Output {
     format: Format,
     limit: Option<usize>,
-    rows: Vec<Map<String, Value>>,
+    rows: Vec<(Map<String, Value>, (usize, usize))>,
     count: usize,
     progress: Option<ProgressBar>,
 }
@@ -49,8 +49,35 @@ impl Output {
         }
     }
 
+    /// Shows progress as done/total with rate and ETA (on a terminal).
+    pub fn expect_rows(&mut self, total: u64) {
+        if let Some(progress) = &self.progress {
+            progress.set_length(total);
+            progress.set_style(
+                ProgressStyle::with_template(
+                    "{bar:30} {pos}/{len} {per_sec} ETA {eta} ({elapsed})",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+        }
+    }
+
+    /// Orders the collected rows by the keys given with them.
+    pub fn sort_by_key(&mut self) {
+        self.rows.sort_by_key(|(_, key)| *key);
+    }
+
     /// Adds a row; returns whether more rows are wanted.
     pub fn row(&mut self, row: Map<String, Value>) -> std::io::Result<bool> {
+        self.row_keyed(row, (0, 0))
+    }
+
+    /// Adds a row with a key for [`Output::sort_by_key`].
+    pub fn row_keyed(
+        &mut self,
+        row: Map<String, Value>,
+        key: (usize, usize),
+    ) -> std::io::Result<bool> {
         if self.limit.is_some_and(|limit| self.count >= limit) {
             return Ok(false);
         }
@@ -64,7 +91,7 @@ impl Output {
             stdout.write_all(b"\n")?;
             stdout.flush()?;
         } else {
-            self.rows.push(row);
+            self.rows.push((row, key));
         }
         Ok(self.limit.is_none_or(|limit| self.count < limit))
     }
@@ -74,33 +101,34 @@ impl Output {
         if let Some(progress) = &self.progress {
             progress.finish_and_clear();
         }
+        let rows: Vec<Map<String, Value>> = self.rows.into_iter().map(|(row, _)| row).collect();
         let mut stdout = std::io::stdout().lock();
         match self.format {
             Format::Jsonl => {}
             Format::Json => {
-                serde_json::to_writer_pretty(&mut stdout, &self.rows)?;
+                serde_json::to_writer_pretty(&mut stdout, &rows)?;
                 stdout.write_all(b"\n")?;
             }
             Format::Csv => {
-                let columns = columns(&self.rows);
+                let columns = columns(&rows);
                 let mut writer = csv::Writer::from_writer(&mut stdout);
                 if !columns.is_empty() {
                     writer.write_record(&columns)?;
                 }
-                for row in &self.rows {
+                for row in &rows {
                     writer.write_record(columns.iter().map(|c| cell(row.get(c))))?;
                 }
                 writer.flush()?;
             }
             Format::Table => {
-                if self.rows.is_empty() {
+                if rows.is_empty() {
                     eprintln!("(no items)");
                     return Ok(());
                 }
-                let columns = columns(&self.rows);
+                let columns = columns(&rows);
                 let mut table = Table::new();
                 table.set_header(&columns);
-                for row in &self.rows {
+                for row in &rows {
                     table.add_row(columns.iter().map(|c| cell(row.get(c))));
                 }
                 writeln!(stdout, "{table}")?;

@@ -19,6 +19,27 @@ fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+fn rbxinv_with_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rbxinv"))
+        .args(args)
+        .env_remove("ROBLOX_API_KEY")
+        .env_remove("ROBLOX_OAUTH_TOKEN")
+        .env_remove("ROBLOSECURITY")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("rbxinv runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("input written");
+    child.wait_with_output().expect("rbxinv ends")
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -29,16 +50,15 @@ fn owns_answers_with_its_exit_status() {
     assert_eq!(owned.status.code(), Some(0), "{}", stderr(&owned));
     let not_owned = rbxinv(&["--sandbox", "owns", "261", "--game-pass", "1111"]);
     assert_eq!(not_owned.status.code(), Some(1));
-    let error = rbxinv(&["--sandbox", "owns", "156", "--bundle", "999"]);
+    // A failed check is a row with an error column; the summary is one line on stderr.
+    let error = rbxinv(&["--sandbox", "--csv", "owns", "156", "--bundle", "999"]);
     assert_eq!(error.status.code(), Some(2));
     assert_eq!(
-        stderr(&error).lines().count(),
-        1,
-        "one line: {}",
-        stderr(&error)
+        stdout(&error),
+        "user,kind,id,owned,error\n156,bundle,999,,\"Roblox refused the request: HTTP 400, code 12: The specified bundle does not exist!\"\n"
     );
-    assert!(stderr(&error).starts_with("error: "));
-    assert!(stdout(&error).is_empty());
+    assert_eq!(stderr(&error).lines().count(), 1, "{}", stderr(&error));
+    assert!(stderr(&error).contains("1 failed"), "{}", stderr(&error));
     insta::assert_snapshot!("owns_table", stdout(&owned));
     insta::assert_snapshot!(
         "owns_json",
@@ -212,5 +232,139 @@ fn help_reads_well() {
     assert!(
         help.contains("deprecated"),
         "package-assets is marked deprecated"
+    );
+}
+
+#[test]
+fn owns_checks_many_users_and_items_in_every_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let users = dir.path().join("users.txt");
+    std::fs::write(&users, "156\n\n261\n").unwrap();
+    let items = dir.path().join("items.txt");
+    std::fs::write(
+        &items,
+        "game-pass 1111\nbadge 2124445684\n  bundle 192  \nprivate-server 90001\n",
+    )
+    .unwrap();
+    let users_arg = users.to_str().unwrap();
+    let items_arg = items.to_str().unwrap();
+
+    // Positional ids and comma lists, as a table in the order asked.
+    let table = rbxinv(&[
+        "--sandbox",
+        "owns",
+        "261",
+        "156",
+        "--game-pass",
+        "1111,2222",
+        "--asset",
+        "1028606",
+    ]);
+    assert_eq!(table.status.code(), Some(1), "{}", stderr(&table));
+    insta::assert_snapshot!("owns_bulk_table", stdout(&table));
+    assert!(
+        stderr(&table).starts_with("6 checked in "),
+        "{}",
+        stderr(&table)
+    );
+
+    // Files; the private server of another user's inventory is an error row.
+    let json = rbxinv(&[
+        "--sandbox",
+        "--json",
+        "owns",
+        "--users-file",
+        users_arg,
+        "--items-file",
+        items_arg,
+    ]);
+    assert_eq!(json.status.code(), Some(2), "{}", stderr(&json));
+    insta::assert_snapshot!("owns_bulk_json", stdout(&json));
+
+    // Standard input and JSON lines, streamed as answers arrive (sorted here).
+    let jsonl = rbxinv_with_stdin(
+        &[
+            "--sandbox",
+            "--jsonl",
+            "owns",
+            "-",
+            "--items-file",
+            items_arg,
+        ],
+        "156\n261\n",
+    );
+    let mut lines: Vec<&str> = std::str::from_utf8(&jsonl.stdout)
+        .unwrap()
+        .lines()
+        .collect();
+    lines.sort();
+    insta::assert_snapshot!("owns_bulk_jsonl_sorted", lines.join("\n"));
+
+    // CSV, everything owned: exit 0.
+    let csv = rbxinv(&[
+        "--sandbox",
+        "--csv",
+        "owns",
+        "156",
+        "--items-file",
+        items_arg,
+    ]);
+    assert_eq!(csv.status.code(), Some(0), "{}", stderr(&csv));
+    insta::assert_snapshot!("owns_bulk_csv", stdout(&csv));
+}
+
+#[test]
+fn owns_refuses_bad_input_before_any_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let items = dir.path().join("items.txt");
+    for (content, expected) in [
+        ("game-pass 1111\nhat 5\n", "line 2: `hat` is not a kind"),
+        ("asset\n", "line 1: expected `KIND ID`"),
+        ("badge twelve\n", "line 1: `twelve` is not an id"),
+    ] {
+        std::fs::write(&items, content).unwrap();
+        let run = rbxinv(&[
+            "--sandbox",
+            "owns",
+            "156",
+            "--items-file",
+            items.to_str().unwrap(),
+        ]);
+        assert_eq!(run.status.code(), Some(2));
+        assert!(
+            stderr(&run).starts_with("error: ") && stderr(&run).contains(expected),
+            "{}",
+            stderr(&run)
+        );
+        assert!(stdout(&run).is_empty());
+    }
+    let no_items = rbxinv(&["--sandbox", "owns", "156"]);
+    assert!(
+        stderr(&no_items).contains("give at least one item"),
+        "{}",
+        stderr(&no_items)
+    );
+    let no_users = rbxinv(&["--sandbox", "owns", "--badge", "1"]);
+    assert!(
+        stderr(&no_users).contains("give at least one user"),
+        "{}",
+        stderr(&no_users)
+    );
+    let bad_user = rbxinv_with_stdin(
+        &["--sandbox", "owns", "-", "--badge", "1"],
+        "156\nbuilderman\n",
+    );
+    assert!(
+        stderr(&bad_user).contains("standard input line 2: `builderman` is not a user id"),
+        "{}",
+        stderr(&bad_user)
+    );
+    // A filter that selects nothing is refused, never sent as "everything".
+    let nothing = rbxinv(&["--sandbox", "items", "156", "--filter", "badges=false"]);
+    assert_eq!(nothing.status.code(), Some(2));
+    assert!(
+        stderr(&nothing).contains("selects nothing"),
+        "{}",
+        stderr(&nothing)
     );
 }

@@ -441,12 +441,14 @@ pub async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Res
     let (reply, limit_headers) = dispatch(
         &state,
         route,
-        &method,
-        &params,
-        &query,
-        &headers,
+        Incoming {
+            method: &method,
+            params: &params,
+            query: &query,
+            headers: &headers,
+            peer,
+        },
         fault.as_ref(),
-        peer,
     );
     let reply = match fault {
         Some(Fault::MalformedJson) => Reply {
@@ -528,16 +530,29 @@ fn finish(reply: Reply, limit: Option<crate::ratelimit::Decision>) -> Response {
 
 type Query = HashMap<String, String>;
 
+/// One request as the handlers see it.
+struct Incoming<'a> {
+    method: &'a Method,
+    params: &'a [String],
+    query: &'a Query,
+    headers: &'a HeaderMap,
+    /// The client's address (legacy reads are counted per address).
+    peer: Option<std::net::IpAddr>,
+}
+
 fn dispatch(
     state: &AppState,
     route: Route,
-    method: &Method,
-    params: &[String],
-    query: &Query,
-    headers: &HeaderMap,
+    incoming: Incoming<'_>,
     fault: Option<&Fault>,
-    peer: Option<std::net::IpAddr>,
 ) -> (Reply, Option<crate::ratelimit::Decision>) {
+    let Incoming {
+        method,
+        params,
+        query,
+        headers,
+        peer,
+    } = incoming;
     // Writes take the world mutably; everything else reads.
     if matches!(route, Route::AddToCollection | Route::RemoveFromCollection) {
         return collections(state, route, method, params, headers, fault);
