@@ -62,6 +62,7 @@ pub struct SandboxBuilder {
     empty_final_page: bool,
     pages_per_field: bool,
     windows_from_start: bool,
+    latency: Duration,
 }
 
 impl SandboxBuilder {
@@ -95,6 +96,15 @@ impl SandboxBuilder {
     /// window and must not see a boundary fall in between.
     pub fn windows_from_start(mut self, enabled: bool) -> Self {
         self.windows_from_start = enabled;
+        self
+    }
+
+    /// Delay every answer by `latency` (default none), as a network's round trip
+    /// would: loopback answers in microseconds, Roblox over the internet in tens
+    /// of milliseconds, and concurrency only matters with the latter. Rate limits
+    /// count a request when it arrives, before the delay.
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
         self
     }
 
@@ -141,6 +151,7 @@ impl SandboxBuilder {
             csrf_rotate_every: self.csrf_rotate_every,
             empty_final_page: self.empty_final_page,
             pages_per_field: self.pages_per_field,
+            latency: self.latency,
         };
         let state = Arc::new(server::AppState::new(self.world, limiter, options));
         let router = axum::Router::new()
@@ -192,6 +203,7 @@ impl Sandbox {
             empty_final_page: false,
             pages_per_field: false,
             windows_from_start: false,
+            latency: Duration::ZERO,
         }
     }
 
@@ -228,6 +240,17 @@ impl Sandbox {
     pub fn requests(&self, route: Route) -> u64 {
         self.state
             .requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&route)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// How many requests to `route` the rate limiter refused with 429.
+    pub fn rate_limited(&self, route: Route) -> u64 {
+        self.state
+            .rate_limited
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get(&route)

@@ -38,6 +38,13 @@ fn main() -> ExitCode {
                 .help("Add user 1000 owning ITEMS generated assets (seed 1)"),
         )
         .arg(
+            Arg::new("users")
+                .long("users")
+                .value_name("N")
+                .value_parser(clap::value_parser!(usize))
+                .help("Add N generated users from id 100000, each owning about half of a generated catalog (seed 1)"),
+        )
+        .arg(
             Arg::new("no-rate-limits")
                 .long("no-rate-limits")
                 .action(ArgAction::SetTrue)
@@ -63,6 +70,9 @@ fn main() -> ExitCode {
     };
     if let Some(items) = matches.get_one::<usize>("generate") {
         world = World::generated(1, 1_000, *items);
+    }
+    if let Some(users) = matches.get_one::<usize>("users") {
+        world = World::populated(&roblox_inventory_sandbox::Population::new(1, *users));
     }
     if let Some(path) = matches.get_one::<String>("save-world") {
         return match world.save(path) {

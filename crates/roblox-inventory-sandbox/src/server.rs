@@ -41,6 +41,7 @@ pub(crate) struct Options {
     /// Reproduce Roblox's empty final Open Cloud page (facts §3).
     pub empty_final_page: bool,
     pub pages_per_field: bool,
+    pub latency: std::time::Duration,
 }
 
 /// Shared server state.
@@ -56,6 +57,10 @@ pub struct AppState {
     empty_final_page: bool,
     pages_per_field: bool,
     pub(crate) requests: Mutex<HashMap<Route, u64>>,
+    /// Requests refused with 429 by the rate limiter.
+    pub(crate) rate_limited: Mutex<HashMap<Route, u64>>,
+    /// How long every answer waits before it is sent (a network's round trip).
+    latency: std::time::Duration,
     pub(crate) violations: Mutex<Vec<String>>,
 }
 
@@ -85,6 +90,8 @@ impl AppState {
             empty_final_page: options.empty_final_page,
             pages_per_field: options.pages_per_field,
             requests: Mutex::new(HashMap::new()),
+            rate_limited: Mutex::new(HashMap::new()),
+            latency: options.latency,
             violations: Mutex::new(Vec::new()),
         }
     }
@@ -450,6 +457,17 @@ pub async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Res
         },
         fault.as_ref(),
     );
+    if limit_headers.as_ref().is_some_and(|d| !d.allowed) {
+        *state
+            .rate_limited
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(route)
+            .or_default() += 1;
+    }
+    if !state.latency.is_zero() {
+        tokio::time::sleep(state.latency).await;
+    }
     let reply = match fault {
         Some(Fault::MalformedJson) => Reply {
             status: StatusCode::OK,

@@ -40,6 +40,9 @@
 //! * Requests stay within Roblox's rate limits ([`budget`]): the documented
 //!   limits are the prior and each response's rate-limit headers the truth, so a
 //!   job sends what remains in a window at once and waits only for the reset.
+//! * Ownership of many users × many items is one call, [`Client::ownership`],
+//!   which splits the checks between is-owned and Open Cloud id filters so the
+//!   job ends soonest within both hosts' limits ([`ownership`]).
 //! * Errors in both of Roblox's shapes become one [`Error`] with `status()`,
 //!   `code()` and `message()`.
 

@@ -8,7 +8,8 @@
 //!   reset. The first request of a window goes alone, so the rest know what
 //!   Roblox counted before this process started (other processes, other keys
 //!   of the same owner). Reset times in whole seconds (Roblox's form) may be
-//!   rounded either way, so a second is added to them.
+//!   rounded either way, so a second is added to the earliest `now + reset`
+//!   any answer of the window gave.
 //! * **Its own**, for when the server says nothing (no headers, or a window so
 //!   short that whole-second resets say nothing, like collectibles' 4 per
 //!   second): at most the limit in any span of one window. Any span of that
@@ -132,7 +133,13 @@ impl Window {
         self.roll(now, limit);
         if self.sent.len() >= limit.max as usize {
             if let Some(&oldest) = self.sent.front() {
-                return Decision::Until(oldest + limit.window);
+                // The oldest send leaves the log a window after it went, or sooner
+                // when the server's window resets first (the reset clears the log).
+                let mut until = oldest + limit.window;
+                if let Some(view) = self.server.filter(|_| self.follows_server(limit)) {
+                    until = until.min(view.resets_at);
+                }
+                return Decision::Until(until);
             }
         }
         if self.follows_server(limit) {
@@ -187,8 +194,9 @@ impl Window {
             Duration::from_secs(1)
         };
         let resets_at = now + reset + margin;
-        // Requests still out may not be counted in `remaining` yet.
-        let remaining = if status == 429 {
+        // Requests still out may or may not be counted in `remaining` yet; where
+        // it matters, assume not.
+        let cautious = if status == 429 {
             0
         } else {
             remaining.saturating_sub(self.in_flight)
@@ -197,15 +205,22 @@ impl Window {
         match &mut self.server {
             // An answer from a window that has already ended here.
             Some(view) if resets_at + half < view.resets_at => {}
-            // The same window: the lower count wins.
+            // The same window. Alone, the server has counted at most what was
+            // acquired here, so it reports at least what is left here; less means
+            // someone else spends this budget too (another process, another key of
+            // the owner), and then requests in flight count against it as well.
             Some(view) if resets_at < view.resets_at + half => {
-                view.remaining = view.remaining.min(remaining);
-                view.resets_at = view.resets_at.max(resets_at);
+                if remaining < view.remaining || status == 429 {
+                    view.remaining = view.remaining.min(cautious);
+                }
+                // Each answer's `now + reset` is off by its rounding (and late by its
+                // trip back); the earliest, plus the margin, is the closest safe end.
+                view.resets_at = view.resets_at.min(resets_at);
             }
             // A new window.
             _ => {
                 self.server = Some(ServerView {
-                    remaining,
+                    remaining: cautious,
                     resets_at,
                 });
                 if let Some(start) = resets_at.checked_sub(limit.window) {
@@ -385,6 +400,43 @@ mod tests {
         let deadline = Instant::now() + Duration::from_secs(5);
         let refused = budget.acquire(IS_OWNED, Some(deadline)).await.unwrap_err();
         assert!(refused.ready_in > Duration::from_secs(29), "{refused:?}");
+    }
+
+    #[tokio::test]
+    async fn a_window_shared_with_another_spender_shrinks_by_what_is_in_flight() {
+        let budget = LocalBudget::default();
+        go(&budget, IS_OWNED).await;
+        budget.report(IS_OWNED, answer(100, "40"));
+        for _ in 0..10 {
+            go(&budget, IS_OWNED).await;
+        }
+        // Alone, the server would report at least 90 left; it counts more.
+        budget.report(IS_OWNED, answer(95, "40"));
+        assert_eq!(
+            budget.outlook(IS_OWNED).unwrap().remaining,
+            90,
+            "95 ≥ 90: nobody else"
+        );
+        budget.report(IS_OWNED, answer(30, "40"));
+        // 30 left for everyone, and 8 of ours may not be counted yet.
+        assert_eq!(budget.outlook(IS_OWNED).unwrap().remaining, 22);
+    }
+
+    #[tokio::test]
+    async fn a_full_window_waits_for_the_servers_reset_not_a_window_from_the_first_send() {
+        // Open Cloud: 100 per 60 s. The server's window resets in 0.3 s.
+        let cloud = BudgetKey::new("cloud_list_inventory_items", Counted::ApiKey);
+        let budget = LocalBudget::default();
+        go(&budget, cloud).await;
+        budget.report(cloud, answer(99, "0.300"));
+        for _ in 0..99 {
+            go(&budget, cloud).await;
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        budget
+            .acquire(cloud, Some(deadline))
+            .await
+            .expect("the 101st goes after the reset, not 60 s after the first");
     }
 
     #[tokio::test]
