@@ -896,6 +896,32 @@ async fn csrf_tokens_rotate() {
 // ---------------------------------------------------------------- rate limits
 
 #[tokio::test]
+async fn legacy_reads_are_counted_per_client_address_whoever_signs_in() {
+    // Collectibles: 4 per second per address. A long "minute" (60 s real) and
+    // windows from the start, so no window ends during the test.
+    let h = Harness::start(Sandbox::builder().windows_from_start(true)).await;
+    let url = "/v1/users/156/assets/collectibles";
+    for headers in [&[][..], &[COOKIE_156][..], &[COOKIE_261][..], &[][..]] {
+        assert_eq!(h.get(url, headers).await.status, 200);
+    }
+    let limited = h.get(url, &[COOKIE_156]).await;
+    assert_eq!(
+        limited.status, 429,
+        "one address, one budget, cookie or not"
+    );
+    assert_eq!(h.sandbox.rate_limited(Route::Collectibles), 1);
+    assert_eq!(
+        limited.headers["x-ratelimit-remaining"].to_str().unwrap(),
+        "0"
+    );
+    // Real minutes: resets in whole seconds, as Roblox sends them.
+    assert!(!limited.headers["x-ratelimit-reset"]
+        .to_str()
+        .unwrap()
+        .contains('.'));
+}
+
+#[tokio::test]
 async fn rate_limits_follow_the_document_with_headers() {
     let h = Harness::start(
         Sandbox::builder()
