@@ -10,6 +10,37 @@ use std::sync::Arc;
 
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::error::Error;
+
+/// Why a credential cannot be sent as it is, or `None` when it can. Never
+/// mentions the value.
+fn unusable(value: &str, cookie: bool) -> Option<&'static str> {
+    if value.is_empty() {
+        Some("is empty")
+    } else if reqwest::header::HeaderValue::from_str(value).is_err() {
+        Some("contains characters an HTTP header cannot carry")
+    } else if cookie && value.contains([';', ' ', ',']) {
+        Some("contains characters a cookie value cannot carry (`;`, `,` or a space)")
+    } else {
+        None
+    }
+}
+
+/// `raw` without surrounding whitespace (a trailing newline from a secret file)
+/// and without `prefix` (a cookie pasted as `.ROBLOSECURITY=…`), or the reason
+/// it cannot be used, naming the credential, never its value.
+fn normalised(name: &'static str, raw: &str, prefix: &str) -> Result<SecretString, Error> {
+    let trimmed = raw.trim();
+    let value = trimmed.strip_prefix(prefix).unwrap_or(trimmed).trim();
+    match unusable(value, !prefix.is_empty()) {
+        None => Ok(SecretString::from(value.to_string())),
+        Some(reason) => Err(Error::InvalidArgument {
+            name,
+            reason: reason.into(),
+        }),
+    }
+}
+
 /// An Open Cloud API key, sent as `x-api-key`.
 #[derive(Clone)]
 pub struct ApiKey(SecretString);
@@ -22,6 +53,11 @@ impl ApiKey {
 
     pub(crate) fn expose(&self) -> &str {
         self.0.expose_secret()
+    }
+
+    /// Trimmed, or refused if empty or not a header value.
+    pub(crate) fn normalised(&self) -> Result<Self, Error> {
+        normalised("api_key", self.expose(), "").map(Self)
     }
 }
 
@@ -46,6 +82,12 @@ impl Roblosecurity {
 
     pub(crate) fn expose(&self) -> &str {
         self.0.expose_secret()
+    }
+
+    /// Trimmed and without a leading `.ROBLOSECURITY=`, or refused if empty or
+    /// not a cookie value.
+    pub(crate) fn normalised(&self) -> Result<Self, Error> {
+        normalised("roblosecurity", self.expose(), ".ROBLOSECURITY=").map(Self)
     }
 }
 
@@ -73,28 +115,47 @@ pub trait TokenSource: Send + Sync + 'static {
 
 /// An OAuth 2.0 access token provider.
 #[derive(Clone)]
-pub struct OAuthToken(Arc<dyn TokenSource>);
+pub struct OAuthToken(Source);
+
+#[derive(Clone)]
+enum Source {
+    Fixed(SecretString),
+    Dynamic(Arc<dyn TokenSource>),
+}
 
 impl OAuthToken {
     /// A fixed access token.
     pub fn new(token: impl Into<String>) -> Self {
-        struct Fixed(SecretString);
-        impl TokenSource for Fixed {
-            fn token(&self) -> TokenFuture<'_> {
-                let token = self.0.clone();
-                Box::pin(async move { Ok(token) })
-            }
-        }
-        Self(Arc::new(Fixed(SecretString::from(token.into()))))
+        Self(Source::Fixed(SecretString::from(token.into())))
     }
 
     /// Tokens from `source` (for example a refresh-token flow).
     pub fn from_source(source: impl TokenSource) -> Self {
-        Self(Arc::new(source))
+        Self(Source::Dynamic(Arc::new(source)))
     }
 
+    /// A fixed token trimmed, or refused if empty or not a header value; a
+    /// source's tokens are checked as they come ([`OAuthToken::get`]).
+    pub(crate) fn normalised(&self) -> Result<Self, Error> {
+        match &self.0 {
+            Source::Fixed(token) => {
+                normalised("oauth_token", token.expose_secret(), "").map(|t| Self(Source::Fixed(t)))
+            }
+            Source::Dynamic(_) => Ok(self.clone()),
+        }
+    }
+
+    /// The token to send now: trimmed; an empty one or one that is not a header
+    /// value is the source's failure, never a request without a credential.
     pub(crate) async fn get(&self) -> Result<SecretString, TokenError> {
-        self.0.token().await
+        let token = match &self.0 {
+            Source::Fixed(token) => token.clone(),
+            Source::Dynamic(source) => source.token().await?,
+        };
+        normalised("oauth_token", token.expose_secret(), "").map_err(|_| {
+            "the token source returned an empty token or one that is not a valid header value"
+                .into()
+        })
     }
 }
 

@@ -212,14 +212,26 @@ impl ClientBuilder {
                 .build()
                 .map_err(Error::Transport)?,
         };
-        let cloud_credential = match (self.api_key, self.oauth) {
+        // A credential that cannot be sent is refused here, never dropped later.
+        let api_key = self.api_key.as_ref().map(ApiKey::normalised).transpose()?;
+        let oauth = self
+            .oauth
+            .as_ref()
+            .map(OAuthToken::normalised)
+            .transpose()?;
+        let cookie = self
+            .cookie
+            .as_ref()
+            .map(Roblosecurity::normalised)
+            .transpose()?;
+        let cloud_credential = match (api_key, oauth) {
             (Some(key), _) => Some(CloudCredential::ApiKey(key)),
             (None, Some(token)) => Some(CloudCredential::OAuth(token)),
             (None, None) => None,
         };
         let shared = Arc::new(Shared {
             cloud_credential,
-            cookie: self.cookie,
+            cookie,
             oauth_now: Mutex::new(None),
             csrf: Mutex::new(None),
             last_rate_limit: Mutex::new(None),
