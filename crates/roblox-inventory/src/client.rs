@@ -47,7 +47,9 @@ pub struct ClientBuilder {
     user_agent: String,
     cloud_base_url: String,
     legacy_base_url: String,
-    http: Option<reqwest::Client>,
+    /// Your HTTP client, built with redirects off, or why it could not be built.
+    http: Option<Result<reqwest::Client, String>>,
+    allow_insecure_http: bool,
     retry: RetryConfig,
     budget: Arc<dyn RequestBudget>,
     max_budget_wait: Option<Duration>,
@@ -79,6 +81,7 @@ impl Default for ClientBuilder {
             cloud_base_url: CLOUD_BASE_URL.into(),
             legacy_base_url: LEGACY_BASE_URL.into(),
             http: None,
+            allow_insecure_http: false,
             retry: RetryConfig::default(),
             budget: Arc::new(LocalBudget::default()),
             max_budget_wait: Some(DEFAULT_MAX_BUDGET_WAIT),
@@ -148,11 +151,20 @@ impl ClientBuilder {
         self.cloud_base_url(url.clone()).legacy_base_url(url)
     }
 
-    /// Use your own `reqwest::Client` (its timeouts and user agent then apply).
-    /// Build it with `redirect(reqwest::redirect::Policy::none())`: Roblox's APIs
-    /// do not redirect, and a followed redirect would carry the `x-api-key` header.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// Build the HTTP client from your own `reqwest::ClientBuilder` (proxies, TLS
+    /// roots, timeouts, user agent: yours then apply). Redirects are turned off
+    /// whatever the builder said: Roblox's APIs do not redirect, and reqwest
+    /// would carry the `x-api-key` header to wherever a redirect points.
+    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+        let built = builder.redirect(reqwest::redirect::Policy::none()).build();
+        self.http = Some(built.map_err(|e| e.to_string()));
+        self
+    }
+
+    /// Allow plain `http://` base URLs that are not loopback (credentials then
+    /// cross the network in clear text). Without it, such URLs are refused.
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
         self
     }
 
@@ -201,9 +213,30 @@ impl ClientBuilder {
                     reason: format!("`{url}` is not an http(s) URL"),
                 });
             }
+            let host = parsed.host_str().unwrap_or_default();
+            let host = host.trim_start_matches('[').trim_end_matches(']');
+            let loopback = host.eq_ignore_ascii_case("localhost")
+                || host
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            if parsed.scheme() == "http" && !loopback && !self.allow_insecure_http {
+                return Err(Error::InvalidArgument {
+                    name,
+                    reason: format!(
+                        "`{url}` is plain http to a host that is not loopback: credentials would \
+                         cross the network in clear text (use https, or allow_insecure_http())"
+                    ),
+                });
+            }
         }
         let http = match self.http {
-            Some(http) => http,
+            Some(Ok(http)) => http,
+            Some(Err(reason)) => {
+                return Err(Error::InvalidArgument {
+                    name: "http_client",
+                    reason,
+                })
+            }
             None => reqwest::Client::builder()
                 .timeout(self.timeout)
                 .connect_timeout(self.connect_timeout)

@@ -89,3 +89,77 @@ async fn hardening_02_a_token_source_that_returns_no_usable_token_sends_nothing(
         "never sent anonymous"
     );
 }
+
+/// A server on 127.0.0.1 that redirects one request to another loopback host
+/// (127.0.0.2), and whether anything arrived there.
+fn redirector() -> (String, std::thread::JoinHandle<bool>) {
+    use std::io::{Read, Write};
+    let elsewhere = std::net::TcpListener::bind("127.0.0.2:0").unwrap();
+    let elsewhere_addr = elsewhere.local_addr().unwrap();
+    elsewhere.set_nonblocking(true).unwrap();
+    let redirector = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", redirector.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = redirector.accept().unwrap();
+        let mut buffer = [0u8; 4096];
+        let _ = stream.read(&mut buffer);
+        let location = format!("http://{elsewhere_addr}/cloud/v2/users/156/inventory-items");
+        write!(stream, "HTTP/1.1 302 Found\r\nlocation: {location}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").unwrap();
+        drop(stream);
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        elsewhere.accept().is_ok()
+    });
+    (base, server)
+}
+
+#[tokio::test]
+async fn hardening_04_your_own_http_client_never_follows_a_redirect_with_a_key() {
+    let (base, server) = redirector();
+    // reqwest's default policy follows redirects; the client turns it off.
+    let client = Client::builder()
+        .base_url(base)
+        .without_rate_limiter()
+        .http_client(reqwest::Client::builder())
+        .api_key("secret-key-never-elsewhere")
+        .build()
+        .unwrap();
+    let _ = list_one_page(&client, 156).await;
+    assert!(!server.join().unwrap(), "the key reached another host");
+}
+
+#[test]
+fn hardening_04_plain_http_only_on_loopback_unless_allowed() {
+    for url in [
+        "http://127.0.0.1:1",
+        "http://127.5.6.7:1",
+        "http://localhost:1",
+        "http://[::1]:1",
+        "https://example.com",
+    ] {
+        assert!(Client::builder().base_url(url).build().is_ok(), "{url}");
+    }
+    for url in [
+        "http://example.com",
+        "http://10.0.0.1:8080",
+        "http://apis.roblox.com",
+    ] {
+        assert!(
+            matches!(
+                Client::builder().cloud_base_url(url).build(),
+                Err(Error::InvalidArgument {
+                    name: "cloud_base_url",
+                    ..
+                })
+            ),
+            "{url}"
+        );
+        assert!(
+            Client::builder()
+                .legacy_base_url(url)
+                .allow_insecure_http()
+                .build()
+                .is_ok(),
+            "{url}"
+        );
+    }
+}

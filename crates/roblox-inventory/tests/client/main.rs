@@ -305,11 +305,8 @@ async fn the_empty_final_page_ends_the_stream() {
 #[tokio::test]
 async fn every_legacy_endpoint_answers() {
     let sandbox = default_sandbox().await;
-    // An existing reqwest::Client can carry both hosts' requests.
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    // A reqwest::ClientBuilder of your own can carry both hosts' requests.
+    let http = reqwest::Client::builder().pool_max_idle_per_host(2);
     let anonymous = client(&sandbox).http_client(http).build().unwrap();
     assert!(anonymous
         .is_owned(156, OwnershipItemType::Badge, 2124445684)
