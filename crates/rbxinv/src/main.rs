@@ -285,9 +285,19 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     if let Some(sandbox) = sandbox {
         sandbox.shutdown().await;
     }
-    let code = code?;
-    out.finish()?;
-    Ok(code)
+    match code {
+        Ok(code) => {
+            out.finish()?;
+            Ok(code)
+        }
+        // What arrived before the failure is printed, then the error line.
+        Err(failure) => {
+            if out.has_rows() {
+                out.finish()?;
+            }
+            Err(failure)
+        }
+    }
 }
 
 fn parse_asset_type(text: &str) -> Result<AssetType, Failure> {

@@ -62,6 +62,11 @@ impl Output {
         }
     }
 
+    /// Whether any row was added.
+    pub fn has_rows(&self) -> bool {
+        self.count > 0
+    }
+
     /// Orders the collected rows by the keys given with them.
     pub fn sort_by_key(&mut self) {
         self.rows.sort_by_key(|(_, key)| *key);

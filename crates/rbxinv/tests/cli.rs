@@ -368,3 +368,48 @@ fn owns_refuses_bad_input_before_any_request() {
         stderr(&nothing)
     );
 }
+
+#[test]
+fn hardening_13_a_listing_that_fails_midway_prints_what_arrived_then_the_error() {
+    use wiremock::matchers::{method, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(query_param("pageToken", "page-2"))
+            .respond_with(ResponseTemplate::new(500))
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(
+                r#"{"inventoryItems":[{"gamePassDetails":{"gamePassId":"1111"}},{"badgeDetails":{"badgeId":"7"}}],"nextPageToken":"page-2"}"#,
+            ))
+            .mount(&server)
+            .await;
+        server
+    });
+    let run = rbxinv(&[
+        "--base-url",
+        &server.uri(),
+        "--api-key",
+        "k",
+        "--csv",
+        "items",
+        "156",
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    let printed = stdout(&run);
+    assert_eq!(
+        printed.lines().count(),
+        3,
+        "a header and the two rows that arrived: {printed}"
+    );
+    assert!(
+        printed.contains("1111") && printed.contains(",7"),
+        "{printed}"
+    );
+    assert_eq!(stderr(&run).lines().count(), 1, "{}", stderr(&run));
+    assert!(stderr(&run).starts_with("error: "), "{}", stderr(&run));
+}
