@@ -51,6 +51,10 @@ use std::time::Duration;
 pub use faults::{Fault, Route};
 pub use world::{Population, World};
 
+/// How many credential violations [`Sandbox::credential_violations`] keeps; the
+/// rest are only counted ([`Sandbox::credential_violation_count`]).
+pub const MAX_VIOLATIONS_KEPT: usize = 1_000;
+
 /// Configures and starts a [`Sandbox`].
 #[derive(Debug, Clone)]
 pub struct SandboxBuilder {
@@ -266,6 +270,13 @@ impl Sandbox {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// How many credential violations there were in all, kept or not.
+    pub fn credential_violation_count(&self) -> u64 {
+        self.state
+            .violation_count
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Gives every signed-in user a new X-CSRF-TOKEN now.

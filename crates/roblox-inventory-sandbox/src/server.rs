@@ -62,6 +62,8 @@ pub struct AppState {
     /// How long every answer waits before it is sent (a network's round trip).
     latency: std::time::Duration,
     pub(crate) violations: Mutex<Vec<String>>,
+    /// Every violation, also those past the kept ones.
+    pub(crate) violation_count: AtomicU64,
 }
 
 impl AppState {
@@ -93,6 +95,7 @@ impl AppState {
             rate_limited: Mutex::new(HashMap::new()),
             latency: options.latency,
             violations: Mutex::new(Vec::new()),
+            violation_count: AtomicU64::new(0),
         }
     }
 
@@ -114,10 +117,11 @@ impl AppState {
     }
 
     fn violation(&self, message: String) {
-        self.violations
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(message);
+        self.violation_count.fetch_add(1, Ordering::Relaxed);
+        let mut kept = self.violations.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() < crate::MAX_VIOLATIONS_KEPT {
+            kept.push(message);
+        }
     }
 }
 
@@ -379,8 +383,13 @@ const MAX_HEADER_BYTES: usize = 32 * 1024;
 pub async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_string();
-    let query: Vec<(String, String)> =
-        serde_urlencoded::from_str(request.uri().query().unwrap_or("")).unwrap_or_default();
+    // A query that cannot be read is a 400, never "no parameters" (which would
+    // mean "no filter", the whole inventory).
+    let Ok(query) =
+        serde_urlencoded::from_str::<Vec<(String, String)>>(request.uri().query().unwrap_or(""))
+    else {
+        return finish(Reply::legacy(400, 0, "The request is invalid."), None);
+    };
     let headers = request.headers().clone();
     let peer = request
         .extensions()
@@ -1404,7 +1413,8 @@ fn places_inventory(
             })
         })
         .collect();
-    let end = (start + per_page).min(places.len());
+    // `start` comes from the request: saturate, never overflow.
+    let end = start.saturating_add(per_page).min(places.len());
     let data = places
         .get(start.min(places.len())..end)
         .unwrap_or_default()

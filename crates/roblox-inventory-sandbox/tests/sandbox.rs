@@ -1271,3 +1271,38 @@ async fn the_binary_saves_loads_and_serves_a_world() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("is not valid"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test]
+async fn hardening_11_numbers_from_requests_never_overflow() {
+    let h = Harness::start(Sandbox::builder().rate_limits(false)).await;
+    for cursor in ["18446744073709551615", "18446744073709551600"] {
+        let reply = h
+            .get(
+                &format!(
+                    "/v1/users/156/places/inventory?placesTab=0&itemsPerPage=100&cursor={cursor}"
+                ),
+                &[],
+            )
+            .await;
+        assert_eq!(reply.status, 200, "a cursor past the end is an empty page");
+        assert_eq!(reply.body["data"], serde_json::json!([]));
+    }
+}
+
+#[tokio::test]
+async fn hardening_11_the_violation_log_is_capped_and_counts_the_rest() {
+    let h = Harness::start(Sandbox::builder().rate_limits(false)).await;
+    let total = roblox_inventory_sandbox::MAX_VIOLATIONS_KEPT + 10;
+    for _ in 0..total {
+        h.get(
+            "/cloud/v2/users/156/inventory-items",
+            &[KEY_156, COOKIE_156],
+        )
+        .await;
+    }
+    assert_eq!(
+        h.sandbox.credential_violations().len(),
+        roblox_inventory_sandbox::MAX_VIOLATIONS_KEPT
+    );
+    assert_eq!(h.sandbox.credential_violation_count(), total as u64);
+}
