@@ -69,6 +69,8 @@ pub use client::{
 };
 pub use endpoints::{AssetTypeInventory, Collectibles, InventoryItems, PageSize, Places};
 pub use error::{ApiError, Error, ErrorCode};
+#[doc(hidden)]
+pub use executor::{handle_response, handle_response_bytes};
 pub use filter::{FilterError, InventoryFilter};
 pub use models::{InventoryItem, Item, ItemDetails};
 pub use ownership::{AnswerStream, OwnershipAnswer, OwnershipCheck, IDS_PER_FILTER};

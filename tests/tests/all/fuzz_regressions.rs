@@ -65,3 +65,10 @@ fn decoders_regressions() {
         let _ = serde_json::from_slice::<bool>(&data);
     }
 }
+
+#[test]
+fn responses_regressions() {
+    for (_, data) in inputs("responses") {
+        let _ = roblox_inventory::handle_response_bytes(&data);
+    }
+}

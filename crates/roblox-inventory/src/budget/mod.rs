@@ -312,6 +312,33 @@ mod tests {
         assert!(headers(&[]).is_empty());
     }
 
+    proptest::proptest! {
+        /// Whatever status, headers and body arrive, handling them never panics
+        /// (issue 10 item 1: `x-ratelimit-reset: 1e20` used to).
+        #[test]
+        fn hardening_01_any_response_is_handled_without_a_panic(
+            status in 100u16..600,
+            headers in proptest::collection::vec((
+                proptest::prop_oneof![
+                    proptest::strategy::Just("x-ratelimit-reset".to_string()),
+                    proptest::strategy::Just("x-ratelimit-remaining".to_string()),
+                    proptest::strategy::Just("x-ratelimit-limit".to_string()),
+                    proptest::strategy::Just("retry-after".to_string()),
+                    "[a-z-]{1,12}",
+                ],
+                proptest::prop_oneof![
+                    "-?[0-9]{0,25}(\\.[0-9]{0,5})?(e[0-9]{1,3})?",
+                    "NaN|inf|-inf|1e308|1e20|18446744073709551616",
+                    "[0-9, ;w=]{0,30}",
+                    "\\PC{0,20}",
+                ],
+            ), 0..6),
+            body in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+        ) {
+            let _ = crate::executor::handle_response(status, &headers, &body);
+        }
+    }
+
     #[test]
     fn outlook_counts_whole_windows_after_the_current_one() {
         let outlook = Outlook {

@@ -163,3 +163,46 @@ fn hardening_04_plain_http_only_on_loopback_unless_allowed() {
         );
     }
 }
+
+#[tokio::test]
+async fn hardening_01_absurd_rate_limit_headers_never_panic_the_caller() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    for (status, reset, retry_after, remaining) in [
+        (429, "1e20", "1e300", "0"),
+        (503, "18446744073709551616", "-3", "-5"),
+        (200, "1e20", "NaN", "0"),
+        (429, "inf", "99999999999999999999", "lots"),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(status)
+                    .insert_header("x-ratelimit-reset", reset)
+                    .insert_header("x-ratelimit-remaining", remaining)
+                    .insert_header("x-ratelimit-limit", "100, 100;w=60")
+                    .insert_header("retry-after", retry_after)
+                    .set_body_string("true"),
+            )
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .retry(roblox_inventory::RetryConfig {
+                min_delay: std::time::Duration::from_millis(1),
+                max_delay: std::time::Duration::from_millis(5),
+                ..roblox_inventory::RetryConfig::default()
+            })
+            .max_budget_wait(Some(std::time::Duration::from_millis(200)))
+            .build()
+            .unwrap();
+        let result = client
+            .is_owned(1, roblox_inventory::models::OwnershipItemType::GamePass, 2)
+            .await;
+        if status == 200 {
+            assert!(result.unwrap());
+        } else {
+            assert!(result.is_err());
+        }
+    }
+}
