@@ -149,6 +149,16 @@ pub enum Error {
     /// or refused the new one too.
     #[error("the X-CSRF-TOKEN exchange failed: {0}")]
     Csrf(ApiError),
+    /// Roblox asked for a challenge (a captcha, two-step verification, …) before
+    /// it would do this: a 403 with `rblx-challenge-*` headers (facts §4.3). A
+    /// program cannot answer it; the account has to, in a browser.
+    #[error("Roblox requires a {} challenge before this request (complete it in a browser, or use Open Cloud): {error}", challenge_type.as_deref().unwrap_or("verification"))]
+    Challenge {
+        /// `rblx-challenge-type` (e.g. `captcha`, `twostepverification`).
+        challenge_type: Option<String>,
+        /// Roblox's answer.
+        error: ApiError,
+    },
     /// Rate limited (HTTP 429), after any retries.
     #[error("rate limited{}: {error}", retry_after.map(|d| format!(" (retry after {} s)", d.as_secs())).unwrap_or_default())]
     RateLimited {
@@ -201,6 +211,7 @@ impl Error {
             Error::Unauthorized(error) | Error::Csrf(error) | Error::Api(error) => {
                 Some(error.status)
             }
+            Error::Challenge { error, .. } => Some(error.status),
             Error::Decode { status, .. } => Some(*status),
             Error::Transport(e) | Error::Timeout(e) => e.status().map(|s| s.as_u16()),
             _ => None,
@@ -222,6 +233,7 @@ impl Error {
         match self {
             Error::InventoryPrivate { error, .. } | Error::RateLimited { error, .. } => Some(error),
             Error::Unauthorized(error) | Error::Csrf(error) | Error::Api(error) => Some(error),
+            Error::Challenge { error, .. } => Some(error),
             _ => None,
         }
     }
@@ -307,6 +319,20 @@ impl ErrorContext {
     }
 
     /// Converts a generated-client error, reading the error body.
+    /// A 403 that carries Roblox's challenge headers.
+    fn challenge(status: u16, headers: &reqwest::header::HeaderMap, body: &[u8]) -> Option<Error> {
+        let challenged = status == 403
+            && (headers.contains_key("rblx-challenge-id")
+                || headers.contains_key("rblx-challenge-type"));
+        challenged.then(|| Error::Challenge {
+            challenge_type: headers
+                .get("rblx-challenge-type")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
+            error: ApiError::parse(status, body),
+        })
+    }
+
     /// The executor's stand-in response for "no budget before the deadline".
     fn no_slot(&self, headers: &reqwest::header::HeaderMap) -> Option<Error> {
         let ms = headers
@@ -331,10 +357,15 @@ impl ErrorContext {
                 }
                 let status = response.status().as_u16();
                 let retry_after = crate::retry::retry_after(response.headers());
+                let headers = response.headers().clone();
                 let body: Result<Vec<bytes::Bytes>, _> =
                     response.into_inner().into_inner().try_collect().await;
                 match body {
-                    Ok(chunks) => self.classify(status, &chunks.concat(), retry_after),
+                    Ok(chunks) => {
+                        let body = chunks.concat();
+                        Self::challenge(status, &headers, &body)
+                            .unwrap_or_else(|| self.classify(status, &body, retry_after))
+                    }
                     Err(e) => transport(e),
                 }
             }
@@ -344,8 +375,10 @@ impl ErrorContext {
                 }
                 let status = response.status().as_u16();
                 let retry_after = crate::retry::retry_after(response.headers());
+                let headers = response.headers().clone();
                 match response.bytes().await {
-                    Ok(body) => self.classify(status, &body, retry_after),
+                    Ok(body) => Self::challenge(status, &headers, &body)
+                        .unwrap_or_else(|| self.classify(status, &body, retry_after)),
                     Err(e) => transport(e),
                 }
             }

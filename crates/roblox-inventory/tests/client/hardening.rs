@@ -206,3 +206,40 @@ async fn hardening_01_absurd_rate_limit_headers_never_panic_the_caller() {
         }
     }
 }
+
+#[tokio::test]
+async fn hardening_09_a_challenge_is_a_typed_error_that_says_what_happened() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .insert_header("rblx-challenge-id", "0f1e2d3c")
+                .insert_header("rblx-challenge-type", "captcha")
+                .insert_header("rblx-challenge-metadata", "eyJ9")
+                .set_body_string(
+                    r#"{"errors":[{"code":0,"message":"Challenge is required to authorize the request"}]}"#,
+                ),
+        )
+        .mount(&server)
+        .await;
+    let me = Client::builder()
+        .base_url(server.uri())
+        .roblosecurity("cookie")
+        .build()
+        .unwrap();
+    let error = me.add_to_collection(Item::Asset(1)).await.unwrap_err();
+    match &error {
+        Error::Challenge {
+            challenge_type,
+            error,
+        } => {
+            assert_eq!(challenge_type.as_deref(), Some("captcha"));
+            assert_eq!(error.status, 403);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(error.to_string().contains("captcha"), "{error}");
+    assert_eq!(error.status(), Some(403));
+}
