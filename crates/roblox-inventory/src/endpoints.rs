@@ -33,6 +33,15 @@ async fn page_from<P, T>(
     }
 }
 
+/// An id as the legacy API's int64: ids above `i64::MAX` are refused, never wrapped
+/// into negative numbers.
+fn wire_id(name: &'static str, id: u64) -> Result<i64, Error> {
+    i64::try_from(id).map_err(|_| Error::InvalidArgument {
+        name,
+        reason: format!("{id} is larger than the API's 64-bit signed ids allow"),
+    })
+}
+
 /// A stream that yields `error` and ends (for arguments refused before any request).
 fn failed<T: Send + 'static>(error: Error) -> BoxStream<T> {
     Box::pin(futures_util::stream::once(async move { Err(error) }))
@@ -273,7 +282,7 @@ impl Collectibles {
                 let mut request = client
                     .legacy
                     .get_v1_users_assets_collectibles()
-                    .user_id(user_id as i64)
+                    .user_id(wire_id("user_id", user_id)?)
                     .limit(page_size.get());
                 if let Some(asset_type) = asset_type {
                     request = request.asset_type(asset_type);
@@ -337,7 +346,7 @@ impl AssetTypeInventory {
                 let mut request = client
                     .legacy
                     .get_v2_users_inventory()
-                    .user_id(user_id as i64)
+                    .user_id(wire_id("user_id", user_id)?)
                     .asset_type_id(asset_type_id)
                     .limit(page_size.get());
                 if let Some(sort) = sort {
@@ -402,7 +411,7 @@ impl Places {
                 let request = client
                     .legacy
                     .get_v1_users_places_inventory()
-                    .user_id(user_id as i64)
+                    .user_id(wire_id("user_id", user_id)?)
                     .places_tab(tab)
                     .items_per_page(i64::from(page_size))
                     .cursor(cursor);
@@ -480,9 +489,9 @@ impl Client {
         match self
             .legacy
             .get_v1_users_items_is_owned()
-            .user_id(user_id as i64)
+            .user_id(wire_id("user_id", user_id)?)
             .item_type(item_type)
-            .item_target_id(item_id as i64)
+            .item_target_id(wire_id("item_id", item_id)?)
             .send()
             .await
         {
@@ -496,7 +505,7 @@ impl Client {
         match self
             .legacy
             .get_v1_users_categories()
-            .user_id(user_id as i64)
+            .user_id(wire_id("user_id", user_id)?)
             .send()
             .await
         {
@@ -539,7 +548,7 @@ impl Client {
             self.legacy
                 .post_v1_collections_items()
                 .item_type(item_type)
-                .item_target_id(item_id as i64)
+                .item_target_id(wire_id("item_id", item_id)?)
                 .send()
                 .await
                 .map(|_| ())
@@ -547,7 +556,7 @@ impl Client {
             self.legacy
                 .delete_v1_collections_items()
                 .item_type(item_type)
-                .item_target_id(item_id as i64)
+                .item_target_id(wire_id("item_id", item_id)?)
                 .send()
                 .await
                 .map(|_| ())
@@ -572,7 +581,7 @@ impl Client {
         match self
             .legacy
             .get_v1_packages_assets()
-            .package_id(package_id as i64)
+            .package_id(wire_id("package_id", package_id)?)
             .send()
             .await
         {

@@ -76,3 +76,22 @@ pub use models::{InventoryItem, Item, ItemDetails};
 pub use ownership::{AnswerStream, OwnershipAnswer, OwnershipCheck, IDS_PER_FILTER};
 pub use pagination::Page;
 pub use retry::RetryConfig;
+
+// Compile-time guarantees for users who share a client across tasks and hold
+// streams across awaits (issue 10 item 10): a change that breaks them fails the build.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    const fn send<T: Send>() {}
+    send_sync::<Client>();
+    send_sync::<ClientBuilder>();
+    send_sync::<Error>();
+    send_sync::<InventoryItems>();
+    send_sync::<Collectibles>();
+    send_sync::<AssetTypeInventory>();
+    send_sync::<Places>();
+    send_sync::<OwnershipAnswer>();
+    send::<OwnershipCheck>();
+    send::<AnswerStream>();
+    send::<pagination::BoxStream<InventoryItem>>();
+    send::<pagination::BoxStream<Page<InventoryItem>>>();
+};

@@ -243,3 +243,59 @@ async fn hardening_09_a_challenge_is_a_typed_error_that_says_what_happened() {
     assert!(error.to_string().contains("captcha"), "{error}");
     assert_eq!(error.status(), Some(403));
 }
+
+#[tokio::test]
+async fn hardening_10_ids_beyond_i64_are_refused_not_wrapped() {
+    use roblox_inventory::models::{AssetType, OwnershipItemType};
+    let sandbox = sandbox(Sandbox::builder().rate_limits(false)).await;
+    let client = client(&sandbox)
+        .roblosecurity("sandbox-cookie-builderman")
+        .build()
+        .unwrap();
+    let huge = u64::MAX;
+    let refused = |result: Result<(), Error>| {
+        assert!(
+            matches!(&result, Err(Error::InvalidArgument { reason, .. }) if reason.contains("18446744073709551615")),
+            "{result:?}"
+        );
+    };
+    refused(
+        client
+            .is_owned(huge, OwnershipItemType::Badge, 1)
+            .await
+            .map(drop),
+    );
+    refused(
+        client
+            .is_owned(156, OwnershipItemType::Badge, huge)
+            .await
+            .map(drop),
+    );
+    refused(client.categories(huge).await.map(drop));
+    refused(client.add_to_collection(Item::Asset(huge)).await);
+    refused(
+        client
+            .collectibles(huge)
+            .items()
+            .try_collect::<Vec<_>>()
+            .await
+            .map(drop),
+    );
+    refused(
+        client
+            .inventory(huge, AssetType::Hat)
+            .items()
+            .try_collect::<Vec<_>>()
+            .await
+            .map(drop),
+    );
+    assert_eq!(
+        sandbox.requests(Route::IsOwned)
+            + sandbox.requests(Route::Categories)
+            + sandbox.requests(Route::Collectibles)
+            + sandbox.requests(Route::InventoryByAssetType)
+            + sandbox.requests(Route::AddToCollection),
+        0,
+        "nothing sent"
+    );
+}
