@@ -3,12 +3,14 @@
 mod output;
 mod owns;
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use futures_util::TryStreamExt;
 use roblox_inventory::models::{AssetType, InventoryItemAssetType, PlacesTab, SortOrder};
 use roblox_inventory::{Client, Error, InventoryFilter, Item, ItemDetails};
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Map, Value};
 
 use output::{Format, Output};
@@ -23,7 +25,10 @@ use output::{Format, Output};
 struct Cli {
     /// Open Cloud API key.
     #[arg(long, env = "ROBLOX_API_KEY", hide_env_values = true, global = true)]
-    api_key: Option<String>,
+    api_key: Option<Secret>,
+    /// A file holding the Open Cloud API key (keeps it out of the process list).
+    #[arg(long, value_name = "FILE", global = true, conflicts_with = "api_key")]
+    api_key_file: Option<PathBuf>,
     /// OAuth 2.0 access token (used when there is no API key).
     #[arg(
         long,
@@ -31,10 +36,26 @@ struct Cli {
         hide_env_values = true,
         global = true
     )]
-    oauth_token: Option<String>,
+    oauth_token: Option<Secret>,
+    /// A file holding the OAuth 2.0 access token.
+    #[arg(
+        long,
+        value_name = "FILE",
+        global = true,
+        conflicts_with = "oauth_token"
+    )]
+    oauth_token_file: Option<PathBuf>,
     /// .ROBLOSECURITY cookie value.
     #[arg(long, env = "ROBLOSECURITY", hide_env_values = true, global = true)]
-    roblosecurity: Option<String>,
+    roblosecurity: Option<Secret>,
+    /// A file holding the .ROBLOSECURITY cookie value.
+    #[arg(
+        long,
+        value_name = "FILE",
+        global = true,
+        conflicts_with = "roblosecurity"
+    )]
+    roblosecurity_file: Option<PathBuf>,
     /// Run against an embedded sandbox with its default world: no account, no network.
     /// Without credentials, the sandbox's builderman key and cookie are used.
     #[arg(long, global = true)]
@@ -183,6 +204,47 @@ enum Tab {
     Purchased,
 }
 
+/// A credential from a flag, the environment or a file: printed as `[REDACTED]`.
+#[derive(Clone)]
+struct Secret(SecretString);
+
+impl Secret {
+    fn expose(&self) -> String {
+        self.0.expose_secret().to_string()
+    }
+
+    /// The value given directly, or read from `file` (never echoed in errors).
+    fn given(value: Option<Secret>, file: Option<&Path>) -> Result<Option<Secret>, Failure> {
+        match (value, file) {
+            (Some(value), _) => Ok(Some(value)),
+            (None, Some(path)) => std::fs::read_to_string(path)
+                .map(|text| Some(Secret::from(text.as_str())))
+                .map_err(|e| format!("cannot read {}: {e}", path.display()).into()),
+            (None, None) => Ok(None),
+        }
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Secret(SecretString::from(value.to_string()))
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Secret::from(value))
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
 /// A failure with its exit status.
 pub(crate) struct Failure {
     message: String,
@@ -251,24 +313,26 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         None
     };
     let mut builder = Client::builder();
-    let (mut api_key, mut cookie) = (cli.api_key.clone(), cli.roblosecurity.clone());
+    let mut api_key = Secret::given(cli.api_key.clone(), cli.api_key_file.as_deref())?;
+    let oauth_token = Secret::given(cli.oauth_token.clone(), cli.oauth_token_file.as_deref())?;
+    let mut cookie = Secret::given(cli.roblosecurity.clone(), cli.roblosecurity_file.as_deref())?;
     if let Some(sandbox) = &sandbox {
         builder = builder.base_url(sandbox.base_url()).without_rate_limiter();
-        if api_key.is_none() && cli.oauth_token.is_none() {
-            api_key = Some("sandbox-key-builderman".into());
+        if api_key.is_none() && oauth_token.is_none() {
+            api_key = Some(Secret::from("sandbox-key-builderman"));
         }
-        cookie = cookie.or_else(|| Some("sandbox-cookie-builderman".into()));
+        cookie = cookie.or_else(|| Some(Secret::from("sandbox-cookie-builderman")));
     } else if let Some(url) = &cli.base_url {
         builder = builder.base_url(url.clone());
     }
     if let Some(key) = api_key {
-        builder = builder.api_key(key);
+        builder = builder.api_key(key.expose());
     }
-    if let Some(token) = &cli.oauth_token {
-        builder = builder.oauth_token(token.clone());
+    if let Some(token) = oauth_token {
+        builder = builder.oauth_token(token.expose());
     }
     if let Some(cookie) = cookie {
-        builder = builder.roblosecurity(cookie);
+        builder = builder.roblosecurity(cookie.expose());
     }
     let client = builder.build()?;
     let format = if cli.json {
@@ -533,4 +597,28 @@ fn inventory_row(item: &roblox_inventory::InventoryItem) -> Map<String, Value> {
         "serialNumber": serial,
         "added": item.added.map(|t| t.to_rfc3339()),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hardening_14_parsed_arguments_never_show_a_secret() {
+        let cli = Cli::parse_from([
+            "rbxinv",
+            "--api-key",
+            "secret-key-1",
+            "--oauth-token",
+            "secret-token-2",
+            "--roblosecurity",
+            "secret-cookie-3",
+            "categories",
+            "156",
+        ]);
+        let printed = format!("{cli:?}");
+        for secret in ["secret-key-1", "secret-token-2", "secret-cookie-3"] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+    }
 }

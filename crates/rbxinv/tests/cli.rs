@@ -413,3 +413,49 @@ fn hardening_13_a_listing_that_fails_midway_prints_what_arrived_then_the_error()
     assert_eq!(stderr(&run).lines().count(), 1, "{}", stderr(&run));
     assert!(stderr(&run).starts_with("error: "), "{}", stderr(&run));
 }
+
+#[test]
+fn hardening_14_secrets_can_come_from_files_and_are_never_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good-key");
+    std::fs::write(&good, "sandbox-key-builderman\n").unwrap();
+    let wrong = dir.path().join("wrong-key");
+    std::fs::write(&wrong, "secret-wrong-key-77\n").unwrap();
+    let ok = rbxinv(&[
+        "--sandbox",
+        "--api-key-file",
+        good.to_str().unwrap(),
+        "owns",
+        "156",
+        "--private-server",
+        "90001",
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    let refused = rbxinv(&[
+        "--sandbox",
+        "--api-key-file",
+        wrong.to_str().unwrap(),
+        "--csv",
+        "owns",
+        "156",
+        "--private-server",
+        "90001",
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    let everything = format!("{}{}", stdout(&refused), stderr(&refused));
+    assert!(everything.contains("refused"), "{everything}");
+    assert!(!everything.contains("secret-wrong-key-77"), "{everything}");
+    let missing = rbxinv(&[
+        "--sandbox",
+        "--api-key-file",
+        "/nonexistent/key",
+        "categories",
+        "156",
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("cannot read /nonexistent/key"),
+        "{}",
+        stderr(&missing)
+    );
+}
