@@ -36,6 +36,13 @@ pub struct RateLimitInfo {
 /// than two of Roblox's one-minute windows.
 pub const DEFAULT_MAX_BUDGET_WAIT: Duration = Duration::from_secs(150);
 
+/// How long one operation call may take in all by default: every attempt, every
+/// retry wait and every wait for the request budget.
+pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// The largest response body read by default (Roblox's pages are ~25 KB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 16 << 20;
+
 /// Configures a [`Client`].
 #[derive(Clone)]
 pub struct ClientBuilder {
@@ -53,6 +60,8 @@ pub struct ClientBuilder {
     retry: RetryConfig,
     budget: Arc<dyn RequestBudget>,
     max_budget_wait: Option<Duration>,
+    operation_timeout: Duration,
+    max_body_bytes: usize,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -85,6 +94,8 @@ impl Default for ClientBuilder {
             retry: RetryConfig::default(),
             budget: Arc::new(LocalBudget::default()),
             max_budget_wait: Some(DEFAULT_MAX_BUDGET_WAIT),
+            operation_timeout: DEFAULT_OPERATION_TIMEOUT,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
 }
@@ -188,6 +199,21 @@ impl ClientBuilder {
         self
     }
 
+    /// How long one operation call may take in all: every attempt, retry wait
+    /// and budget wait (default [`DEFAULT_OPERATION_TIMEOUT`]). Past it the call
+    /// fails with [`Error::DeadlineExceeded`]; an attempt in flight is cut off.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = timeout;
+        self
+    }
+
+    /// The largest response body the client reads (default
+    /// [`DEFAULT_MAX_BODY_BYTES`]); a larger one is [`Error::BodyTooLarge`].
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
     /// The longest one request may wait for the request budget (default
     /// [`DEFAULT_MAX_BUDGET_WAIT`]); past it the call fails with
     /// [`Error::NoSlotBeforeDeadline`] without sending. `None` waits as long as
@@ -270,6 +296,9 @@ impl ClientBuilder {
             last_rate_limit: Mutex::new(None),
             retry: self.retry,
             budget: self.budget,
+            attempt_timeout: self.timeout,
+            operation_timeout: self.operation_timeout,
+            max_body_bytes: self.max_body_bytes,
         });
         let trim = |url: &str| url.trim_end_matches('/').to_string();
         Ok(Client::wired(
@@ -296,6 +325,9 @@ pub(crate) struct Shared {
     pub(crate) last_rate_limit: Mutex<Option<RateLimitInfo>>,
     pub(crate) retry: RetryConfig,
     pub(crate) budget: Arc<dyn RequestBudget>,
+    pub(crate) attempt_timeout: Duration,
+    pub(crate) operation_timeout: Duration,
+    pub(crate) max_body_bytes: usize,
 }
 
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

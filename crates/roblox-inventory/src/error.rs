@@ -189,6 +189,25 @@ pub enum Error {
     /// The OAuth token source failed.
     #[error("the OAuth token source failed: {0}")]
     TokenSource(#[source] TokenError),
+    /// The call took longer than its operation timeout
+    /// ([`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout)),
+    /// counting every attempt, retry wait and budget wait.
+    #[error("{operation} did not finish within its operation timeout ({} ms spent)", after.as_millis())]
+    DeadlineExceeded {
+        /// The operation.
+        operation: &'static str,
+        /// How long the call had run.
+        after: Duration,
+    },
+    /// The response body was larger than
+    /// [`ClientBuilder::max_body_bytes`](crate::ClientBuilder::max_body_bytes); it was not read.
+    #[error("{operation}: the response body is larger than {limit} bytes")]
+    BodyTooLarge {
+        /// The operation.
+        operation: &'static str,
+        /// The cap in bytes.
+        limit: usize,
+    },
     /// The request budget had no slot before the deadline the caller set
     /// ([`ClientBuilder::max_budget_wait`](crate::ClientBuilder::max_budget_wait),
     /// [`Client::with_budget_deadline`](crate::Client::with_budget_deadline)); nothing was sent.
@@ -333,17 +352,27 @@ impl ErrorContext {
         })
     }
 
-    /// The executor's stand-in response for "no budget before the deadline".
+    /// The executor's stand-in responses: no budget before the deadline, the
+    /// operation's deadline passed, a body past the cap.
     fn no_slot(&self, headers: &reqwest::header::HeaderMap) -> Option<Error> {
-        let ms = headers
-            .get(crate::executor::NO_SLOT_HEADER)?
-            .to_str()
-            .ok()?
-            .parse::<u64>()
-            .ok()?;
-        Some(Error::NoSlotBeforeDeadline {
-            operation: self.operation,
-            ready_in: Duration::from_millis(ms),
+        use crate::executor::{BODY_CAP_HEADER, DEADLINE_HEADER, NO_SLOT_HEADER};
+        let number = |name: &str| -> Option<u64> { headers.get(name)?.to_str().ok()?.parse().ok() };
+        let operation = self.operation;
+        if let Some(ms) = number(NO_SLOT_HEADER) {
+            return Some(Error::NoSlotBeforeDeadline {
+                operation,
+                ready_in: Duration::from_millis(ms),
+            });
+        }
+        if let Some(ms) = number(DEADLINE_HEADER) {
+            return Some(Error::DeadlineExceeded {
+                operation,
+                after: Duration::from_millis(ms),
+            });
+        }
+        number(BODY_CAP_HEADER).map(|limit| Error::BodyTooLarge {
+            operation,
+            limit: usize::try_from(limit).unwrap_or(usize::MAX),
         })
     }
 

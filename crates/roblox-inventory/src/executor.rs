@@ -21,6 +21,14 @@ use crate::retry::{retry_after, retryable_status};
 /// no request was sent.
 pub(crate) const NO_SLOT_HEADER: &str = "x-roblox-inventory-no-slot-ms";
 
+/// The header of the stand-in response for "the operation's deadline passed":
+/// milliseconds since the call began. Becomes [`Error::DeadlineExceeded`](crate::Error::DeadlineExceeded).
+pub(crate) const DEADLINE_HEADER: &str = "x-roblox-inventory-deadline-ms";
+
+/// The header of the stand-in response for "the body was larger than the cap":
+/// the cap in bytes. Becomes [`Error::BodyTooLarge`](crate::Error::BodyTooLarge).
+pub(crate) const BODY_CAP_HEADER: &str = "x-roblox-inventory-body-cap";
+
 /// How long a call may wait for the request budget.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct BudgetWait {
@@ -132,14 +140,17 @@ impl Executor {
         let budget: &dyn RequestBudget = &*self.shared.budget;
         let mut delays = self.shared.retry.delays();
         let mut attempt = 1u32;
+        let began = Instant::now();
+        let deadline = began.checked_add(self.shared.operation_timeout);
         loop {
-            let Some(this) = request.try_clone() else {
+            let Some(mut this) = request.try_clone() else {
                 return client.execute(request).await;
             };
-            if let Err(no_slot) = budget
-                .acquire(key, self.wait.deadline_from(Instant::now()))
-                .await
-            {
+            let budget_deadline = match (self.wait.deadline_from(Instant::now()), deadline) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            if let Err(no_slot) = budget.acquire(key, budget_deadline).await {
                 tracing::debug!(
                     operation,
                     attempt,
@@ -147,6 +158,15 @@ impl Executor {
                     "no request slot before the deadline"
                 );
                 return Ok(no_slot_response(no_slot.ready_in));
+            }
+            // This attempt may take what is left of the operation, at most the
+            // configured attempt timeout.
+            if let Some(deadline) = deadline {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Ok(deadline_response(began.elapsed()));
+                }
+                *this.timeout_mut() = Some(left.min(self.shared.attempt_timeout));
             }
             let ticket = Ticket {
                 budget,
@@ -159,7 +179,7 @@ impl Executor {
                 // Read the body here, so a connection cut mid-body is retried like any
                 // other failure instead of surfacing in the generated decoder.
                 result = match result {
-                    Ok(response) => buffered(response).await,
+                    Ok(response) => buffered(response, self.shared.max_body_bytes).await,
                     Err(error) => Err(error),
                 };
             }
@@ -202,6 +222,9 @@ impl Executor {
                 Some(asked) => asked,
                 None => backoff,
             };
+            if deadline.is_some_and(|d| Instant::now() + delay >= d) {
+                return Ok(deadline_response(began.elapsed()));
+            }
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
@@ -271,13 +294,50 @@ fn no_slot_response(ready_in: Duration) -> Response {
     Response::from(response)
 }
 
-/// The same response with its body read into memory.
-async fn buffered(response: Response) -> reqwest::Result<Response> {
+/// A stand-in response carrying one marker header (see the `*_HEADER` constants).
+fn marker_response(status: http::StatusCode, header: &'static str, value: u64) -> Response {
+    let mut response = http::Response::new(bytes::Bytes::new());
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header, HeaderValue::from(value));
+    Response::from(response)
+}
+
+/// The response standing for "the operation's deadline passed" (see [`DEADLINE_HEADER`]).
+fn deadline_response(elapsed: Duration) -> Response {
+    marker_response(
+        http::StatusCode::GATEWAY_TIMEOUT,
+        DEADLINE_HEADER,
+        u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+    )
+}
+
+/// The same response with its body read into memory, or a stand-in (see
+/// [`BODY_CAP_HEADER`]) when the body is larger than `cap`.
+async fn buffered(mut response: Response, cap: usize) -> reqwest::Result<Response> {
+    // 413: not a status the executor retries.
+    let too_large = || {
+        marker_response(
+            http::StatusCode::PAYLOAD_TOO_LARGE,
+            BODY_CAP_HEADER,
+            cap as u64,
+        )
+    };
+    if response.content_length().is_some_and(|n| n > cap as u64) {
+        return Ok(too_large());
+    }
     let status = response.status();
     let version = response.version();
     let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    let mut rebuilt = http::Response::new(body);
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > cap {
+            return Ok(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let mut rebuilt = http::Response::new(body.freeze());
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;
     *rebuilt.headers_mut() = headers;

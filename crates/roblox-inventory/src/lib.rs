@@ -65,7 +65,8 @@ mod retry;
 pub use roblox_inventory_api::error_codes;
 
 pub use client::{
-    Client, ClientBuilder, RateLimitInfo, CLOUD_BASE_URL, DEFAULT_MAX_BUDGET_WAIT, LEGACY_BASE_URL,
+    Client, ClientBuilder, RateLimitInfo, CLOUD_BASE_URL, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_BUDGET_WAIT, DEFAULT_OPERATION_TIMEOUT, LEGACY_BASE_URL,
 };
 pub use endpoints::{AssetTypeInventory, Collectibles, InventoryItems, PageSize, Places};
 pub use error::{ApiError, Error, ErrorCode};

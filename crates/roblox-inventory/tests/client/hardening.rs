@@ -299,3 +299,64 @@ async fn hardening_10_ids_beyond_i64_are_refused_not_wrapped() {
         "nothing sent"
     );
 }
+
+#[tokio::test]
+async fn hardening_08_a_body_past_the_cap_is_a_typed_error() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let big = format!("[{}]", vec!["1"; 600_000].join(","));
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(big))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .max_body_bytes(1 << 20)
+        .build()
+        .unwrap();
+    let error = client.categories(1).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::BodyTooLarge {
+                limit: 1_048_576,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn hardening_08_one_deadline_covers_every_attempt_and_wait() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "1"))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .retry(roblox_inventory::RetryConfig {
+            max_retries: 10,
+            ..roblox_inventory::RetryConfig::default()
+        })
+        .operation_timeout(std::time::Duration::from_millis(1_500))
+        .build()
+        .unwrap();
+    let error = client.categories(1).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::DeadlineExceeded {
+                operation: "GetV1UsersCategories",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    // Attempts at 0 s and 1 s; the next would start after the deadline.
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
