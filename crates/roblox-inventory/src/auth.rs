@@ -111,6 +111,14 @@ pub type TokenFuture<'a> =
 pub trait TokenSource: Send + Sync + 'static {
     /// The access token to send now.
     fn token(&self) -> TokenFuture<'_>;
+
+    /// A fresh access token: Roblox refused the last one (HTTP 401), so a
+    /// cached token must not be handed out again. The client asks this once per
+    /// refused request and retries with its answer. By default the same as
+    /// [`TokenSource::token`].
+    fn refresh(&self) -> TokenFuture<'_> {
+        self.token()
+    }
 }
 
 /// An OAuth 2.0 access token provider.
@@ -145,11 +153,12 @@ impl OAuthToken {
         }
     }
 
-    /// The token to send now: trimmed; an empty one or one that is not a header
+    /// The token to send now (a fresh one after a 401 when `refresh`): trimmed; an empty one or one that is not a header
     /// value is the source's failure, never a request without a credential.
-    pub(crate) async fn get(&self) -> Result<SecretString, TokenError> {
+    pub(crate) async fn get(&self, refresh: bool) -> Result<SecretString, TokenError> {
         let token = match &self.0 {
             Source::Fixed(token) => token.clone(),
+            Source::Dynamic(source) if refresh => source.refresh().await?,
             Source::Dynamic(source) => source.token().await?,
         };
         normalised("oauth_token", token.expose_secret(), "").map_err(|_| {

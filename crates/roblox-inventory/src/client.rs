@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use roblox_inventory_api::Hooks;
-use secrecy::SecretString;
 
 use crate::auth::{ApiKey, CloudCredential, OAuthToken, Roblosecurity, TokenSource};
 use crate::budget::{BudgetKey, LocalBudget, Outlook, RequestBudget, Unlimited};
@@ -291,7 +290,6 @@ impl ClientBuilder {
         let shared = Arc::new(Shared {
             cloud_credential,
             cookie,
-            oauth_now: Mutex::new(None),
             csrf: Mutex::new(None),
             last_rate_limit: Mutex::new(None),
             retry: self.retry,
@@ -318,8 +316,6 @@ impl ClientBuilder {
 pub(crate) struct Shared {
     pub(crate) cloud_credential: Option<CloudCredential>,
     pub(crate) cookie: Option<Roblosecurity>,
-    /// The OAuth token fetched for the current Open Cloud call.
-    pub(crate) oauth_now: Mutex<Option<SecretString>>,
     /// The cached X-CSRF-TOKEN.
     pub(crate) csrf: Mutex<Option<String>>,
     pub(crate) last_rate_limit: Mutex<Option<RateLimitInfo>>,
@@ -430,19 +426,15 @@ impl Client {
     }
 
     /// Fails with [`Error::MissingCredential`] unless an Open Cloud credential is
-    /// configured; fetches the OAuth token for the coming call.
-    pub(crate) async fn prepare_cloud(&self, operation: &'static str) -> Result<(), Error> {
+    /// configured.
+    pub(crate) fn prepare_cloud(&self, operation: &'static str) -> Result<(), Error> {
         match &self.shared.cloud_credential {
             None => Err(Error::MissingCredential {
                 operation,
                 needs: "an API key (ClientBuilder::api_key) or an OAuth token (ClientBuilder::oauth_token)",
             }),
-            Some(CloudCredential::ApiKey(_)) => Ok(()),
-            Some(CloudCredential::OAuth(source)) => {
-                let token = source.get().await.map_err(Error::TokenSource)?;
-                *lock(&self.shared.oauth_now) = Some(token);
-                Ok(())
-            }
+            // OAuth tokens are asked for by the executor, for every attempt.
+            Some(_) => Ok(()),
         }
     }
 

@@ -143,7 +143,7 @@ impl InventoryItems {
             let (client, filter) = (client.clone(), filter.clone());
             async move {
                 const OPERATION: &str = "Cloud_ListInventoryItems";
-                client.prepare_cloud(OPERATION).await?;
+                client.prepare_cloud(OPERATION)?;
                 let context =
                     ErrorContext::new(OPERATION).private(user_id, 403, None, CLOUD_UNLOCK);
                 let mut request = client

@@ -384,6 +384,17 @@ impl ErrorContext {
                 if let Some(error) = self.no_slot(response.headers()) {
                     return error;
                 }
+                if response
+                    .headers()
+                    .contains_key(crate::executor::TOKEN_ERROR_HEADER)
+                {
+                    let body: Result<Vec<bytes::Bytes>, _> =
+                        response.into_inner().into_inner().try_collect().await;
+                    let message = body
+                        .map(|chunks| String::from_utf8_lossy(&chunks.concat()).into_owned())
+                        .unwrap_or_default();
+                    return Error::TokenSource(message.into());
+                }
                 let status = response.status().as_u16();
                 let retry_after = crate::retry::retry_after(response.headers());
                 let headers = response.headers().clone();

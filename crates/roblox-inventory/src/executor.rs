@@ -29,6 +29,10 @@ pub(crate) const DEADLINE_HEADER: &str = "x-roblox-inventory-deadline-ms";
 /// the cap in bytes. Becomes [`Error::BodyTooLarge`](crate::Error::BodyTooLarge).
 pub(crate) const BODY_CAP_HEADER: &str = "x-roblox-inventory-body-cap";
 
+/// The header of the stand-in response for "the OAuth token source failed"; its
+/// body is the source's message. Becomes [`Error::TokenSource`](crate::Error::TokenSource).
+pub(crate) const TOKEN_ERROR_HEADER: &str = "x-roblox-inventory-token-error";
+
 /// How long a call may wait for the request budget.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct BudgetWait {
@@ -96,15 +100,8 @@ impl Executor {
                         headers.insert(HeaderName::from_static("x-api-key"), value);
                     }
                 }
-                Some(CloudCredential::OAuth(_)) => {
-                    let token = lock(&self.shared.oauth_now).clone();
-                    if let Some(value) =
-                        token.and_then(|t| sensitive(&format!("Bearer {}", t.expose_secret())))
-                    {
-                        headers.insert(reqwest::header::AUTHORIZATION, value);
-                    }
-                }
-                None => {}
+                // Asked for on every attempt, in `send`.
+                Some(CloudCredential::OAuth(_)) | None => {}
             }
         } else if let Some(cookie) = &self.shared.cookie {
             if let Some(value) = sensitive(&format!(".ROBLOSECURITY={}", cookie.expose())) {
@@ -142,10 +139,34 @@ impl Executor {
         let mut attempt = 1u32;
         let began = Instant::now();
         let deadline = began.checked_add(self.shared.operation_timeout);
+        let oauth = match (
+            operation.starts_with("cloud_"),
+            &self.shared.cloud_credential,
+        ) {
+            (true, Some(CloudCredential::OAuth(source))) => Some(source),
+            _ => None,
+        };
+        // After a 401, the token source is asked for a fresh token, once.
+        let (mut refresh, mut refreshed) = (false, false);
         loop {
             let Some(mut this) = request.try_clone() else {
                 return client.execute(request).await;
             };
+            if let Some(source) = oauth {
+                // Every attempt asks the source: a retry never reuses a stale token,
+                // and concurrent calls never share one slot.
+                match source.get(refresh).await {
+                    Ok(token) => {
+                        if let Some(value) = sensitive(&format!("Bearer {}", token.expose_secret()))
+                        {
+                            this.headers_mut()
+                                .insert(reqwest::header::AUTHORIZATION, value);
+                        }
+                    }
+                    Err(error) => return Ok(token_error_response(&error)),
+                }
+                refresh = false;
+            }
             let budget_deadline = match (self.wait.deadline_from(Instant::now()), deadline) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
@@ -182,6 +203,27 @@ impl Executor {
                     Ok(response) => buffered(response, self.shared.max_body_bytes).await,
                     Err(error) => Err(error),
                 };
+            }
+            if oauth.is_some()
+                && !refreshed
+                && result
+                    .as_ref()
+                    .is_ok_and(|r| r.status() == http::StatusCode::UNAUTHORIZED)
+            {
+                (refresh, refreshed) = (true, true);
+                if let Ok(response) = &result {
+                    ticket.report(Report::Response {
+                        status: 401,
+                        headers: RateLimitHeaders::parse(response.headers()),
+                    });
+                }
+                tracing::debug!(
+                    operation,
+                    attempt,
+                    "401 with an OAuth token: asking the source for a fresh one"
+                );
+                attempt += 1;
+                continue;
             }
             let hint = match &result {
                 Ok(response) => {
@@ -301,6 +343,17 @@ fn marker_response(status: http::StatusCode, header: &'static str, value: u64) -
     response
         .headers_mut()
         .insert(header, HeaderValue::from(value));
+    Response::from(response)
+}
+
+/// The response standing for "the token source failed": its message as the body
+/// (see [`TOKEN_ERROR_HEADER`]).
+fn token_error_response(error: &crate::auth::TokenError) -> Response {
+    let mut response = http::Response::new(bytes::Bytes::from(error.to_string()));
+    *response.status_mut() = http::StatusCode::UNAUTHORIZED;
+    response
+        .headers_mut()
+        .insert(TOKEN_ERROR_HEADER, HeaderValue::from_static("1"));
     Response::from(response)
 }
 

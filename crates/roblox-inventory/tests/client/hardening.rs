@@ -360,3 +360,86 @@ async fn hardening_08_one_deadline_covers_every_attempt_and_wait() {
     // Attempts at 0 s and 1 s; the next would start after the deadline.
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
+
+/// Hands out `first` until refreshed, then `refreshed`; counts both.
+struct Rotating {
+    first: &'static str,
+    refreshed: &'static str,
+    asked: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    refreshes: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl roblox_inventory::auth::TokenSource for Rotating {
+    fn token(&self) -> roblox_inventory::auth::TokenFuture<'_> {
+        self.asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let token = if self.refreshes.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            self.refreshed
+        } else {
+            self.first
+        };
+        Box::pin(async move { Ok(secrecy::SecretString::from(token.to_string())) })
+    }
+
+    fn refresh(&self) -> roblox_inventory::auth::TokenFuture<'_> {
+        self.refreshes
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.token()
+    }
+}
+
+fn rotating(
+    first: &'static str,
+    refreshed: &'static str,
+) -> (
+    Rotating,
+    [std::sync::Arc<std::sync::atomic::AtomicUsize>; 2],
+) {
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let refreshes = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    (
+        Rotating {
+            first,
+            refreshed,
+            asked: asked.clone(),
+            refreshes: refreshes.clone(),
+        },
+        [asked, refreshes],
+    )
+}
+
+#[tokio::test]
+async fn hardening_03_every_attempt_asks_the_token_source() {
+    use roblox_inventory_sandbox::Fault;
+    let sandbox = sandbox(Sandbox::builder().rate_limits(false)).await;
+    sandbox.inject(Route::ListInventoryItems, Fault::Status(503), 1);
+    let (source, [asked, _]) = rotating("sandbox-oauth-shedletsky", "sandbox-oauth-shedletsky");
+    let oauth = client(&sandbox).oauth_token_source(source).build().unwrap();
+    list_one_page(&oauth, 261).await.unwrap();
+    assert_eq!(sandbox.requests(Route::ListInventoryItems), 2);
+    assert_eq!(
+        asked.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "the retry asked for a token again"
+    );
+}
+
+#[tokio::test]
+async fn hardening_03_a_401_asks_the_source_to_refresh_once_and_retries() {
+    let sandbox = sandbox(Sandbox::builder().rate_limits(false)).await;
+    let (source, [_, refreshes]) = rotating("sandbox-oauth-expired", "sandbox-oauth-shedletsky");
+    let oauth = client(&sandbox).oauth_token_source(source).build().unwrap();
+    list_one_page(&oauth, 261)
+        .await
+        .expect("the refreshed token works");
+    assert_eq!(refreshes.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(sandbox.requests(Route::ListInventoryItems), 2);
+    // A refreshed token that is refused too is the caller's Unauthorized, after one retry.
+    let (source, [_, refreshes]) = rotating("sandbox-oauth-expired", "sandbox-oauth-revoked");
+    let stale = client(&sandbox).oauth_token_source(source).build().unwrap();
+    assert!(matches!(
+        list_one_page(&stale, 261).await,
+        Err(Error::Unauthorized(_))
+    ));
+    assert_eq!(refreshes.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(sandbox.requests(Route::ListInventoryItems), 4);
+}
