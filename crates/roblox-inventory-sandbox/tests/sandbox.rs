@@ -1306,3 +1306,128 @@ async fn hardening_11_the_violation_log_is_capped_and_counts_the_rest() {
     );
     assert_eq!(h.sandbox.credential_violation_count(), total as u64);
 }
+
+#[test]
+fn hardening_12_any_request_gets_a_documented_answer_never_a_panic() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let h = runtime.block_on(Harness::start(Sandbox::builder().rate_limits(false)));
+    let templates: Vec<String> = spec()["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    let segment = prop_oneof![
+        Just("156".to_string()),
+        Just("261".to_string()),
+        Just("1111".to_string()),
+        Just("0".to_string()),
+        Just("-1".to_string()),
+        Just("18446744073709551615".to_string()),
+        Just("99999999999999999999999".to_string()),
+        Just("Asset".to_string()),
+        Just("GamePass".to_string()),
+        Just("Hat".to_string()),
+        "[a-zA-Z0-9%._~-]{0,12}",
+    ];
+    let value = prop_oneof![
+        "-?[0-9]{0,22}",
+        "[a-zA-Z0-9=;,*_%+/-]{0,24}",
+        Just("assetIds=1,2;badgeIds=3".to_string()),
+        Just("dl8vMTIvNWY=".to_string()),
+    ];
+    let key = prop_oneof![
+        Just("filter"),
+        Just("maxPageSize"),
+        Just("pageToken"),
+        Just("cursor"),
+        Just("limit"),
+        Just("sortOrder"),
+        Just("placesTab"),
+        Just("itemsPerPage"),
+        Just("assetType"),
+        Just("other"),
+    ];
+    let credential = prop_oneof![
+        Just(None),
+        Just(Some(KEY_156)),
+        Just(Some(KEY_261)),
+        Just(Some(COOKIE_156)),
+        Just(Some(("authorization", "Bearer sandbox-oauth-shedletsky"))),
+        Just(Some(("x-api-key", "not-a-key"))),
+    ];
+    let method = prop_oneof![
+        Just(Method::GET),
+        Just(Method::POST),
+        Just(Method::DELETE),
+        Just(Method::PUT),
+        Just(Method::HEAD),
+    ];
+    let strategy = (
+        method,
+        proptest::sample::select(templates),
+        proptest::collection::vec(segment, 6),
+        proptest::collection::vec((key, value), 0..4),
+        credential,
+    );
+    let checked = std::cell::Cell::new(0usize);
+    let mut runner = TestRunner::new(Config {
+        cases: 300,
+        ..Config::default()
+    });
+    runner
+        .run(
+            &strategy,
+            |(method, template, segments, query, credential)| {
+                let mut segments = segments.into_iter();
+                let path: String = template
+                    .split('/')
+                    .map(|part| {
+                        if part.starts_with('{') {
+                            segments.next().unwrap_or_default()
+                        } else {
+                            part.to_string()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let query: Vec<String> = query
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", v.replace(' ', "%20")))
+                    .collect();
+                let url = format!("{path}?{}", query.join("&"));
+                let headers: Vec<(&str, &str)> = credential.into_iter().collect();
+                let (status, body) = runtime.block_on(async {
+                    let response = h.raw(method.clone(), &url, &headers).await;
+                    let status = response.status().as_u16();
+                    (status, response.bytes().await.expect("a whole body"))
+                });
+                prop_assert!(
+                    status < 500,
+                    "{method} {url}: {status} {}",
+                    String::from_utf8_lossy(&body)
+                );
+                // A documented operation answers in its documented shapes.
+                let documented = !path.split('/').skip(1).any(str::is_empty)
+                    && spec()["paths"][&template][method.as_str().to_ascii_lowercase()].is_object()
+                    && template == self::template(&path);
+                if documented && method != Method::HEAD && ![404, 405, 431].contains(&status) {
+                    conforms(&method, &path, status, &body);
+                    checked.set(checked.get() + 1);
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+    assert!(
+        checked.get() > 50,
+        "{} responses checked against the spec",
+        checked.get()
+    );
+}
