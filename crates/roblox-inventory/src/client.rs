@@ -20,6 +20,7 @@ pub const LEGACY_BASE_URL: &str = "https://inventory.roblox.com";
 
 /// The rate-limit headers of the last response (facts §4.4).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimitInfo {
     /// The operation that got the response (snake_cased operationId).
     pub operation: &'static str,
@@ -44,6 +45,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 16 << 20;
 
 /// Configures a [`Client`].
 #[derive(Clone)]
+#[must_use = "call .build() to make the client"]
 pub struct ClientBuilder {
     api_key: Option<ApiKey>,
     oauth: Option<OAuthToken>,

@@ -34,6 +34,7 @@ impl fmt::Display for ErrorCode {
 
 /// A Roblox error response, read from either body shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
     pub status: u16,

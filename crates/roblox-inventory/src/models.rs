@@ -20,6 +20,7 @@ pub type Timestamp = chrono::DateTime<chrono::Utc>;
 
 /// One item of a user's Open Cloud inventory.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InventoryItem {
     /// The resource path, `users/{user_id}/inventory-items/{id}`.
     pub path: Option<String>,
@@ -56,6 +57,7 @@ pub enum ItemDetails {
 
 /// An asset copy in an inventory.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssetDetails {
     /// The asset id.
     pub asset_id: u64,
@@ -69,6 +71,7 @@ pub struct AssetDetails {
 
 /// Collectible (Limited) details of an asset copy.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CollectibleDetails {
     /// The collectible item id (a UUID).
     pub item_id: Option<String>,

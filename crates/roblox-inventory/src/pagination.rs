@@ -22,6 +22,7 @@ pub type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'st
 
 /// One page of results.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Page<T> {
     /// The items on this page.
     pub items: Vec<T>,

@@ -10,6 +10,7 @@ use reqwest::header::HeaderMap;
 
 /// How the client retries.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryConfig {
     /// Retries after the first attempt (0 turns retrying off).
     pub max_retries: usize,
@@ -39,6 +40,25 @@ impl RetryConfig {
             max_retries: 0,
             ..Self::default()
         }
+    }
+
+    /// With `retries` retries after the first attempt.
+    pub fn with_max_retries(mut self, retries: usize) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// Delays from `min` growing to at most `max`.
+    pub fn with_delays(mut self, min: Duration, max: Duration) -> Self {
+        self.min_delay = min;
+        self.max_delay = max;
+        self
+    }
+
+    /// The longest `retry-after` honoured; a longer one ends the retries.
+    pub fn with_max_retry_after(mut self, max: Duration) -> Self {
+        self.max_retry_after = max;
+        self
     }
 
     /// The jittered exponential delays, one per retry.

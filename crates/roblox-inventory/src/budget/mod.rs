@@ -57,11 +57,19 @@ impl BudgetKey {
 
 /// A documented limit: `max` requests per fixed `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limit {
     /// Requests per window.
     pub max: u32,
     /// The window.
     pub window: Duration,
+}
+
+impl Limit {
+    /// `max` requests per `window`.
+    pub const fn new(max: u32, window: Duration) -> Self {
+        Self { max, window }
+    }
 }
 
 /// The documented limit of an operation for a credential: 100/min per API-key
@@ -111,6 +119,7 @@ const MAX_HEADER_WAIT: Duration = Duration::from_secs(3_600);
 /// that is missing, negative, not a number or absurdly large is treated as
 /// absent or clamped, never a panic.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimitHeaders {
     /// The smallest limit in `x-ratelimit-limit` (`100, 100;w=60`).
     pub limit: Option<u32>,
@@ -184,6 +193,7 @@ pub enum Report {
 
 /// What a budget expects of the current window, for planning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Outlook {
     /// The limit per window.
     pub limit: Limit,
@@ -194,6 +204,15 @@ pub struct Outlook {
 }
 
 impl Outlook {
+    /// What a budget expects: `remaining` requests of `limit` until `resets_in`.
+    pub const fn new(limit: Limit, remaining: u32, resets_in: Duration) -> Self {
+        Self {
+            limit,
+            remaining,
+            resets_in,
+        }
+    }
+
     /// When the `n`-th request from now may be sent, if the budget is this job's
     /// alone: at once while the window has room, then `limit.max` per window.
     pub fn time_for(&self, n: u64) -> Duration {
@@ -213,6 +232,7 @@ impl Outlook {
 /// The budget would not have a slot before the caller's deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("no request slot for {operation} before the deadline (next in {ready_in:?})")]
+#[non_exhaustive]
 pub struct NoSlotBeforeDeadline {
     /// The operation.
     pub operation: &'static str,

@@ -188,11 +188,10 @@ async fn hardening_01_absurd_rate_limit_headers_never_panic_the_caller() {
             .await;
         let client = Client::builder()
             .base_url(server.uri())
-            .retry(roblox_inventory::RetryConfig {
-                min_delay: std::time::Duration::from_millis(1),
-                max_delay: std::time::Duration::from_millis(5),
-                ..roblox_inventory::RetryConfig::default()
-            })
+            .retry(roblox_inventory::RetryConfig::default().with_delays(
+                std::time::Duration::from_millis(1),
+                std::time::Duration::from_millis(5),
+            ))
             .max_budget_wait(Some(std::time::Duration::from_millis(200)))
             .build()
             .unwrap();
@@ -339,10 +338,7 @@ async fn hardening_08_one_deadline_covers_every_attempt_and_wait() {
         .await;
     let client = Client::builder()
         .base_url(server.uri())
-        .retry(roblox_inventory::RetryConfig {
-            max_retries: 10,
-            ..roblox_inventory::RetryConfig::default()
-        })
+        .retry(roblox_inventory::RetryConfig::default().with_max_retries(10))
         .operation_timeout(std::time::Duration::from_millis(1_500))
         .build()
         .unwrap();

@@ -28,11 +28,10 @@ fn client(sandbox: &Sandbox) -> roblox_inventory::ClientBuilder {
     Client::builder()
         .base_url(sandbox.base_url())
         .without_rate_limiter()
-        .retry(RetryConfig {
-            min_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(50),
-            ..RetryConfig::default()
-        })
+        .retry(
+            RetryConfig::default()
+                .with_delays(Duration::from_millis(10), Duration::from_millis(50)),
+        )
 }
 
 #[tokio::test]
@@ -823,11 +822,10 @@ mod sequences {
         let client = Client::builder()
             .base_url(server.uri())
             .without_rate_limiter()
-            .retry(RetryConfig {
-                min_delay: Duration::from_millis(5),
-                max_delay: Duration::from_millis(20),
-                ..RetryConfig::default()
-            })
+            .retry(
+                RetryConfig::default()
+                    .with_delays(Duration::from_millis(5), Duration::from_millis(20)),
+            )
             .build()
             .unwrap();
         assert!(client.owns(1, Item::GamePass(7)).await.unwrap());
