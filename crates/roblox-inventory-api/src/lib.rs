@@ -65,6 +65,78 @@ mod generated {
 
 pub use generated::*;
 
+/// A timestamp as Roblox sends it, read leniently: RFC 3339; else a .NET value
+/// without an offset (`0001-01-01T00:00:00`), taken as UTC; else no time, with
+/// the text kept. One odd value never fails a whole page. Every `date-time`
+/// field of the spec is generated as this type (see `roblox-inventory-codegen`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Timestamp {
+    /// The instant, when the text is one.
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The text as sent (empty for `null`).
+    pub raw: String,
+}
+
+impl Timestamp {
+    /// Reads `text` leniently.
+    pub fn parse(text: &str) -> Self {
+        let trimmed = text.trim();
+        let at = chrono::DateTime::parse_from_rfc3339(trimmed)
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .ok()
+            .or_else(|| {
+                chrono::NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M:%S%.f")
+                    .ok()
+                    .map(|naive| naive.and_utc())
+            });
+        Self {
+            at,
+            raw: text.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.at {
+            Some(at) => write!(f, "{}", at.to_rfc3339()),
+            None => f.write_str(&self.raw),
+        }
+    }
+}
+
+impl std::str::FromStr for Timestamp {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Self::parse(text))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Text, `null`, or anything else Roblox might send: never an error.
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Ok(match value {
+            serde_json::Value::String(text) => Self::parse(&text),
+            serde_json::Value::Null => Self {
+                at: None,
+                raw: String::new(),
+            },
+            other => Self {
+                at: None,
+                raw: other.to_string(),
+            },
+        })
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.raw)
+    }
+}
+
 /// A future returned by [`RequestExecutor::execute`].
 pub type ExecuteFuture<'a> =
     Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;

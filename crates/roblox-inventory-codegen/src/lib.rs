@@ -60,12 +60,29 @@ pub enum CodegenError {
 
 /// The generation settings shared by every caller, for `spec`.
 pub fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
+    use schemars::schema::{InstanceType, SchemaObject, SingleOrVec};
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Separate)
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote::quote!(crate::Hooks));
+    // Every `date-time` string, nullable or not, is the lenient `crate::Timestamp`
+    // (typify matches conversions ignoring descriptions and `readOnly`).
+    for instance_type in [
+        SingleOrVec::Single(Box::new(InstanceType::String)),
+        SingleOrVec::Vec(vec![InstanceType::String, InstanceType::Null]),
+    ] {
+        settings.with_conversion(
+            SchemaObject {
+                instance_type: Some(instance_type),
+                format: Some("date-time".into()),
+                ..SchemaObject::default()
+            },
+            "crate::Timestamp",
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
     for named in enums::enum_specs(spec) {
         settings.with_replacement(
             &named.name,

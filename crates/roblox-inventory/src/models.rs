@@ -125,7 +125,7 @@ impl From<roblox_inventory_api::types::InventoryItem> for InventoryItem {
         };
         InventoryItem {
             path: item.path,
-            added: item.add_time,
+            added: item.add_time.and_then(|t| t.at),
             details,
         }
     }
@@ -267,5 +267,32 @@ mod properties {
             proptest::collection::btree_map(keys, inner, 0..4)
                 .prop_map(|m| serde_json::Value::Object(m.into_iter().collect()))
         })
+    }
+}
+
+#[cfg(test)]
+mod timestamps {
+    use super::*;
+
+    #[test]
+    fn hardening_05_odd_timestamps_never_fail_a_page() {
+        let item: InventoryItem =
+            serde_json::from_str::<roblox_inventory_api::types::InventoryItem>(
+                r#"{"gamePassDetails":{"gamePassId":"1"},"addTime":"0001-01-01T00:00:00"}"#,
+            )
+            .expect("a .NET timestamp without an offset")
+            .into();
+        assert_eq!(
+            item.added.map(|t| t.to_rfc3339()),
+            Some("0001-01-01T00:00:00+00:00".to_string())
+        );
+        let page: roblox_inventory_api::types::ApiPageResponseInventoryItemModel = serde_json::from_str(
+            r#"{"data":[{"assetId":1,"created":"2020-01-02T03:04:05.678Z","updated":"not a time","expireAt":null}]}"#,
+        )
+        .expect("a page with one odd timestamp still decodes");
+        let first = &page.data[0];
+        assert!(first.created.as_ref().and_then(|t| t.at).is_some());
+        let updated = first.updated.as_ref().unwrap();
+        assert_eq!((updated.at, updated.raw.as_str()), (None, "not a time"));
     }
 }
