@@ -9,7 +9,7 @@ use crate::models::{
     AssetType, AssetTypeItem, Category, Collectible, CollectionItemType, InventoryItem, Item,
     OwnershipItemType, Place, PlacesTab, SortOrder,
 };
-use crate::pagination::{self, BoxStream, Limits, Page};
+use crate::pagination::{self, Limits, Page, Paged};
 
 /// What unlocks a private inventory on Open Cloud (document; facts §1.1).
 const CLOUD_UNLOCK: &str =
@@ -40,11 +40,6 @@ fn wire_id(name: &'static str, id: u64) -> Result<i64, Error> {
         name,
         reason: format!("{id} is larger than the API's 64-bit signed ids allow"),
     })
-}
-
-/// A stream that yields `error` and ends (for arguments refused before any request).
-fn failed<T: Send + 'static>(error: Error) -> BoxStream<T> {
-    Box::pin(futures_util::stream::once(async move { Err(error) }))
 }
 
 /// Page sizes the legacy paged endpoints accept (document: `10 | 25 | 50 | 100`).
@@ -109,18 +104,25 @@ impl InventoryItems {
         self
     }
 
+    /// Start at this page token: a [`Page::next`], or [`Paged::resume_token`]
+    /// after an error, to continue a listing (with the same filter and page size).
+    pub fn page_token(mut self, token: impl Into<String>) -> Self {
+        self.limits.start = Some(token.into());
+        self
+    }
+
     /// The pages, fetched as the stream is read. The filter stays fixed while paging.
     ///
     /// A filter that selects nothing ([`InventoryFilter::is_empty_selection`]) is
     /// refused with [`Error::InvalidArgument`] before any request: sent, it would
     /// be an empty filter, which Roblox answers with the whole inventory.
-    pub fn pages(self) -> BoxStream<Page<InventoryItem>> {
+    pub fn pages(self) -> Paged<Page<InventoryItem>> {
         if !(1..=100).contains(&self.page_size) {
             let error = Error::InvalidArgument {
                 name: "page_size",
                 reason: format!("{} is not between 1 and 100", self.page_size),
             };
-            return failed(error);
+            return Paged::failed(error);
         }
         if self.filter.is_empty_selection() {
             let error = Error::InvalidArgument {
@@ -129,7 +131,7 @@ impl InventoryItems {
                          no filter and list the whole inventory"
                     .into(),
             };
-            return failed(error);
+            return Paged::failed(error);
         }
         let Self {
             client,
@@ -157,13 +159,14 @@ impl InventoryItems {
                 if let Some(token) = token {
                     request = request.page_token(token);
                 }
-                page_from(request.send().await, context, |page| Page {
-                    items: page
-                        .inventory_items
-                        .into_iter()
-                        .map(InventoryItem::from)
-                        .collect(),
-                    next: page.next_page_token,
+                page_from(request.send().await, context, |page| {
+                    Page::new(
+                        page.inventory_items
+                            .into_iter()
+                            .map(InventoryItem::from)
+                            .collect(),
+                        page.next_page_token,
+                    )
                 })
                 .await
             }
@@ -172,9 +175,9 @@ impl InventoryItems {
     }
 
     /// The items, fetched page by page as the stream is read.
-    pub fn items(self) -> BoxStream<InventoryItem> {
-        let limits = self.limits;
-        pagination::items(self.pages(), limits)
+    pub fn items(self) -> Paged<InventoryItem> {
+        let limits = self.limits.clone();
+        pagination::items(self.pages(), &limits)
     }
 }
 
@@ -228,10 +231,17 @@ macro_rules! paging_options {
                 self
             }
 
+            /// Start at this cursor: a [`Page::next`], or
+            /// [`Paged::resume_token`] after an error, to continue a listing.
+            pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
+                self.limits.start = Some(cursor.into());
+                self
+            }
+
             /// The items, fetched page by page as the stream is read.
-            pub fn items(self) -> BoxStream<$item> {
-                let limits = self.limits;
-                pagination::items(self.pages(), limits)
+            pub fn items(self) -> Paged<$item> {
+                let limits = self.limits.clone();
+                pagination::items(self.pages(), &limits)
             }
         }
     };
@@ -261,7 +271,7 @@ impl Collectibles {
     }
 
     /// The pages, fetched as the stream is read.
-    pub fn pages(self) -> BoxStream<Page<Collectible>> {
+    pub fn pages(self) -> Paged<Page<Collectible>> {
         let Self {
             client,
             user_id,
@@ -293,9 +303,8 @@ impl Collectibles {
                 if let Some(cursor) = cursor {
                     request = request.cursor(cursor);
                 }
-                page_from(request.send().await, context, |page| Page {
-                    items: page.data,
-                    next: page.next_page_cursor,
+                page_from(request.send().await, context, |page| {
+                    Page::new(page.data, page.next_page_cursor)
                 })
                 .await
             }
@@ -318,7 +327,7 @@ impl AssetTypeInventory {
     }
 
     /// The pages, fetched as the stream is read.
-    pub fn pages(self) -> BoxStream<Page<AssetTypeItem>> {
+    pub fn pages(self) -> Paged<Page<AssetTypeItem>> {
         let Self {
             client,
             user_id,
@@ -332,7 +341,7 @@ impl AssetTypeInventory {
                 name: "asset_type",
                 reason: format!("{asset_type} has no numeric id"),
             };
-            return failed(error);
+            return Paged::failed(error);
         };
         let fetch = move |cursor: Option<String>| {
             let (client, sort) = (client.clone(), sort.clone());
@@ -355,9 +364,8 @@ impl AssetTypeInventory {
                 if let Some(cursor) = cursor {
                     request = request.cursor(cursor);
                 }
-                page_from(request.send().await, context, |page| Page {
-                    items: page.data,
-                    next: page.next_page_cursor,
+                page_from(request.send().await, context, |page| {
+                    Page::new(page.data, page.next_page_cursor)
                 })
                 .await
             }
@@ -374,13 +382,13 @@ impl Places {
     }
 
     /// The pages, fetched as the stream is read.
-    pub fn pages(self) -> BoxStream<Page<Place>> {
+    pub fn pages(self) -> Paged<Page<Place>> {
         if !(1..=100).contains(&self.page_size) {
             let error = Error::InvalidArgument {
                 name: "page_size",
                 reason: format!("{} is not between 1 and 100", self.page_size),
             };
-            return failed(error);
+            return Paged::failed(error);
         }
         let Self {
             client,
@@ -415,9 +423,8 @@ impl Places {
                     .places_tab(tab)
                     .items_per_page(i64::from(page_size))
                     .cursor(cursor);
-                page_from(request.send().await, context, |page| Page {
-                    items: page.data,
-                    next: page.next_page_cursor,
+                page_from(request.send().await, context, |page| {
+                    Page::new(page.data, page.next_page_cursor)
                 })
                 .await
             }

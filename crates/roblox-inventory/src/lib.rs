@@ -75,7 +75,7 @@ pub use executor::{handle_response, handle_response_bytes};
 pub use filter::{FilterError, InventoryFilter};
 pub use models::{InventoryItem, Item, ItemDetails};
 pub use ownership::{AnswerStream, OwnershipAnswer, OwnershipCheck, IDS_PER_FILTER};
-pub use pagination::Page;
+pub use pagination::{Page, Paged};
 pub use retry::RetryConfig;
 
 // Compile-time guarantees for users who share a client across tasks and hold
@@ -93,6 +93,6 @@ const _: () = {
     send_sync::<OwnershipAnswer>();
     send::<OwnershipCheck>();
     send::<AnswerStream>();
-    send::<pagination::BoxStream<InventoryItem>>();
-    send::<pagination::BoxStream<Page<InventoryItem>>>();
+    send::<Paged<InventoryItem>>();
+    send::<Paged<Page<InventoryItem>>>();
 };

@@ -8,9 +8,17 @@
 //! `{"inventoryItems": [], "nextPageToken": ""}` after a full last page ends by
 //! the same rule. A token that comes back unchanged would page forever, so it
 //! ends the stream with [`Error::Decode`].
+//!
+//! Long listings can be resumed: every [`Page`] says which token fetched it
+//! ([`Page::token`]) and which comes next; after an error,
+//! [`Paged::resume_token`] is the token of the page that failed, and the
+//! builders take it back (`page_token`, `cursor`) to continue with that page:
+//! every item arrives exactly once over the two runs.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 
 use futures_core::Stream;
 use futures_util::{stream, StreamExt, TryStreamExt};
@@ -26,36 +34,108 @@ pub type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'st
 pub struct Page<T> {
     /// The items on this page.
     pub items: Vec<T>,
+    /// The token or cursor that fetched this page; `None` for the first.
+    pub token: Option<String>,
     /// The token or cursor of the next page; `None` on the last page.
     pub next: Option<String>,
 }
 
-/// Caps on how much a stream fetches.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+impl<T> Page<T> {
+    pub(crate) fn new(items: Vec<T>, next: Option<String>) -> Self {
+        Self {
+            items,
+            token: None,
+            next,
+        }
+    }
+}
+
+/// A listing as a stream (of pages or of items) that can say where to resume.
+#[must_use = "streams do nothing until polled"]
+pub struct Paged<T> {
+    inner: BoxStream<T>,
+    resume: Arc<Mutex<Option<String>>>,
+}
+
+impl<T> Paged<T> {
+    fn new(inner: BoxStream<T>, resume: Arc<Mutex<Option<String>>>) -> Self {
+        Self { inner, resume }
+    }
+
+    /// A stream that yields `error` and ends (an argument refused before any request).
+    pub(crate) fn failed(error: Error) -> Self
+    where
+        T: Send + 'static,
+    {
+        Self::new(
+            Box::pin(stream::once(async move { Err(error) })),
+            Arc::default(),
+        )
+    }
+
+    /// Where to start again to continue this listing: after an error, the token
+    /// of the page that failed (every earlier item was delivered); otherwise the
+    /// token of the next page to fetch. `None` means from the beginning.
+    pub fn resume_token(&self) -> Option<String> {
+        self.resume
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+impl<T> std::fmt::Debug for Paged<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Paged")
+            .field("resume_token", &self.resume_token())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Stream for Paged<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+/// Where a stream starts and how much it fetches.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Limits {
     pub max_items: Option<usize>,
     pub max_pages: Option<usize>,
+    /// The token or cursor of the first page to fetch (resuming a listing).
+    pub start: Option<String>,
 }
 
-/// Pages from `fetch(token)`, starting without a token.
-pub(crate) fn pages<T, F, Fut>(mut fetch: F, limits: Limits) -> BoxStream<Page<T>>
+/// Pages from `fetch(token)`, starting at `limits.start`.
+pub(crate) fn pages<T, F, Fut>(mut fetch: F, limits: Limits) -> Paged<Page<T>>
 where
     T: Send + 'static,
     F: FnMut(Option<String>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>, Error>> + Send + 'static,
 {
-    let state = (Some(None::<String>), 0usize);
+    let resume = Arc::new(Mutex::new(limits.start.clone()));
+    let position = Arc::clone(&resume);
+    let set =
+        move |token: Option<String>| *position.lock().unwrap_or_else(|e| e.into_inner()) = token;
+    let state = (Some(limits.start.clone()), 0usize);
+    let max_pages = limits.max_pages;
     let stream = stream::unfold(state, move |(cursor, fetched)| {
         let next_page = match &cursor {
-            Some(token) if limits.max_pages.is_none_or(|max| fetched < max) => {
+            Some(token) if max_pages.is_none_or(|max| fetched < max) => {
+                set(token.clone());
                 Some(fetch(token.clone()))
             }
             _ => None,
         };
+        let set = set.clone();
         async move {
             let asked = cursor.flatten();
             match next_page?.await {
-                Ok(page) => {
+                Ok(mut page) => {
+                    page.token = asked.clone();
                     let next = page.next.clone().filter(|t| !t.is_empty());
                     if next.is_some() && next == asked {
                         let error = Error::Decode {
@@ -67,24 +147,27 @@ where
                         };
                         return Some((Err(error), (None, fetched + 1)));
                     }
+                    set(next.clone());
                     Some((Ok(page), (next.map(Some), fetched + 1)))
                 }
                 Err(error) => Some((Err(error), (None, fetched + 1))),
             }
         }
     });
-    Box::pin(stream)
+    Paged::new(Box::pin(stream), resume)
 }
 
 /// The items of `pages`, at most `max_items`.
-pub(crate) fn items<T: Send + 'static>(pages: BoxStream<Page<T>>, limits: Limits) -> BoxStream<T> {
+pub(crate) fn items<T: Send + 'static>(pages: Paged<Page<T>>, limits: &Limits) -> Paged<T> {
+    let resume = Arc::clone(&pages.resume);
     let items = pages
         .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
         .try_flatten();
-    match limits.max_items {
+    let inner: BoxStream<T> = match limits.max_items {
         Some(max) => Box::pin(items.take(max)),
         None => Box::pin(items),
-    }
+    };
+    Paged::new(inner, resume)
 }
 
 #[cfg(test)]
@@ -97,10 +180,7 @@ mod tests {
         let mut pages = pages.into_iter();
         move |_| {
             let (items, next) = pages.next().expect("asked for a page past the end");
-            futures_util::future::ready(Ok(Page {
-                items,
-                next: next.map(str::to_string),
-            }))
+            futures_util::future::ready(Ok(Page::new(items, next.map(str::to_string))))
         }
     }
 
@@ -111,7 +191,7 @@ mod tests {
                 fake(vec![(vec![1, 2], Some("a")), (vec![3], None)]),
                 Limits::default(),
             ),
-            Limits::default(),
+            &Limits::default(),
         )
         .try_collect()
         .await
@@ -119,7 +199,7 @@ mod tests {
         assert_eq!(all, [1, 2, 3]);
         let empty_token: Vec<u32> = items(
             pages(fake(vec![(vec![1], Some(""))]), Limits::default()),
-            Limits::default(),
+            &Limits::default(),
         )
         .try_collect()
         .await
@@ -135,7 +215,7 @@ mod tests {
                 ]),
                 Limits::default(),
             ),
-            Limits::default(),
+            &Limits::default(),
         )
         .try_collect()
         .await
@@ -166,16 +246,16 @@ mod tests {
         };
         let limits = Limits {
             max_items: Some(3),
-            max_pages: None,
+            ..Limits::default()
         };
-        let first_three: Vec<u32> = items(pages(many(), limits), limits)
+        let first_three: Vec<u32> = items(pages(many(), limits.clone()), &limits)
             .try_collect()
             .await
             .unwrap();
         assert_eq!(first_three, [1, 2, 3]);
         let one_page = Limits {
-            max_items: None,
             max_pages: Some(1),
+            ..Limits::default()
         };
         let page: Vec<Page<u32>> = pages(many(), one_page).try_collect().await.unwrap();
         assert_eq!(page.len(), 1);
@@ -219,10 +299,10 @@ mod properties {
             let fetch = move |_| {
                 counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let (items, next) = queue.next().unwrap_or((Vec::new(), None));
-                futures_util::future::ready(Ok(Page { items, next }))
+                futures_util::future::ready(Ok(Page::new(items, next)))
             };
             let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-            let got: Vec<u16> = runtime.block_on(items(pages_of(fetch), Limits::default()).try_collect()).unwrap();
+            let got: Vec<u16> = runtime.block_on(items(pages_of(fetch), &Limits::default()).try_collect()).unwrap();
             prop_assert_eq!(got, expected);
             let ended_inside = pages.iter().any(|(_, token)| token.as_deref().is_none_or(str::is_empty));
             let expected_requests = if ended_inside { fetched } else { pages.len() + 1 };
@@ -230,7 +310,7 @@ mod properties {
         }
     }
 
-    fn pages_of<F>(fetch: F) -> BoxStream<Page<u16>>
+    fn pages_of<F>(fetch: F) -> Paged<Page<u16>>
     where
         F: FnMut(Option<String>) -> futures_util::future::Ready<Result<Page<u16>, Error>>
             + Send

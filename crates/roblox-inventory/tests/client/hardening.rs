@@ -439,3 +439,56 @@ async fn hardening_03_a_401_asks_the_source_to_refresh_once_and_retries() {
     assert_eq!(refreshes.load(std::sync::atomic::Ordering::SeqCst), 1);
     assert_eq!(sandbox.requests(Route::ListInventoryItems), 4);
 }
+
+#[tokio::test]
+async fn hardening_07_a_listing_that_fails_on_page_90_resumes_and_loses_nothing() {
+    use futures_util::StreamExt;
+    use roblox_inventory_sandbox::{Fault, World};
+    let world = World::generated(9, 4_000, 995);
+    let sandbox = sandbox(Sandbox::builder().world(world).rate_limits(false)).await;
+    let cloud = client(&sandbox)
+        .api_key("sandbox-key-builderman")
+        .build()
+        .unwrap();
+    let listing = || cloud.inventory_items(4_000).page_size(10);
+    let everything: Vec<_> = listing().items().try_collect().await.unwrap();
+    assert!(everything.len() > 990, "{}", everything.len());
+
+    // Page 90 fails past every retry (the first attempt and 3 retries).
+    let mut first: Vec<_> = Vec::new();
+    let mut pages = listing().pages();
+    let mut last_next = None;
+    let failure = loop {
+        match pages.next().await {
+            Some(Ok(page)) => {
+                assert_eq!(
+                    page.token, last_next,
+                    "each page says which token fetched it"
+                );
+                last_next = page.next.clone();
+                first.extend(page.items);
+                if first.len() == 890 {
+                    sandbox.inject(Route::ListInventoryItems, Fault::Status(500), 4);
+                }
+            }
+            Some(Err(error)) => break error,
+            None => panic!("the listing ended without the injected failure"),
+        }
+    };
+    assert_eq!(failure.status(), Some(500), "{failure:?}");
+    let resume = pages.resume_token().expect("a token to resume from");
+    assert_eq!(Some(&resume), last_next.as_ref(), "the failed page's token");
+
+    let rest: Vec<_> = listing()
+        .page_token(resume)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    let mut both = first;
+    both.extend(rest);
+    assert_eq!(
+        both, everything,
+        "every item exactly once, in order, over the two runs"
+    );
+}
