@@ -100,6 +100,7 @@ struct Emitter<'a> {
     models: BTreeMap<String, String>,
     schemas: Map<String, Value>,
     used_enums: BTreeSet<String>,
+    used_parameter_patches: BTreeSet<String>,
     used_schemas: BTreeSet<String>,
 }
 
@@ -118,6 +119,7 @@ pub fn emit(
         models: BTreeMap::new(),
         schemas: Map::new(),
         used_enums: BTreeSet::new(),
+        used_parameter_patches: BTreeSet::new(),
         used_schemas: BTreeSet::new(),
     };
     emitter.register_models();
@@ -425,19 +427,34 @@ impl Emitter<'_> {
                 );
                 continue;
             }
-            let schema = match &param.ty {
-                TypeExpr::IntEnum(_) | TypeExpr::StrEnum(_) => {
+            let key = format!("{} {} {}", endpoint.method, endpoint.path, param.name);
+            let patch = self
+                .overlay
+                .parameter_patches
+                .iter()
+                .find(|p| p.parameter == key)
+                .cloned();
+            if patch.is_some() {
+                self.used_parameter_patches.insert(key);
+            }
+            let schema = match (&param.ty, patch.as_ref().and_then(|p| p.ty.clone())) {
+                (_, Some(ty)) => json!({ "type": ty }),
+                (TypeExpr::IntEnum(_) | TypeExpr::StrEnum(_), None) => {
                     self.enum_schema(endpoint, &param.name, &param.ty, param.line)
                 }
-                ty => self.schema_for(ty, param.line),
+                (ty, None) => self.schema_for(ty, param.line),
             };
+            let required = patch
+                .as_ref()
+                .and_then(|p| p.required)
+                .unwrap_or(param.required);
             let mut value = Map::new();
             value.insert("name".into(), json!(name));
             value.insert("in".into(), json!(param.location));
             if !param.description.is_empty() {
                 value.insert("description".into(), json!(param.description));
             }
-            value.insert("required".into(), json!(param.required));
+            value.insert("required".into(), json!(required));
             value.insert("schema".into(), schema);
             if param.location == "query" {
                 value.insert("style".into(), json!("form"));
@@ -488,10 +505,12 @@ impl Emitter<'_> {
                     let mut names = Vec::new();
                     for value in values {
                         match facts.names.get(value) {
-                            Some(name) => names.push(name.clone()),
+                            Some(name) => names.push(json!(name)),
+                            // Deliberately unnamed: no variant, sent as the number.
+                            None if facts.unnamed.contains(value) => names.push(Value::Null),
                             None => {
                                 self.md.warn(line, format!("`{param}` value {value} has no name in the overlay's `{}`; named `Value{value}`", facts.name));
-                                names.push(format!("Value{value}"));
+                                names.push(json!(format!("Value{value}")));
                             }
                         }
                     }
@@ -940,6 +959,17 @@ impl Emitter<'_> {
                 if !self.used_enums.contains(key) {
                     self.ov.error(0, format!("enum `{}` names `{key}`, which is not an enum parameter of the document", facts.name));
                 }
+            }
+        }
+        for patch in &self.overlay.parameter_patches {
+            if !self.used_parameter_patches.contains(&patch.parameter) {
+                self.ov.error(
+                    0,
+                    format!(
+                        "parameter patch `{}` matches no parameter of the document",
+                        patch.parameter
+                    ),
+                );
             }
         }
         for facts in &self.overlay.schemas {

@@ -89,6 +89,9 @@ pub struct EnumFacts {
     /// Variant names for integer values.
     #[serde(default)]
     pub names: BTreeMap<i64, String>,
+    /// Values no source names: they stay numbers (no variant, sent as the number).
+    #[serde(default)]
+    pub unnamed: Vec<i64>,
     /// Whether the names are inferred rather than documented anywhere.
     #[serde(default)]
     pub inferred: bool,
@@ -123,6 +126,22 @@ pub struct PropertyPatch {
     pub source: String,
 }
 
+/// A correction to a parameter the document declares.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterPatch {
+    /// The parameter, as `METHOD /path name`.
+    pub parameter: String,
+    /// Whether it is required.
+    #[serde(default)]
+    pub required: Option<bool>,
+    /// Its JSON type (`string`), replacing the document's.
+    #[serde(default, rename = "type")]
+    pub ty: Option<String>,
+    /// Where the fact comes from.
+    pub source: String,
+}
+
 /// The whole overlay file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -146,6 +165,9 @@ pub struct Overlay {
     /// Corrections to models the document defines.
     #[serde(default)]
     pub patches: Vec<PropertyPatch>,
+    /// Corrections to parameters the document declares.
+    #[serde(default)]
+    pub parameter_patches: Vec<ParameterPatch>,
 }
 
 impl Overlay {
@@ -180,6 +202,12 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Overlay> {
         .chain(overlay.enums.iter().map(|e| (&e.name, &e.source)))
         .chain(overlay.schemas.iter().map(|s| (&s.name, &s.source)))
         .chain(overlay.patches.iter().map(|p| (&p.property, &p.source)))
+        .chain(
+            overlay
+                .parameter_patches
+                .iter()
+                .map(|p| (&p.parameter, &p.source)),
+        )
         .chain(
             overlay
                 .anonymous_access

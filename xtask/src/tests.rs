@@ -516,6 +516,16 @@ fn overlay_facts_need_sources_and_valid_schemas() {
             .any(|d| d.message.contains("not an enum parameter")),
         "{errors:#?}"
     );
+    let stale_patch = format!(
+        "{OVERLAY_TEXT}\nparameter_patches:\n  - parameter: GET /v1/gone cursor\n    required: false\n    source: test\n"
+    );
+    let errors = generate_from_texts(DOC, &stale_patch).unwrap_err();
+    assert!(
+        errors.iter().any(|d| d
+            .message
+            .contains("parameter patch `GET /v1/gone cursor` matches no parameter")),
+        "{errors:#?}"
+    );
     let broken = generate_from_texts(DOC, "hosts: [").unwrap_err();
     assert!(
         broken

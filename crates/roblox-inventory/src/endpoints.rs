@@ -406,23 +406,17 @@ impl Places {
                     Some(3),
                     LEGACY_UNLOCK,
                 );
-                // The cursor is an integer here; the document marks it required, so the
-                // first page asks for 0.
-                let cursor = match cursor {
-                    None => 0,
-                    Some(text) => text.trim().parse::<i64>().map_err(|_| Error::Decode {
-                        status: 200,
-                        reason: format!("places cursor `{text}` is not an integer"),
-                        excerpt: String::new(),
-                    })?,
-                };
-                let request = client
+                // No cursor on the first page (clients omit it, facts §1.7); after
+                // that, the cursor exactly as Roblox sent it.
+                let mut request = client
                     .legacy
                     .get_v1_users_places_inventory()
                     .user_id(wire_id("user_id", user_id)?)
                     .places_tab(tab)
-                    .items_per_page(i64::from(page_size))
-                    .cursor(cursor);
+                    .items_per_page(i64::from(page_size));
+                if let Some(cursor) = cursor {
+                    request = request.cursor(cursor);
+                }
                 page_from(request.send().await, context, |page| {
                     Page::new(page.data, page.next_page_cursor)
                 })

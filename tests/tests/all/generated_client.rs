@@ -220,7 +220,7 @@ async fn named_enums_go_on_the_wire_as_documented() {
         .user_id(1)
         .places_tab(PlacesTab::Created)
         .items_per_page(10)
-        .cursor(0)
+        .cursor("0")
         .send()
         .await
         .unwrap();

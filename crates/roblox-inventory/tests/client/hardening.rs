@@ -492,3 +492,46 @@ async fn hardening_07_a_listing_that_fails_on_page_90_resumes_and_loses_nothing(
         "every item exactly once, in order, over the two runs"
     );
 }
+
+#[tokio::test]
+async fn hardening_06_places_send_no_first_cursor_opaque_cursors_and_unknown_tabs_as_numbers() {
+    use roblox_inventory::models::PlacesTab;
+    use wiremock::matchers::{method, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(query_param("cursor", "opaque-2_of_2"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(
+            r#"{"previousPageCursor":null,"nextPageCursor":null,"data":[{"placeId":2}]}"#,
+        ))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(
+            r#"{"previousPageCursor":null,"nextPageCursor":"opaque-2_of_2","data":[{"placeId":1}]}"#,
+        ))
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let places: Vec<_> = client
+        .places(156, PlacesTab::Unknown(4))
+        .items()
+        .try_collect()
+        .await
+        .expect("an opaque cursor is carried as it came");
+    assert_eq!(places.len(), 2);
+    let requests = server.received_requests().await.unwrap();
+    let query = |i: usize| requests[i].url.query().unwrap_or_default().to_string();
+    assert!(
+        !query(0).contains("cursor"),
+        "no cursor on the first page: {}",
+        query(0)
+    );
+    assert!(
+        query(0).contains("placesTab=4"),
+        "an unknown tab goes out as its number: {}",
+        query(0)
+    );
+    assert!(query(1).contains("cursor=opaque-2_of_2"), "{}", query(1));
+}
