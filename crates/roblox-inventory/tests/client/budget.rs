@@ -8,17 +8,7 @@ use futures_util::TryStreamExt;
 use roblox_inventory::{Client, Error, RetryConfig};
 use roblox_inventory_sandbox::{Route, Sandbox};
 
-use crate::sandbox;
-
-async fn one_page(client: &Client) -> Result<(), Error> {
-    client
-        .inventory_items(156)
-        .max_pages(1)
-        .pages()
-        .try_collect::<Vec<_>>()
-        .await
-        .map(drop)
-}
+use crate::{list_one_page, sandbox};
 
 #[tokio::test]
 async fn a_window_goes_at_once_and_the_next_request_waits_for_its_reset() {
@@ -32,7 +22,7 @@ async fn a_window_goes_at_once_and_the_next_request_waits_for_its_reset() {
         .build()
         .unwrap();
     // All 100 fit the window: none may wait (5 s is far less than the window).
-    let burst = (0..100).map(|_| one_page(&cloud));
+    let burst = (0..100).map(|_| list_one_page(&cloud, 156));
     for result in futures_util::future::join_all(burst).await {
         result.expect("no wait, no 429");
     }
@@ -42,7 +32,7 @@ async fn a_window_goes_at_once_and_the_next_request_waits_for_its_reset() {
         .expect("the budget knows the window");
     assert_eq!(outlook.remaining, 0);
     // The 101st would have to wait for the reset (about a minute): refused at once.
-    let error = one_page(&cloud).await.unwrap_err();
+    let error = list_one_page(&cloud, 156).await.unwrap_err();
     match error {
         Error::NoSlotBeforeDeadline {
             operation,

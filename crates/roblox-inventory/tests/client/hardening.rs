@@ -4,17 +4,7 @@ use futures_util::TryStreamExt;
 use roblox_inventory::{Client, Error, Item};
 use roblox_inventory_sandbox::{Route, Sandbox};
 
-use crate::{client, sandbox};
-
-async fn list_one_page(client: &Client, user: u64) -> Result<(), Error> {
-    client
-        .inventory_items(user)
-        .max_pages(1)
-        .pages()
-        .try_collect::<Vec<_>>()
-        .await
-        .map(drop)
-}
+use crate::{client, list_one_page, redirector, sandbox};
 
 #[tokio::test]
 async fn hardening_02_credentials_are_normalised_or_refused_never_dropped() {
@@ -88,28 +78,6 @@ async fn hardening_02_a_token_source_that_returns_no_usable_token_sends_nothing(
         0,
         "never sent anonymous"
     );
-}
-
-/// A server on 127.0.0.1 that redirects one request to another loopback host
-/// (127.0.0.2), and whether anything arrived there.
-fn redirector() -> (String, std::thread::JoinHandle<bool>) {
-    use std::io::{Read, Write};
-    let elsewhere = std::net::TcpListener::bind("127.0.0.2:0").unwrap();
-    let elsewhere_addr = elsewhere.local_addr().unwrap();
-    elsewhere.set_nonblocking(true).unwrap();
-    let redirector = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", redirector.local_addr().unwrap());
-    let server = std::thread::spawn(move || {
-        let (mut stream, _) = redirector.accept().unwrap();
-        let mut buffer = [0u8; 4096];
-        let _ = stream.read(&mut buffer);
-        let location = format!("http://{elsewhere_addr}/cloud/v2/users/156/inventory-items");
-        write!(stream, "HTTP/1.1 302 Found\r\nlocation: {location}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").unwrap();
-        drop(stream);
-        std::thread::sleep(std::time::Duration::from_millis(200));
-        elsewhere.accept().is_ok()
-    });
-    (base, server)
 }
 
 #[tokio::test]
