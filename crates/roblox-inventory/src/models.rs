@@ -51,8 +51,9 @@ pub enum ItemDetails {
         /// The private server id.
         private_server_id: u64,
     },
-    /// A kind this version does not know (or ids that are not numbers).
-    Unknown,
+    /// A kind this version does not know, or ids that are not numbers: the
+    /// fields it could not read, as Roblox sent them (`{"somethingNew": {…}}`).
+    Unknown(serde_json::Value),
 }
 
 /// An asset copy in an inventory.
@@ -89,6 +90,11 @@ fn id(text: Option<&String>) -> Option<u64> {
 
 impl From<roblox_inventory_api::types::InventoryItem> for InventoryItem {
     fn from(item: roblox_inventory_api::types::InventoryItem) -> Self {
+        // What could not be read, kept as sent: `{key: details}`.
+        fn raw(key: &str, details: &impl serde::Serialize) -> ItemDetails {
+            let details = serde_json::to_value(details).unwrap_or_default();
+            ItemDetails::Unknown(serde_json::json!({ key: details }))
+        }
         let details = if let Some(asset) = &item.asset_details {
             match id(asset.asset_id.as_ref()) {
                 Some(asset_id) => ItemDetails::Asset(AssetDetails {
@@ -105,23 +111,25 @@ impl From<roblox_inventory_api::types::InventoryItem> for InventoryItem {
                             serial_number: c.serial_number,
                         }),
                 }),
-                None => ItemDetails::Unknown,
+                None => raw("assetDetails", asset),
             }
         } else if let Some(badge) = &item.badge_details {
-            id(badge.badge_id.as_ref()).map_or(ItemDetails::Unknown, |badge_id| {
-                ItemDetails::Badge { badge_id }
-            })
+            id(badge.badge_id.as_ref()).map_or_else(
+                || raw("badgeDetails", badge),
+                |badge_id| ItemDetails::Badge { badge_id },
+            )
         } else if let Some(pass) = &item.game_pass_details {
-            id(pass.game_pass_id.as_ref()).map_or(ItemDetails::Unknown, |game_pass_id| {
-                ItemDetails::GamePass { game_pass_id }
-            })
+            id(pass.game_pass_id.as_ref()).map_or_else(
+                || raw("gamePassDetails", pass),
+                |game_pass_id| ItemDetails::GamePass { game_pass_id },
+            )
         } else if let Some(server) = &item.private_server_details {
-            id(server.private_server_id.as_ref())
-                .map_or(ItemDetails::Unknown, |private_server_id| {
-                    ItemDetails::PrivateServer { private_server_id }
-                })
+            id(server.private_server_id.as_ref()).map_or_else(
+                || raw("privateServerDetails", server),
+                |private_server_id| ItemDetails::PrivateServer { private_server_id },
+            )
         } else {
-            ItemDetails::Unknown
+            ItemDetails::Unknown(serde_json::Value::Object(item.extra.clone()))
         };
         InventoryItem {
             path: item.path,
@@ -188,13 +196,14 @@ mod tests {
             parse(r#"{"gamePassDetails":{"gamePassId":"9"}}"#).details,
             ItemDetails::GamePass { game_pass_id: 9 }
         );
+        // What this version does not understand is kept, as Roblox sent it.
         assert_eq!(
-            parse(r#"{"somethingNew":{}}"#).details,
-            ItemDetails::Unknown
+            parse(r#"{"path":"p","somethingNew":{"somethingNewId":"5"}}"#).details,
+            ItemDetails::Unknown(serde_json::json!({"somethingNew": {"somethingNewId": "5"}}))
         );
         assert_eq!(
             parse(r#"{"badgeDetails":{"badgeId":"not a number"}}"#).details,
-            ItemDetails::Unknown
+            ItemDetails::Unknown(serde_json::json!({"badgeDetails": {"badgeId": "not a number"}}))
         );
         assert!(Item::GamePass(9).matches(&ItemDetails::GamePass { game_pass_id: 9 }));
     }
