@@ -455,6 +455,44 @@ impl Client {
     pub fn has_cloud_credential(&self) -> bool {
         self.shared.cloud_credential.is_some()
     }
+
+    /// The generated low-level client for Open Cloud (`https://apis.roblox.com`),
+    /// wired through this client's executor: the API key or OAuth token, retries,
+    /// the request budget, the operation deadline and tracing all apply.
+    ///
+    /// The escape hatch for operations this crate does not wrap yet (one Roblox
+    /// added, regenerated the same day): call them with the traits in
+    /// [`api::prelude`](crate::api::prelude). Only Open Cloud operations (tag
+    /// `cloud`, [`ClientCloudExt`](crate::api::prelude::ClientCloudExt)) belong on it.
+    ///
+    /// ```no_run
+    /// use roblox_inventory::api::prelude::*;
+    ///
+    /// # async fn run(client: roblox_inventory::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let page = client
+    ///     .cloud_api()
+    ///     .cloud_list_inventory_items()
+    ///     .user_id("156")
+    ///     .max_page_size(10)
+    ///     .send()
+    ///     .await?
+    ///     .into_inner();
+    /// println!("{} items", page.inventory_items.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn cloud_api(&self) -> &roblox_inventory_api::Client {
+        &self.cloud
+    }
+
+    /// The generated low-level client for the legacy host
+    /// (`https://inventory.roblox.com`), wired like [`Client::cloud_api`]: the
+    /// cookie, the X-CSRF-TOKEN exchange, retries, budget, deadline and tracing.
+    /// Only legacy operations ([`ClientLegacyExt`](crate::api::prelude::ClientLegacyExt))
+    /// belong on it.
+    pub fn legacy_api(&self) -> &roblox_inventory_api::Client {
+        &self.legacy
+    }
 }
 
 #[cfg(test)]

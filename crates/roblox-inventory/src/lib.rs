@@ -64,6 +64,11 @@ mod retry;
 /// (see [`ApiError::documented`]).
 pub use roblox_inventory_api::error_codes;
 
+/// The generated low-level client (`roblox-inventory-api`), for
+/// [`Client::cloud_api`] and [`Client::legacy_api`]: every operation of the spec,
+/// including ones this crate does not wrap yet.
+pub use roblox_inventory_api as api;
+
 pub use client::{
     Client, ClientBuilder, RateLimitInfo, CLOUD_BASE_URL, DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_BUDGET_WAIT, DEFAULT_OPERATION_TIMEOUT, LEGACY_BASE_URL,

@@ -10,6 +10,7 @@ use roblox_inventory::{Client, Error, InventoryFilter, Item, PageSize, RetryConf
 use roblox_inventory_sandbox::{Fault, Route, Sandbox, SandboxBuilder, World};
 
 mod budget;
+mod escape_hatch;
 mod hardening;
 mod ownership;
 mod paging;
