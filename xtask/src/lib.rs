@@ -145,6 +145,37 @@ pub fn generate(source_dir: &Path) -> Result<Generated, Vec<Diagnostic>> {
     }
 }
 
+/// Where the api crate's package keeps its copy of the spec (its build script
+/// generates from it, so the published crate builds without the workspace).
+pub const PACKAGE_SPEC: &str = "crates/roblox-inventory-api/openapi.json";
+
+/// Keeps `copy` byte-identical to `spec`: writes it, or with `check` reports
+/// whether it is (and writes nothing).
+pub fn sync_package_copy(
+    spec: &Path,
+    copy: &Path,
+    check: bool,
+    log: &mut dyn std::io::Write,
+) -> Result<bool, String> {
+    let wanted = std::fs::read(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let current = std::fs::read(copy).unwrap_or_default();
+    if current == wanted {
+        return Ok(true);
+    }
+    if check {
+        let _ = writeln!(
+            log,
+            "error: {} differs from {}; run `cargo xtask spec`",
+            copy.display(),
+            spec.display()
+        );
+        return Ok(false);
+    }
+    std::fs::write(copy, wanted).map_err(|e| format!("cannot write {}: {e}", copy.display()))?;
+    let _ = writeln!(log, "wrote {}", copy.display());
+    Ok(true)
+}
+
 /// `cargo xtask spec`: generates the spec from `source`, checks that progenitor
 /// accepts it, then writes it to `out` or, with `check`, compares it with `out`
 /// and prints a unified diff when it is stale. Findings go to `log`. Returns

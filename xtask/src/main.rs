@@ -8,7 +8,9 @@ const USAGE: &str = "\
 usage: cargo xtask spec [--check] [--source DIR] [--out FILE]
 
   spec            read spec/source/ (inventories.md + overlay.yaml), write spec/openapi.json
-  --check         write nothing; fail with a diff if spec/openapi.json is stale
+                  and the api crate's copy (crates/roblox-inventory-api/openapi.json)
+  --check         write nothing; fail with a diff if spec/openapi.json is stale, or if the
+                  api crate's copy differs from it
   --source DIR    read the document and overlay from DIR instead of spec/source/
   --out FILE      the spec file to write or check instead of spec/openapi.json";
 
@@ -49,7 +51,12 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     }
 
     let mut stderr = std::io::stderr();
-    Ok(if xtask::spec_command(&source, &out, check, &mut stderr)? {
+    let default_out = out == root.join("spec/openapi.json");
+    let mut ok = xtask::spec_command(&source, &out, check, &mut stderr)?;
+    if ok && default_out {
+        ok = xtask::sync_package_copy(&out, &root.join(xtask::PACKAGE_SPEC), check, &mut stderr)?;
+    }
+    Ok(if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

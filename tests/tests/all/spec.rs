@@ -51,6 +51,16 @@ fn checked_in_spec_is_what_the_sources_generate() {
 }
 
 #[test]
+fn the_api_package_carries_the_same_spec() {
+    let copy = std::fs::read(root().join(xtask::PACKAGE_SPEC)).unwrap();
+    assert!(
+        copy == checked_in_json().into_bytes(),
+        "{} differs from spec/openapi.json: run `cargo xtask spec`",
+        xtask::PACKAGE_SPEC
+    );
+}
+
+#[test]
 fn spec_has_exactly_the_nine_documented_operations() {
     let spec = checked_in_spec();
     assert_eq!(spec.openapi, "3.0.3");
