@@ -168,6 +168,7 @@ impl ClientBuilder {
     /// whatever the builder said: Roblox's APIs do not redirect, and reqwest
     /// would carry the `x-api-key` header to wherever a redirect points.
     pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+        install_crypto_provider();
         let built = builder.redirect(reqwest::redirect::Policy::none()).build();
         self.http = Some(built.map_err(|e| e.to_string()));
         self
@@ -264,13 +265,16 @@ impl ClientBuilder {
                     reason,
                 })
             }
-            None => reqwest::Client::builder()
+            None => {
+                install_crypto_provider();
+                reqwest::Client::builder()
                 .timeout(self.timeout)
                 .connect_timeout(self.connect_timeout)
                 .user_agent(&self.user_agent)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
-                .map_err(Error::Transport)?,
+                .map_err(Error::Transport)?
+            }
         };
         // A credential that cannot be sent is refused here, never dropped later.
         let api_key = self.api_key.as_ref().map(ApiKey::normalised).transpose()?;
@@ -311,6 +315,15 @@ impl ClientBuilder {
                 deadline: None,
             },
         ))
+    }
+}
+
+/// With the `rustls-ring` feature, makes ring the process's rustls provider
+/// unless one is installed already (reqwest is built without its own then).
+fn install_crypto_provider() {
+    #[cfg(feature = "rustls-ring")]
+    {
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 
