@@ -268,12 +268,12 @@ impl ClientBuilder {
             None => {
                 install_crypto_provider();
                 reqwest::Client::builder()
-                .timeout(self.timeout)
-                .connect_timeout(self.connect_timeout)
-                .user_agent(&self.user_agent)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(Error::Transport)?
+                    .timeout(self.timeout)
+                    .connect_timeout(self.connect_timeout)
+                    .user_agent(&self.user_agent)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(Error::Transport)?
             }
         };
         // A credential that cannot be sent is refused here, never dropped later.
