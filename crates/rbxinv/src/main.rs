@@ -301,14 +301,46 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<ExitCode, Failure> {
-    let sandbox = if cli.sandbox || matches!(cli.command, Command::Demo) {
-        let sandbox = roblox_inventory_sandbox::Sandbox::builder()
+/// The embedded sandbox (feature `sandbox`).
+#[cfg(feature = "sandbox")]
+type Embedded = roblox_inventory_sandbox::Sandbox;
+
+/// Built without the `sandbox` feature: there is never an embedded sandbox.
+#[cfg(not(feature = "sandbox"))]
+enum Embedded {}
+
+#[cfg(not(feature = "sandbox"))]
+impl Embedded {
+    fn base_url(&self) -> String {
+        match *self {}
+    }
+
+    async fn shutdown(self) {
+        match self {}
+    }
+}
+
+/// Starts the embedded sandbox with its default world, rate limits off.
+async fn embedded() -> Result<Embedded, Failure> {
+    #[cfg(feature = "sandbox")]
+    {
+        roblox_inventory_sandbox::Sandbox::builder()
             .rate_limits(false)
             .start()
             .await
-            .map_err(|e| format!("cannot start the sandbox: {e}"))?;
-        Some(sandbox)
+            .map_err(|e| format!("cannot start the sandbox: {e}").into())
+    }
+    #[cfg(not(feature = "sandbox"))]
+    {
+        Err("this rbxinv was built without the `sandbox` feature: --sandbox and demo are not available"
+            .to_string()
+            .into())
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    let sandbox = if cli.sandbox || matches!(cli.command, Command::Demo) {
+        Some(embedded().await?)
     } else {
         None
     };
