@@ -327,13 +327,11 @@ impl Shared {
 
 /// The response standing for "no budget before the deadline" (see [`NO_SLOT_HEADER`]).
 fn no_slot_response(ready_in: Duration) -> Response {
-    let mut response = http::Response::new(bytes::Bytes::new());
-    *response.status_mut() = http::StatusCode::TOO_MANY_REQUESTS;
-    response.headers_mut().insert(
+    marker_response(
+        http::StatusCode::TOO_MANY_REQUESTS,
         NO_SLOT_HEADER,
-        HeaderValue::from(u64::try_from(ready_in.as_millis()).unwrap_or(u64::MAX)),
-    );
-    Response::from(response)
+        u64::try_from(ready_in.as_millis()).unwrap_or(u64::MAX),
+    )
 }
 
 /// A stand-in response carrying one marker header (see the `*_HEADER` constants).

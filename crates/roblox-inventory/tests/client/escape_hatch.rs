@@ -7,6 +7,21 @@ use roblox_inventory_sandbox::{Route, Sandbox};
 
 use crate::{client, sandbox};
 
+/// A collection write succeeded: `{}`, or the empty body Roblox may send instead.
+fn assert_written<T, E>(result: &Result<T, roblox_inventory::api::Error<E>>)
+where
+    Result<T, roblox_inventory::api::Error<E>>: std::fmt::Debug,
+{
+    assert!(
+        result.is_ok()
+            || matches!(
+                result,
+                Err(roblox_inventory::api::Error::InvalidResponsePayload(..))
+            ),
+        "{result:?}"
+    );
+}
+
 #[tokio::test]
 async fn all_nine_generated_operations_through_the_clients_executor() {
     let sandbox = sandbox(Sandbox::builder().rate_limits(false)).await;
@@ -89,21 +104,13 @@ async fn all_nine_generated_operations_through_the_clients_executor() {
         2
     );
     // Cookie-authenticated writes run the X-CSRF-TOKEN exchange in the executor.
-    // (The documented `{}` may come back as an empty body: both mean done.)
     let added = legacy
         .post_v1_collections_items()
         .item_type(CollectionItemType::Asset)
         .item_target_id(1028606)
         .send()
         .await;
-    assert!(
-        added.is_ok()
-            || matches!(
-                added,
-                Err(roblox_inventory::api::Error::InvalidResponsePayload(..))
-            ),
-        "{added:?}"
-    );
+    assert_written(&added);
     assert!(sandbox
         .world()
         .user(156)
@@ -117,14 +124,7 @@ async fn all_nine_generated_operations_through_the_clients_executor() {
         .item_target_id(1028606)
         .send()
         .await;
-    assert!(
-        removed.is_ok()
-            || matches!(
-                removed,
-                Err(roblox_inventory::api::Error::InvalidResponsePayload(..))
-            ),
-        "{removed:?}"
-    );
+    assert_written(&removed);
     for route in [
         Route::ListInventoryItems,
         Route::IsOwned,
