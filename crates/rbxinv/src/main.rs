@@ -397,12 +397,18 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
 }
 
 fn parse_asset_type(text: &str) -> Result<AssetType, Failure> {
-    match text.parse::<AssetType>() {
-        Ok(AssetType::UnknownName(name)) => {
-            Err(format!("`{name}` is not an asset type (try Hat, Shirt, Face or a number)").into())
-        }
-        Ok(asset_type) => Ok(asset_type),
-        Err(never) => match never {},
+    // A number is sent as given (Roblox may know types newer than the spec); a
+    // name must be one the spec lists.
+    let asset_type = text
+        .parse::<AssetType>()
+        .unwrap_or_else(|never| match never {});
+    match asset_type.number() {
+        Some(_) => Ok(asset_type),
+        None => Err(format!(
+            "`{}` is not an asset type (try Hat, Shirt, Face or a number)",
+            text.trim()
+        )
+        .into()),
     }
 }
 
@@ -448,7 +454,7 @@ async fn command(client: &Client, command: Command, out: &mut Output) -> Result<
                 .items();
             while let Some(i) = stream.try_next().await? {
                 let row = object(json!({
-                    "userAssetId": i.user_asset_id, "assetId": i.asset_id, "assetName": i.asset_name,
+                    "userAssetId": i.user_asset_id, "assetId": i.asset_id, "assetName": i.name,
                     "serialNumber": i.serial_number,
                 }));
                 if !out.row(row)? {
@@ -465,7 +471,7 @@ async fn command(client: &Client, command: Command, out: &mut Output) -> Result<
             };
             let mut stream = client.places(user, tab).items();
             while let Some(p) = stream.try_next().await? {
-                let creator = p.creator.as_ref().and_then(|c| c.name.clone());
+                let creator = p.creator.as_ref().map(|c| c.name.clone());
                 let row = object(json!({
                     "placeId": p.place_id, "universeId": p.universe_id, "name": p.name,
                     "creator": creator, "priceInRobux": p.price_in_robux,
@@ -480,7 +486,7 @@ async fn command(client: &Client, command: Command, out: &mut Output) -> Result<
                 for item in &category.items {
                     let row = object(json!({
                         "category": category.display_name, "name": item.display_name, "id": item.id,
-                        "type": item.type_.as_ref().and_then(|t| t.name()),
+                        "type": item.kind.as_ref().and_then(|t| t.name()),
                     }));
                     if !out.row(row)? {
                         break;
@@ -572,16 +578,16 @@ fn items_filter(args: &ItemsArgs) -> Result<InventoryFilter, Failure> {
     } else if !args.asset_types.is_empty() {
         let mut types = Vec::new();
         for name in &args.asset_types {
-            match name.parse::<InventoryItemAssetType>() {
-                Ok(InventoryItemAssetType::Unknown(bad)) => {
-                    return Err(format!(
-                    "`{bad}` is not an inventory item asset type (e.g. HAT, CLASSIC_SHIRT, or *)"
+            let parsed = name
+                .parse::<InventoryItemAssetType>()
+                .unwrap_or_else(|never| match never {});
+            if !parsed.is_known() {
+                return Err(format!(
+                    "`{parsed}` is not an inventory item asset type (e.g. HAT, CLASSIC_SHIRT, or *)"
                 )
-                    .into())
-                }
-                Ok(t) => types.push(t),
-                Err(never) => match never {},
+                .into());
             }
+            types.push(parsed);
         }
         filter = filter.asset_types(types);
     }

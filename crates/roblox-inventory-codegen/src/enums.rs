@@ -322,6 +322,14 @@ fn text_enum(spec: &EnumSpec, variants: &[(String, String)]) -> TokenStream {
                     Self::Unknown(other) => other,
                 }
             }
+
+            /// The value as Roblox writes it, if the spec lists it.
+            pub fn name(&self) -> Option<&'static str> {
+                match self {
+                    #( Self::#idents => Some(#wire), )*
+                    Self::Unknown(_) => None,
+                }
+            }
         }
 
         impl ::std::fmt::Display for #name {

@@ -82,22 +82,16 @@ async fn decoding(sandbox: &Sandbox) {
         fastest / ROUNDS as u32
     };
     let ours_cloud = time(&|| {
-        let page: roblox_inventory_api::types::ListInventoryItemsResponse =
-            serde_json::from_slice(&cloud).expect("decode");
-        let items: Vec<InventoryItem> = page
-            .inventory_items
-            .into_iter()
-            .map(InventoryItem::from)
-            .collect();
+        let items: Vec<InventoryItem> =
+            roblox_inventory::decode_inventory_items_page(&cloud).expect("decode");
         std::hint::black_box(items);
     });
     let value_cloud = time(&|| {
         std::hint::black_box(serde_json::from_slice::<Value>(&cloud).expect("decode"));
     });
     let ours_collectibles = time(&|| {
-        let page: roblox_inventory_api::types::ApiPageResponseCollectibleUserAssetModel =
-            serde_json::from_slice(&collectibles).expect("decode");
-        std::hint::black_box(page);
+        let page = roblox_inventory::decode_collectibles_page(&collectibles).expect("decode");
+        std::hint::black_box(page.expect("every collectible has its ids"));
     });
     let value_collectibles = time(&|| {
         std::hint::black_box(serde_json::from_slice::<Value>(&collectibles).expect("decode"));

@@ -3,7 +3,7 @@
 //!
 //! `cargo run -p roblox-inventory --example collections` (embedded sandbox, no network)
 
-use roblox_inventory::error_codes::PostV1CollectionsItemsError;
+use roblox_inventory::api::error_codes::PostV1CollectionsItemsError;
 use roblox_inventory::{Client, Item};
 use roblox_inventory_sandbox::Sandbox;
 

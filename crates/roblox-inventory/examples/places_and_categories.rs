@@ -18,15 +18,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .try_collect()
         .await?;
     for place in places {
-        println!("place {:?}: {:?}", place.place_id, place.name);
+        println!("place {}: {}", place.place_id, place.name);
     }
     for category in client.categories(156).await? {
-        let items: Vec<_> = category
+        let items: Vec<&str> = category
             .items
             .iter()
-            .filter_map(|i| i.display_name.clone())
+            .map(|i| i.display_name.as_str())
             .collect();
-        println!("{:?}: {}", category.display_name, items.join(", "));
+        println!("{}: {}", category.display_name, items.join(", "));
     }
     sandbox.shutdown().await;
     Ok(())

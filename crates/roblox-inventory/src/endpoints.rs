@@ -5,9 +5,11 @@ use roblox_inventory_api::prelude::*;
 use crate::client::Client;
 use crate::error::{Error, ErrorContext};
 use crate::filter::InventoryFilter;
+use roblox_inventory_api::enums::CollectionItemType;
+
 use crate::models::{
-    AssetType, AssetTypeItem, Category, Collectible, CollectionItemType, InventoryItem, Item,
-    OwnershipItemType, Place, PlacesTab, SortOrder,
+    wire, AssetType, Category, Collectible, InventoryItem, Item, OwnedAsset, OwnershipItemType,
+    Place, PlacesTab, SortOrder,
 };
 use crate::pagination::{self, Limits, Page, Paged};
 
@@ -25,10 +27,10 @@ async fn page_from<P, T>(
         roblox_inventory_api::Error<roblox_inventory_api::ByteStream>,
     >,
     context: ErrorContext,
-    page: impl FnOnce(P) -> Page<T>,
+    page: impl FnOnce(P) -> Result<Page<T>, Error>,
 ) -> Result<Page<T>, Error> {
     match result {
-        Ok(response) => Ok(page(response.into_inner())),
+        Ok(response) => page(response.into_inner()),
         Err(error) => Err(context.convert(error).await),
     }
 }
@@ -160,13 +162,13 @@ impl InventoryItems {
                     request = request.page_token(token);
                 }
                 page_from(request.send().await, context, |page| {
-                    Page::new(
+                    Ok(Page::new(
                         page.inventory_items
                             .into_iter()
-                            .map(InventoryItem::from)
+                            .map(wire::inventory_item)
                             .collect(),
                         page.next_page_token,
-                    )
+                    ))
                 })
                 .await
             }
@@ -248,7 +250,7 @@ macro_rules! paging_options {
 }
 
 paging_options!(Collectibles, Collectible);
-paging_options!(AssetTypeInventory, AssetTypeItem);
+paging_options!(AssetTypeInventory, OwnedAsset);
 paging_options!(Places, Place);
 
 impl Collectibles {
@@ -295,16 +297,19 @@ impl Collectibles {
                     .user_id(wire_id("user_id", user_id)?)
                     .limit(page_size.get());
                 if let Some(asset_type) = asset_type {
-                    request = request.asset_type(asset_type);
+                    request = request.asset_type(asset_type.to_wire());
                 }
                 if let Some(sort) = sort {
-                    request = request.sort_order(sort);
+                    request = request.sort_order(sort.to_wire());
                 }
                 if let Some(cursor) = cursor {
                     request = request.cursor(cursor);
                 }
                 page_from(request.send().await, context, |page| {
-                    Page::new(page.data, page.next_page_cursor)
+                    Ok(Page::new(
+                        wire::all(page.data, wire::collectible)?,
+                        page.next_page_cursor,
+                    ))
                 })
                 .await
             }
@@ -327,7 +332,7 @@ impl AssetTypeInventory {
     }
 
     /// The pages, fetched as the stream is read.
-    pub fn pages(self) -> Paged<Page<AssetTypeItem>> {
+    pub fn pages(self) -> Paged<Page<OwnedAsset>> {
         let Self {
             client,
             user_id,
@@ -359,13 +364,16 @@ impl AssetTypeInventory {
                     .asset_type_id(asset_type_id)
                     .limit(page_size.get());
                 if let Some(sort) = sort {
-                    request = request.sort_order(sort);
+                    request = request.sort_order(sort.to_wire());
                 }
                 if let Some(cursor) = cursor {
                     request = request.cursor(cursor);
                 }
                 page_from(request.send().await, context, |page| {
-                    Page::new(page.data, page.next_page_cursor)
+                    Ok(Page::new(
+                        wire::all(page.data, wire::owned_asset)?,
+                        page.next_page_cursor,
+                    ))
                 })
                 .await
             }
@@ -412,13 +420,16 @@ impl Places {
                     .legacy
                     .get_v1_users_places_inventory()
                     .user_id(wire_id("user_id", user_id)?)
-                    .places_tab(tab)
+                    .places_tab(tab.to_wire())
                     .items_per_page(i64::from(page_size));
                 if let Some(cursor) = cursor {
                     request = request.cursor(cursor);
                 }
                 page_from(request.send().await, context, |page| {
-                    Page::new(page.data, page.next_page_cursor)
+                    Ok(Page::new(
+                        wire::all(page.data, wire::place)?,
+                        page.next_page_cursor,
+                    ))
                 })
                 .await
             }
@@ -491,7 +502,7 @@ impl Client {
             .legacy
             .get_v1_users_items_is_owned()
             .user_id(wire_id("user_id", user_id)?)
-            .item_type(item_type)
+            .item_type(item_type.to_wire())
             .item_target_id(wire_id("item_id", item_id)?)
             .send()
             .await
@@ -510,7 +521,7 @@ impl Client {
             .send()
             .await
         {
-            Ok(response) => Ok(response.into_inner().categories),
+            Ok(response) => wire::all(response.into_inner().categories, wire::category),
             Err(error) => Err(ErrorContext::new("GetV1UsersCategories")
                 .convert(error)
                 .await),
@@ -578,7 +589,7 @@ impl Client {
     #[deprecated(
         note = "Roblox migrated packages to bundles: use catalog.roblox.com/v1/bundles/{bundleId}/details"
     )]
-    pub async fn package_assets(&self, package_id: u64) -> Result<Vec<i64>, Error> {
+    pub async fn package_assets(&self, package_id: u64) -> Result<Vec<u64>, Error> {
         match self
             .legacy
             .get_v1_packages_assets()
@@ -586,7 +597,7 @@ impl Client {
             .send()
             .await
         {
-            Ok(response) => Ok(response.into_inner().asset_ids),
+            Ok(response) => Ok(wire::asset_ids(response.into_inner())?),
             Err(error) => Err(ErrorContext::new("GetV1PackagesAssets")
                 .convert(error)
                 .await),

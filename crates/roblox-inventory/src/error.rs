@@ -97,7 +97,8 @@ impl ApiError {
     }
 
     /// The error as one of an operation's documented codes, e.g.
-    /// `error.documented::<error_codes::GetV1UsersItemsIsOwnedError>()`.
+    /// `error.documented::<roblox_inventory::api::error_codes::GetV1UsersItemsIsOwnedError>()`
+    /// (the codes are generated from the spec, so they live with the generated client).
     pub fn documented<E: roblox_inventory_api::error_codes::DocumentedError>(&self) -> Option<E> {
         E::from_status_code(self.status, self.legacy_code()?)
     }
@@ -262,7 +263,7 @@ impl Error {
 /// How much of an undecodable body an error keeps.
 const EXCERPT: usize = 200;
 
-fn excerpt(body: &[u8]) -> String {
+pub(crate) fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT)]);
     text.into_owned()
 }

@@ -9,7 +9,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use roblox_inventory_api::enums::InventoryItemAssetType;
+use crate::models::InventoryItemAssetType;
 
 /// Which asset types a type filter selects.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -283,10 +283,7 @@ impl FromStr for InventoryFilter {
                             .split(',')
                             .map(|v| v.parse().unwrap_or_else(|never| match never {}))
                             .collect();
-                        if let Some(InventoryItemAssetType::Unknown(bad)) = parsed
-                            .iter()
-                            .find(|t| matches!(t, InventoryItemAssetType::Unknown(_)))
-                        {
+                        if let Some(bad) = parsed.iter().find(|t| !t.is_known()) {
                             return Err(fail(format!(
                                 "`{bad}` is not an inventory item asset type"
                             )));
@@ -426,12 +423,9 @@ mod properties {
     use proptest::prelude::*;
 
     fn asset_type() -> impl Strategy<Value = InventoryItemAssetType> {
-        // Every listed type but UNSPECIFIED, which Roblox does not accept in filters.
-        let all: Vec<InventoryItemAssetType> = InventoryItemAssetType::ALL
-            .iter()
-            .filter(|t| **t != InventoryItemAssetType::InventoryItemAssetTypeUnspecified)
-            .cloned()
-            .collect();
+        // Every type with a variant (UNSPECIFIED, which Roblox does not accept
+        // in filters, has none).
+        let all: Vec<InventoryItemAssetType> = InventoryItemAssetType::ALL.to_vec();
         proptest::sample::select(all)
     }
 

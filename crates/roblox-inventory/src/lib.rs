@@ -60,13 +60,13 @@ pub mod ownership;
 pub mod pagination;
 mod retry;
 
-/// Each operation's documented numbered errors, generated from the spec
-/// (see [`ApiError::documented`]).
-pub use roblox_inventory_api::error_codes;
-
 /// The generated low-level client (`roblox-inventory-api`), for
 /// [`Client::cloud_api`] and [`Client::legacy_api`]: every operation of the spec,
-/// including ones this crate does not wrap yet.
+/// including ones this crate does not wrap yet, and each operation's documented
+/// numbered errors (`api::error_codes`, for [`ApiError::documented`]).
+///
+/// Its types follow the spec and change when it is regenerated; everything
+/// else this crate exports is its own and follows semver (see CHANGELOG.md).
 pub use roblox_inventory_api as api;
 
 pub use client::{
@@ -78,6 +78,10 @@ pub use error::{ApiError, Error, ErrorCode};
 #[doc(hidden)]
 pub use executor::{handle_response, handle_response_bytes};
 pub use filter::{FilterError, InventoryFilter};
+#[doc(hidden)]
+pub use models::wire::{
+    decode_all_for_fuzzing, decode_collectibles_page, decode_inventory_items_page,
+};
 pub use models::{InventoryItem, Item, ItemDetails};
 pub use ownership::{AnswerStream, OwnershipAnswer, OwnershipCheck, IDS_PER_FILTER};
 pub use pagination::{Page, Paged};

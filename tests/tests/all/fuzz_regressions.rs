@@ -4,8 +4,6 @@
 
 use std::path::PathBuf;
 
-use roblox_inventory_api::types;
-
 fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = crate::root().join("fuzz/regressions").join(target);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
@@ -52,17 +50,7 @@ fn filters_regressions() {
 #[test]
 fn decoders_regressions() {
     for (_, data) in inputs("decoders") {
-        let _ = roblox_inventory::ApiError::parse(403, &data);
-        if let Ok(page) = serde_json::from_slice::<types::ListInventoryItemsResponse>(&data) {
-            let _: Vec<roblox_inventory::InventoryItem> =
-                page.inventory_items.into_iter().map(Into::into).collect();
-        }
-        let _ = serde_json::from_slice::<types::ApiPageResponseCollectibleUserAssetModel>(&data);
-        let _ = serde_json::from_slice::<types::ApiPageResponseInventoryItemModel>(&data);
-        let _ = serde_json::from_slice::<types::ApiPageResponsePlaceModel>(&data);
-        let _ = serde_json::from_slice::<types::CategoriesModel>(&data);
-        let _ = serde_json::from_slice::<types::AssetIdListModel>(&data);
-        let _ = serde_json::from_slice::<bool>(&data);
+        roblox_inventory::decode_all_for_fuzzing(&data);
     }
 }
 

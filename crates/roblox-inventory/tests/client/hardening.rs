@@ -483,7 +483,7 @@ async fn hardening_06_places_send_no_first_cursor_opaque_cursors_and_unknown_tab
         .await;
     let client = Client::builder().base_url(server.uri()).build().unwrap();
     let places: Vec<_> = client
-        .places(156, PlacesTab::Unknown(4))
+        .places(156, PlacesTab::from_number(4))
         .items()
         .try_collect()
         .await

@@ -12,6 +12,7 @@ use roblox_inventory_sandbox::{Fault, Route, Sandbox, SandboxBuilder, World};
 mod budget;
 mod escape_hatch;
 mod hardening;
+mod models;
 mod ownership;
 mod paging;
 
@@ -220,7 +221,7 @@ async fn paging_thousands_of_items_loses_and_repeats_nothing() {
         .await
         .unwrap();
     assert_eq!(items.len(), 2_500 + 2 + 3);
-    let paths: HashSet<_> = items.iter().map(|i| i.path.clone().unwrap()).collect();
+    let paths: HashSet<_> = items.iter().map(|i| i.path.clone()).collect();
     assert_eq!(paths.len(), items.len(), "no repeats");
     assert_eq!(
         sandbox.requests(Route::ListInventoryItems),
@@ -323,7 +324,7 @@ async fn every_legacy_endpoint_answers() {
         ),
         (Some(400), Some(5))
     );
-    use roblox_inventory::error_codes::GetV1UsersItemsIsOwnedError as IsOwned;
+    use roblox_inventory::api::error_codes::GetV1UsersItemsIsOwnedError as IsOwned;
     let documented = error.api_error().and_then(|e| e.documented::<IsOwned>());
     assert_eq!(documented, Some(IsOwned::GamePassDoesNotExist));
     assert_eq!(
@@ -337,7 +338,7 @@ async fn every_legacy_endpoint_answers() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(places[0].place_id, Some(1818));
+    assert_eq!(places[0].place_id, 1818);
     let purchased = anonymous
         .places(156, PlacesTab::Purchased)
         .items()
@@ -368,7 +369,7 @@ async fn collections_run_the_csrf_exchange_and_survive_rotation() {
     let collection = sandbox.world().user(156).unwrap().collection.clone();
     assert_eq!(collection.len(), 2, "{collection:?}");
     let again = me.add_to_collection(Item::Bundle(192)).await.unwrap_err();
-    use roblox_inventory::error_codes::PostV1CollectionsItemsError as Add;
+    use roblox_inventory::api::error_codes::PostV1CollectionsItemsError as Add;
     assert_eq!(
         again.api_error().and_then(|e| e.documented::<Add>()),
         Some(Add::ItemIsAlreadyInTheCollection)
