@@ -10,10 +10,12 @@
 
 pub mod diag;
 pub mod document;
+pub mod drill;
 pub mod emit;
 pub mod lint;
 pub mod markdown;
 pub mod overlay;
+pub mod surface;
 
 use std::path::{Path, PathBuf};
 
