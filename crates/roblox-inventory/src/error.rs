@@ -96,7 +96,20 @@ impl ApiError {
         }
     }
 
-    /// The error as one of an operation's documented codes, e.g.
+    /// The error as one of an operation's documented codes:
+    ///
+    /// ```
+    /// use roblox_inventory::api::error_codes::GetV1UsersItemsIsOwnedError;
+    /// use roblox_inventory::ApiError;
+    ///
+    /// let error = ApiError::parse(400, br#"{"errors":[{"code":5,"message":"no such pass"}]}"#);
+    /// assert_eq!(
+    ///     error.documented::<GetV1UsersItemsIsOwnedError>(),
+    ///     Some(GetV1UsersItemsIsOwnedError::GamePassDoesNotExist)
+    /// );
+    /// ```
+    ///
+    /// As a call:
     /// `error.documented::<roblox_inventory::api::error_codes::GetV1UsersItemsIsOwnedError>()`
     /// (the codes are generated from the spec, so they live with the generated client).
     pub fn documented<E: roblox_inventory_api::error_codes::DocumentedError>(&self) -> Option<E> {

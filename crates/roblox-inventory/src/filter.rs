@@ -5,6 +5,23 @@
 //! is built either [by type](InventoryFilter::by_type) or [by id](InventoryFilter::by_id),
 //! so the combination cannot be written; parsing a wire string that combines them
 //! is an error.
+//!
+//! ```
+//! use roblox_inventory::InventoryFilter;
+//! use roblox_inventory::models::InventoryItemAssetType;
+//!
+//! let hats_and_passes: InventoryFilter = InventoryFilter::by_type()
+//!     .asset_types([InventoryItemAssetType::Hat])
+//!     .game_passes()
+//!     .into();
+//! assert_eq!(hats_and_passes.to_wire(), "inventoryItemAssetTypes=HAT;gamePasses=true");
+//!
+//! let these: InventoryFilter = InventoryFilter::by_id().game_passes([1111, 2222]).into();
+//! assert_eq!(these.to_wire(), "gamePassIds=1111,2222");
+//!
+//! // Parsed filters are checked as strictly as built ones.
+//! assert!("assetIds=1;badges=true".parse::<InventoryFilter>().is_err());
+//! ```
 
 use std::fmt;
 use std::str::FromStr;

@@ -28,23 +28,99 @@
 //! # }
 //! ```
 //!
-//! Against the local sandbox (`roblox-inventory-sandbox`), point both hosts at it
-//! with [`ClientBuilder::base_url`].
+//! # Credentials
 //!
-//! * Credentials ([`auth`]) are secret types that print as `[REDACTED]` and go only
-//!   to the host that takes them; an operation called without a credential it
-//!   accepts fails with [`Error::MissingCredential`] before any request.
-//! * Collection writes handle the X-CSRF-TOKEN exchange.
-//! * Idempotent requests are retried on 429, 5xx, connect failures and timeouts
-//!   with jittered exponential backoff, honouring `retry-after` ([`RetryConfig`]).
-//! * Requests stay within Roblox's rate limits ([`budget`]): the documented
-//!   limits are the prior and each response's rate-limit headers the truth, so a
-//!   job sends what remains in a window at once and waits only for the reset.
-//! * Ownership of many users × many items is one call, [`Client::ownership`],
-//!   which splits the checks between is-owned and Open Cloud id filters so the
-//!   job ends soonest within both hosts' limits ([`ownership`]).
-//! * Errors in both of Roblox's shapes become one [`Error`] with `status()`,
-//!   `code()` and `message()`.
+//! Roblox has three ways in, and the client takes any of them on
+//! [`ClientBuilder`]: an API key ([`api_key`](ClientBuilder::api_key)), an OAuth
+//! 2.0 access token ([`oauth_token`](ClientBuilder::oauth_token), or a
+//! [`auth::TokenSource`] that is asked on every attempt and refreshed after a
+//! 401), and the `.ROBLOSECURITY` cookie
+//! ([`roblosecurity`](ClientBuilder::roblosecurity)). They are secret types
+//! that print as `[REDACTED]`, travel as sensitive headers, and go only to the
+//! host that takes them: the key and token to Open Cloud, the cookie to the
+//! legacy host. Values are trimmed (a trailing newline from a secret file, a
+//! pasted `.ROBLOSECURITY=` prefix) or refused at [`build`](ClientBuilder::build),
+//! never silently dropped. An operation called without a credential it accepts
+//! fails with [`Error::MissingCredential`] before any request; the legacy reads
+//! need none for public inventories.
+//!
+//! # Paging
+//!
+//! Listings are builders whose `.items()` and `.pages()` are
+//! [`Stream`](futures_core::Stream)s ([`Paged`]): pages are fetched as the stream
+//! is read, so memory stays flat. `max_items` and `max_pages` stop early; a
+//! listing that fails part-way says where to resume ([`Paged::resume_token`],
+//! given back with `page_token` or `cursor`), and every item arrives exactly
+//! once over the two runs. Paging stops only where Roblox says a listing ends
+//! (a missing or empty token; [`pagination`] explains why an empty page does
+//! not).
+//!
+//! # Errors
+//!
+//! Every operation returns [`Error`]. Roblox's two error shapes (legacy
+//! `{"errors":[{"code":…}]}` and Open Cloud `{"code":"…"}`) both become
+//! [`ApiError`], reachable with [`Error::status`], [`Error::code`] and
+//! [`Error::message`]; the cases callers act on have their own variants
+//! ([`Error::InventoryPrivate`] says what would unlock the inventory,
+//! [`Error::RateLimited`], [`Error::DeadlineExceeded`], …), and each operation's
+//! documented numbered errors are an enum ([`ApiError::documented`]). No error
+//! carries a credential or a response header.
+//!
+//! # Rate limits
+//!
+//! Every request goes through a request budget ([`budget`]): the documented
+//! limits (100 requests a minute per API-key owner and 20 per OAuth grant on
+//! Open Cloud, per-endpoint limits on the legacy host) are the prior, and each
+//! response's `x-ratelimit-remaining` / `x-ratelimit-reset` the truth, so a job
+//! sends what remains in a window at once and waits only for the reset; a 429
+//! holds back every request on that budget. Idempotent requests are retried on
+//! 429, 5xx, connect failures and timeouts with jittered backoff that honours
+//! `retry-after` ([`RetryConfig`]). Waits are bounded:
+//! [`max_budget_wait`](ClientBuilder::max_budget_wait) and
+//! [`Client::with_budget_deadline`] turn a long wait into
+//! [`Error::NoSlotBeforeDeadline`] with nothing sent, and
+//! [`operation_timeout`](ClientBuilder::operation_timeout) bounds a whole call.
+//!
+//! # Ownership
+//!
+//! [`Client::owns`] answers one question; [`Client::ownership`] answers many
+//! users × many items as a stream, splitting the checks between the legacy
+//! is-owned endpoint and Open Cloud id filters so that the job ends soonest
+//! within both hosts' limits ([`ownership`] has the model). A failure stays with
+//! its user's answers.
+//!
+//! # Models and the generated client
+//!
+//! What the operations return ([`models`]) is this crate's own: `u64` ids,
+//! `#[non_exhaustive]`, `Serialize`, stable when the spec is regenerated. The
+//! generated low-level client is the escape hatch ([`api`],
+//! [`Client::cloud_api`], [`Client::legacy_api`]): every operation of the spec,
+//! including ones added since this crate's last release, through the same
+//! credentials, retries and budget.
+//!
+//! # Testing against the sandbox
+//!
+//! `roblox-inventory-sandbox` is a local Roblox inventory server with the
+//! documented behaviour (rate limits, private inventories, the X-CSRF exchange,
+//! faults on demand). Point both hosts at it with [`ClientBuilder::base_url`];
+//! no test of yours needs the network or a real account:
+//!
+//! ```
+//! use roblox_inventory::{Client, Item};
+//! use roblox_inventory_sandbox::Sandbox;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let sandbox = Sandbox::builder().start().await?;
+//! let client = Client::builder()
+//!     .base_url(sandbox.base_url())
+//!     .api_key("sandbox-key-builderman")
+//!     .build()?;
+//! assert!(client.owns(156, Item::GamePass(1111)).await?);
+//! sandbox.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
 
 #![deny(missing_docs)]
 

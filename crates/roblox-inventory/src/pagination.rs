@@ -51,6 +51,33 @@ impl<T> Page<T> {
 }
 
 /// A listing as a stream (of pages or of items) that can say where to resume.
+///
+/// ```
+/// use futures_util::TryStreamExt;
+/// use roblox_inventory::Client;
+/// # use roblox_inventory_sandbox::Sandbox;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sandbox = Sandbox::builder().start().await?;
+/// # let client = Client::builder().base_url(sandbox.base_url()).build()?;
+/// let mut collectibles = client.collectibles(156).items();
+/// let mut seen = Vec::new();
+/// while let Some(next) = collectibles.try_next().await.transpose() {
+///     match next {
+///         Ok(collectible) => seen.push(collectible.user_asset_id),
+///         Err(error) => {
+///             // Later: continue exactly where it failed.
+///             let resume = collectibles.resume_token();
+///             let _rest = client.collectibles(156).cursor(resume.unwrap_or_default());
+///             return Err(error.into());
+///         }
+///     }
+/// }
+/// # sandbox.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
 #[must_use = "streams do nothing until polled"]
 pub struct Paged<T> {
     inner: BoxStream<T>,

@@ -26,6 +26,9 @@ fn the_public_api_is_unchanged_by_a_regenerated_spec() {
         "struct roblox_inventory::models::Collectible ",
         "use roblox_inventory::api = roblox_inventory_api",
     ] {
-        assert!(report.after.contains(expected), "the surface lists {expected}");
+        assert!(
+            report.after.contains(expected),
+            "the surface lists {expected}"
+        );
     }
 }
