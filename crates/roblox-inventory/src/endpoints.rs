@@ -135,6 +135,13 @@ impl InventoryItems {
             };
             return Paged::failed(error);
         }
+        if let Some(unlisted) = self.filter.unlisted_asset_type() {
+            let error = Error::InvalidArgument {
+                name: "filter",
+                reason: format!("`{unlisted}` is not an asset type the spec lists"),
+            };
+            return Paged::failed(error);
+        }
         let Self {
             client,
             user_id,

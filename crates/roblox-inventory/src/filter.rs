@@ -162,6 +162,23 @@ impl InventoryFilter {
     /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any
     /// request, and parsing refuses the strings that mean it.
     pub fn is_empty_selection(&self) -> bool {
+        self.selects_nothing()
+    }
+
+    /// An asset type in the filter that the spec does not list (one parsed
+    /// from text Roblox never documented), if any: sent, Roblox would refuse
+    /// the request.
+    pub fn unlisted_asset_type(&self) -> Option<&InventoryItemAssetType> {
+        match self {
+            InventoryFilter::Types(TypeFilter {
+                asset_types: Some(AssetTypes::Some(types)),
+                ..
+            }) => types.iter().find(|t| !t.is_known()),
+            _ => None,
+        }
+    }
+
+    fn selects_nothing(&self) -> bool {
         match self {
             InventoryFilter::Everything => false,
             InventoryFilter::Types(t) => {

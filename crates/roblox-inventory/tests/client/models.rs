@@ -78,3 +78,30 @@ async fn a_record_without_its_id_fails_the_page_with_a_decode_error_naming_it() 
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn a_filter_with_an_asset_type_the_spec_does_not_list_is_refused_before_any_request() {
+    use roblox_inventory::models::InventoryItemAssetType;
+    use roblox_inventory::InventoryFilter;
+    use roblox_inventory_sandbox::Route;
+    let sandbox = sandbox(Sandbox::builder().rate_limits(false)).await;
+    let client = client(&sandbox)
+        .api_key("sandbox-key-builderman")
+        .build()
+        .unwrap();
+    let unlisted: InventoryItemAssetType = "HOLOGRAM".parse().unwrap();
+    let filter = InventoryFilter::by_type().asset_types([InventoryItemAssetType::Hat, unlisted]);
+    let error = client
+        .inventory_items(156)
+        .filter(filter)
+        .items()
+        .try_collect::<Vec<_>>()
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(error, Error::InvalidArgument { name: "filter", .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("HOLOGRAM"), "{error}");
+    assert_eq!(sandbox.requests(Route::ListInventoryItems), 0);
+}
