@@ -40,6 +40,7 @@
 
 pub mod faults;
 pub mod filter;
+mod oauth;
 pub mod ratelimit;
 mod server;
 pub mod world;
@@ -67,12 +68,21 @@ pub struct SandboxBuilder {
     pages_per_field: bool,
     windows_from_start: bool,
     latency: Duration,
+    oauth_token_lifetime: Duration,
 }
 
 impl SandboxBuilder {
     /// The world to serve (default: [`World::default_world`]).
     pub fn world(mut self, world: World) -> Self {
         self.world = world;
+        self
+    }
+
+    /// How long the OAuth access tokens it issues live (default 899 s, Roblox's
+    /// `expires_in`; at least one second). Authorization codes live one
+    /// [`rate_limit_minute`](Self::rate_limit_minute).
+    pub fn oauth_token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.oauth_token_lifetime = lifetime;
         self
     }
 
@@ -156,6 +166,8 @@ impl SandboxBuilder {
             empty_final_page: self.empty_final_page,
             pages_per_field: self.pages_per_field,
             latency: self.latency,
+            oauth_code_lifetime: self.minute,
+            oauth_token_lifetime: self.oauth_token_lifetime,
         };
         let state = Arc::new(server::AppState::new(self.world, limiter, options));
         let router = axum::Router::new()
@@ -208,6 +220,7 @@ impl Sandbox {
             pages_per_field: false,
             windows_from_start: false,
             latency: Duration::ZERO,
+            oauth_token_lifetime: Duration::from_secs(899),
         }
     }
 
@@ -277,6 +290,12 @@ impl Sandbox {
         self.state
             .violation_count
             .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many authorization codes its OAuth server exchanged and how many
+    /// refresh tokens it redeemed, so far.
+    pub fn oauth_token_counts(&self) -> (u64, u64) {
+        self.state.oauth.counts()
     }
 
     /// Gives every signed-in user a new X-CSRF-TOKEN now.

@@ -42,6 +42,10 @@ pub(crate) struct Options {
     pub empty_final_page: bool,
     pub pages_per_field: bool,
     pub latency: std::time::Duration,
+    /// How long a code of the authorization server lives (a sandbox minute).
+    pub oauth_code_lifetime: Duration,
+    /// How long its access tokens live (`expires_in`).
+    pub oauth_token_lifetime: Duration,
 }
 
 /// Shared server state.
@@ -64,6 +68,8 @@ pub struct AppState {
     pub(crate) violations: Mutex<Vec<String>>,
     /// Every violation, also those past the kept ones.
     pub(crate) violation_count: AtomicU64,
+    /// The OAuth 2.0 authorization server.
+    pub(crate) oauth: crate::oauth::OAuthServer,
 }
 
 impl AppState {
@@ -96,6 +102,10 @@ impl AppState {
             latency: options.latency,
             violations: Mutex::new(Vec::new()),
             violation_count: AtomicU64::new(0),
+            oauth: crate::oauth::OAuthServer::new(
+                options.oauth_code_lifetime,
+                options.oauth_token_lifetime,
+            ),
         }
     }
 
@@ -297,7 +307,7 @@ fn cloud_caller(
     }
     if let Some(auth) = header_str(headers, "authorization") {
         let token = auth.strip_prefix("Bearer ").unwrap_or_default();
-        return world
+        let fixed = world
             .oauth_tokens
             .iter()
             .find(|t| t.token == token)
@@ -305,10 +315,20 @@ fn cloud_caller(
                 user: t.user_id,
                 scopes: t.scopes.clone(),
                 token: t.token.clone(),
+            });
+        // Tokens the authorization server issued count per grant, not per token:
+        // a refresh does not reset the 20/minute (document: perOauth2Authorization).
+        let issued = || {
+            state.oauth.bearer(token).map(|b| CloudCaller::OAuth {
+                user: b.user_id,
+                scopes: b.scopes,
+                token: format!("grant-{}", b.grant),
             })
+        };
+        return fixed
+            .or_else(issued)
             .ok_or_else(|| Reply::legacy(401, 0, "Invalid OAuth token"));
     }
-    let _ = state;
     Err(Reply::legacy(401, 0, "Invalid API Key"))
 }
 
@@ -323,6 +343,11 @@ fn legacy_caller(world: &World, headers: &HeaderMap) -> Result<Option<u64>, ()> 
             .map(|c| Some(c.user_id))
             .ok_or(()),
     }
+}
+
+/// The user the request's `.ROBLOSECURITY` cookie signs in, if it is a valid one.
+pub(crate) fn cookie_user(world: &World, headers: &HeaderMap) -> Option<u64> {
+    legacy_caller(world, headers).ok().flatten()
 }
 
 /// Whether a legacy request may see `user`'s inventory: it is public, or the
@@ -391,6 +416,19 @@ pub async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Res
         return finish(Reply::legacy(400, 0, "The request is invalid."), None);
     };
     let headers = request.headers().clone();
+    if path == "/oauth" || path.starts_with("/oauth/") {
+        let body = axum::body::to_bytes(request.into_body(), 64 * 1024)
+            .await
+            .unwrap_or_default();
+        let world = state.read();
+        if let Some(response) = state
+            .oauth
+            .handle(&world, &method, &path, &query, &headers, &body)
+        {
+            return response;
+        }
+        return finish(Reply::legacy(404, 0, "NotFound"), None);
+    }
     let peer = request
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()

@@ -208,6 +208,21 @@ pub struct OAuthToken {
     pub scopes: Vec<String>,
 }
 
+/// The redirect URI the default world's OAuth apps register.
+pub const DEFAULT_REDIRECT_URI: &str = "http://localhost:8910/callback";
+
+/// An OAuth 2.0 app registered with the sandbox's authorization server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OAuthApp {
+    /// The client id.
+    pub client_id: String,
+    /// The client secret of a confidential app; `None` for a public app (PKCE only).
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// The registered redirect URIs (Roblox allows up to 10).
+    pub redirect_uris: Vec<String>,
+}
+
 /// A `.ROBLOSECURITY` session cookie.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cookie {
@@ -251,6 +266,9 @@ pub struct World {
     /// Cookies.
     #[serde(default)]
     pub cookies: Vec<Cookie>,
+    /// OAuth 2.0 apps.
+    #[serde(default)]
+    pub oauth_apps: Vec<OAuthApp>,
     /// How many entries a collection holds before code 9 "The collection is full".
     #[serde(default = "default_collection_capacity")]
     pub collection_capacity: usize,
@@ -573,6 +591,18 @@ impl World {
                 Cookie {
                     value: "sandbox-cookie-shedletsky".into(),
                     user_id: 261,
+                },
+            ],
+            oauth_apps: vec![
+                OAuthApp {
+                    client_id: "sandbox-app".into(),
+                    client_secret: Some("sandbox-app-secret".into()),
+                    redirect_uris: vec![DEFAULT_REDIRECT_URI.into()],
+                },
+                OAuthApp {
+                    client_id: "sandbox-public-app".into(),
+                    client_secret: None,
+                    redirect_uris: vec![DEFAULT_REDIRECT_URI.into()],
                 },
             ],
             collection_capacity: default_collection_capacity(),

@@ -119,6 +119,16 @@ pub trait TokenSource: Send + Sync + 'static {
     fn refresh(&self) -> TokenFuture<'_> {
         self.token()
     }
+
+    /// A fresh access token after Roblox refused `refused` (HTTP 401). The
+    /// client calls this, not [`TokenSource::refresh`], so a source shared by
+    /// many concurrent calls can refresh once: when its current token is no
+    /// longer `refused`, another call already refreshed. By default
+    /// [`TokenSource::refresh`].
+    fn refresh_refused<'a>(&'a self, refused: &'a SecretString) -> TokenFuture<'a> {
+        let _ = refused;
+        self.refresh()
+    }
 }
 
 /// An OAuth 2.0 access token provider.
@@ -153,13 +163,16 @@ impl OAuthToken {
         }
     }
 
-    /// The token to send now (a fresh one after a 401 when `refresh`): trimmed; an empty one or one that is not a header
+    /// The token to send now (a fresh one after Roblox refused `refused`): trimmed; an empty one or one that is not a header
     /// value is the source's failure, never a request without a credential.
-    pub(crate) async fn get(&self, refresh: bool) -> Result<SecretString, TokenError> {
-        let token = match &self.0 {
-            Source::Fixed(token) => token.clone(),
-            Source::Dynamic(source) if refresh => source.refresh().await?,
-            Source::Dynamic(source) => source.token().await?,
+    pub(crate) async fn get(
+        &self,
+        refused: Option<&SecretString>,
+    ) -> Result<SecretString, TokenError> {
+        let token = match (&self.0, refused) {
+            (Source::Fixed(token), _) => token.clone(),
+            (Source::Dynamic(source), Some(refused)) => source.refresh_refused(refused).await?,
+            (Source::Dynamic(source), None) => source.token().await?,
         };
         normalised("oauth_token", token.expose_secret(), "").map_err(|_| {
             "the token source returned an empty token or one that is not a valid header value"

@@ -231,31 +231,7 @@ impl ClientBuilder {
             ("cloud_base_url", &self.cloud_base_url),
             ("legacy_base_url", &self.legacy_base_url),
         ] {
-            let parsed = reqwest::Url::parse(url).map_err(|e| Error::InvalidArgument {
-                name,
-                reason: format!("`{url}`: {e}"),
-            })?;
-            if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(Error::InvalidArgument {
-                    name,
-                    reason: format!("`{url}` is not an http(s) URL"),
-                });
-            }
-            let host = parsed.host_str().unwrap_or_default();
-            let host = host.trim_start_matches('[').trim_end_matches(']');
-            let loopback = host.eq_ignore_ascii_case("localhost")
-                || host
-                    .parse::<std::net::IpAddr>()
-                    .is_ok_and(|ip| ip.is_loopback());
-            if parsed.scheme() == "http" && !loopback && !self.allow_insecure_http {
-                return Err(Error::InvalidArgument {
-                    name,
-                    reason: format!(
-                        "`{url}` is plain http to a host that is not loopback: credentials would \
-                         cross the network in clear text (use https, or allow_insecure_http())"
-                    ),
-                });
-            }
+            checked_url(name, url, self.allow_insecure_http)?;
         }
         let http = match self.http {
             Some(Ok(http)) => http,
@@ -318,9 +294,44 @@ impl ClientBuilder {
     }
 }
 
+/// `url` parsed, if it is http(s) and plain http only to loopback (unless
+/// `allow_insecure`): credentials never cross the network in clear text.
+pub(crate) fn checked_url(
+    name: &'static str,
+    url: &str,
+    allow_insecure: bool,
+) -> Result<reqwest::Url, Error> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| Error::InvalidArgument {
+        name,
+        reason: format!("`{url}`: {e}"),
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(Error::InvalidArgument {
+            name,
+            reason: format!("`{url}` is not an http(s) URL"),
+        });
+    }
+    let host = parsed.host_str().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if parsed.scheme() == "http" && !loopback && !allow_insecure {
+        return Err(Error::InvalidArgument {
+            name,
+            reason: format!(
+                "`{url}` is plain http to a host that is not loopback: credentials would \
+                 cross the network in clear text (use https, or allow_insecure_http())"
+            ),
+        });
+    }
+    Ok(parsed)
+}
+
 /// With the `rustls-ring` feature, makes ring the process's rustls provider
 /// unless one is installed already (reqwest is built without its own then).
-fn install_crypto_provider() {
+pub(crate) fn install_crypto_provider() {
     #[cfg(feature = "rustls-ring")]
     {
         let _ = rustls::crypto::ring::default_provider().install_default();

@@ -399,10 +399,15 @@ impl ErrorContext {
                 if let Some(error) = self.no_slot(response.headers()) {
                     return error;
                 }
-                if response
+                if let Some(id) = response
                     .headers()
-                    .contains_key(crate::executor::TOKEN_ERROR_HEADER)
+                    .get(crate::executor::TOKEN_ERROR_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse::<u64>().ok())
                 {
+                    if let Some(error) = crate::executor::take_token_error(id) {
+                        return Error::TokenSource(error);
+                    }
                     let body: Result<Vec<bytes::Bytes>, _> =
                         response.into_inner().into_inner().try_collect().await;
                     let message = body

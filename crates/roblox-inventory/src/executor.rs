@@ -146,8 +146,10 @@ impl Executor {
             (true, Some(CloudCredential::OAuth(source))) => Some(source),
             _ => None,
         };
-        // After a 401, the token source is asked for a fresh token, once.
-        let (mut refresh, mut refreshed) = (false, false);
+        // After a 401, the token source is asked for a fresh token, once, told
+        // which token was refused (so a shared source refreshes once for many).
+        let (mut refused, mut refreshed): (Option<secrecy::SecretString>, bool) = (None, false);
+        let mut sent: Option<secrecy::SecretString> = None;
         loop {
             let Some(mut this) = request.try_clone() else {
                 return client.execute(request).await;
@@ -155,17 +157,17 @@ impl Executor {
             if let Some(source) = oauth {
                 // Every attempt asks the source: a retry never reuses a stale token,
                 // and concurrent calls never share one slot.
-                match source.get(refresh).await {
+                match source.get(refused.take().as_ref()).await {
                     Ok(token) => {
                         if let Some(value) = sensitive(&format!("Bearer {}", token.expose_secret()))
                         {
                             this.headers_mut()
                                 .insert(reqwest::header::AUTHORIZATION, value);
                         }
+                        sent = Some(token);
                     }
-                    Err(error) => return Ok(token_error_response(&error)),
+                    Err(error) => return Ok(token_error_response(error)),
                 }
-                refresh = false;
             }
             let budget_deadline = match (self.wait.deadline_from(Instant::now()), deadline) {
                 (Some(a), Some(b)) => Some(a.min(b)),
@@ -210,7 +212,7 @@ impl Executor {
                     .as_ref()
                     .is_ok_and(|r| r.status() == http::StatusCode::UNAUTHORIZED)
             {
-                (refresh, refreshed) = (true, true);
+                (refused, refreshed) = (sent.take(), true);
                 if let Ok(response) = &result {
                     ticket.report(Report::Response {
                         status: 401,
@@ -344,14 +346,38 @@ fn marker_response(status: http::StatusCode, header: &'static str, value: u64) -
     Response::from(response)
 }
 
-/// The response standing for "the token source failed": its message as the body
-/// (see [`TOKEN_ERROR_HEADER`]).
-fn token_error_response(error: &crate::auth::TokenError) -> Response {
+/// Token-source failures on their way to the caller, by the id their stand-in
+/// response carries: the caller gets the source's own error back (an
+/// `OAuthError::InvalidGrant` stays one), not its text. Bounded: a stand-in
+/// nobody converts (a raw `cloud_api()` caller) cannot grow it without end.
+static TOKEN_ERRORS: std::sync::Mutex<Vec<(u64, crate::auth::TokenError)>> =
+    std::sync::Mutex::new(Vec::new());
+static TOKEN_ERROR_IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+const TOKEN_ERRORS_KEPT: usize = 256;
+
+/// The token-source error a stand-in response with `id` stands for, taken out.
+pub(crate) fn take_token_error(id: u64) -> Option<crate::auth::TokenError> {
+    let mut kept = lock(&TOKEN_ERRORS);
+    let at = kept.iter().position(|(k, _)| *k == id)?;
+    Some(kept.swap_remove(at).1)
+}
+
+/// The response standing for "the token source failed": the error kept under
+/// the id in [`TOKEN_ERROR_HEADER`], its message as the body.
+fn token_error_response(error: crate::auth::TokenError) -> Response {
+    let id = TOKEN_ERROR_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut response = http::Response::new(bytes::Bytes::from(error.to_string()));
+    {
+        let mut kept = lock(&TOKEN_ERRORS);
+        if kept.len() >= TOKEN_ERRORS_KEPT {
+            kept.remove(0);
+        }
+        kept.push((id, error));
+    }
     *response.status_mut() = http::StatusCode::UNAUTHORIZED;
     response
         .headers_mut()
-        .insert(TOKEN_ERROR_HEADER, HeaderValue::from_static("1"));
+        .insert(TOKEN_ERROR_HEADER, HeaderValue::from(id));
     Response::from(response)
 }
 

@@ -132,6 +132,8 @@ pub mod error;
 mod executor;
 pub mod filter;
 pub mod models;
+#[cfg(feature = "oauth")]
+pub mod oauth;
 pub mod ownership;
 pub mod pagination;
 mod retry;

@@ -13,6 +13,7 @@ mod budget;
 mod escape_hatch;
 mod hardening;
 mod models;
+mod oauth;
 mod ownership;
 mod paging;
 
@@ -914,6 +915,13 @@ async fn no_secret_reaches_tracing_output_at_any_level_even_on_failures() {
         .unwrap_err();
     tracing::error!(%error, ?error, "logged by the application");
     let _ = wrong.add_to_collection(Item::Asset(1)).await.unwrap_err();
+    let (oauth_secrets, printed) = oauth::every_oauth_secret(&sandbox).await;
+    for secret in &oauth_secrets {
+        assert!(
+            !printed.contains(secret.as_str()),
+            "an OAuth secret in Debug or Display: {printed}"
+        );
+    }
 
     let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(
@@ -930,6 +938,12 @@ async fn no_secret_reaches_tracing_output_at_any_level_even_on_failures() {
         assert!(
             !output.contains(secret),
             "`{secret}` leaked into tracing output"
+        );
+    }
+    for secret in &oauth_secrets {
+        assert!(
+            !output.contains(secret.as_str()),
+            "an OAuth secret leaked into tracing output"
         );
     }
 }

@@ -1,0 +1,188 @@
+//! Keeping one authorization's tokens alive for a [`Client`](crate::Client).
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::{OAuthApp, OAuthError, TokenSet};
+use crate::auth::{TokenError, TokenFuture, TokenSource};
+
+/// A future returned by [`TokenStore::save`].
+pub type StoreFuture<'a> = Pin<Box<dyn Future<Output = Result<(), TokenError>> + Send + 'a>>;
+
+/// Where rotated tokens are saved. Mandatory: refresh tokens are single-use, so
+/// a rotated set that is not saved is a session lost at the next restart.
+///
+/// Any `Fn(TokenSet) -> impl Future<Output = Result<(), TokenError>>` is one.
+pub trait TokenStore: Send + Sync + 'static {
+    /// Saves `tokens`; the source uses them only after this succeeds.
+    fn save(&self, tokens: &TokenSet) -> StoreFuture<'_>;
+}
+
+impl<F, Fut> TokenStore for F
+where
+    F: Fn(TokenSet) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), TokenError>> + Send + 'static,
+{
+    fn save(&self, tokens: &TokenSet) -> StoreFuture<'_> {
+        Box::pin(self(tokens.clone()))
+    }
+}
+
+struct Current {
+    tokens: TokenSet,
+    /// A rotated set whose save failed: not used until it is saved (its
+    /// predecessor's refresh token is already spent, so it is kept, not dropped).
+    unsaved: Option<TokenSet>,
+}
+
+struct State {
+    app: OAuthApp,
+    current: tokio::sync::Mutex<Current>,
+    store: Box<dyn TokenStore>,
+    margin_ms: AtomicU64,
+    refreshes: AtomicU64,
+}
+
+/// A [`TokenSource`] that keeps one authorization alive: it refreshes the
+/// access token ahead of expiry (default: within 60 s of it), one refresh at a
+/// time however many calls wait, saves each rotated set through the
+/// [`TokenStore`] before using it, and refreshes once more when Open Cloud
+/// refuses a token (401). Cheap to clone; clones share the tokens.
+///
+/// Plug it into a client with
+/// [`ClientBuilder::oauth_token_source`](crate::ClientBuilder::oauth_token_source);
+/// keep a clone to read the current set ([`RefreshingTokenSource::tokens`]) or
+/// to revoke it at logout.
+#[derive(Clone)]
+pub struct RefreshingTokenSource {
+    state: Arc<State>,
+}
+
+impl fmt::Debug for RefreshingTokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RefreshingTokenSource")
+            .field("app", &self.state.app)
+            .field("refreshes", &self.refreshes())
+            .finish_non_exhaustive()
+    }
+}
+
+impl RefreshingTokenSource {
+    /// Keeps `tokens` (from [`OAuthApp::exchange`] or your store) alive with
+    /// `app`, saving every rotated set to `store`.
+    pub fn new(app: OAuthApp, tokens: TokenSet, store: impl TokenStore) -> Self {
+        Self {
+            state: Arc::new(State {
+                app,
+                current: tokio::sync::Mutex::new(Current {
+                    tokens,
+                    unsaved: None,
+                }),
+                store: Box::new(store),
+                margin_ms: AtomicU64::new(60_000),
+                refreshes: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// Refresh when the access token expires within `margin` (default 60 s).
+    pub fn refresh_margin(self, margin: Duration) -> Self {
+        let ms = u64::try_from(margin.as_millis()).unwrap_or(u64::MAX);
+        self.state.margin_ms.store(ms, Ordering::Relaxed);
+        self
+    }
+
+    /// The current token set (the last one saved).
+    pub async fn tokens(&self) -> TokenSet {
+        self.state.current.lock().await.tokens.clone()
+    }
+
+    /// How many refreshes this source has made.
+    pub fn refreshes(&self) -> u64 {
+        self.state.refreshes.load(Ordering::Relaxed)
+    }
+
+    /// Refreshes now, whatever the expiry says, and returns the new access token.
+    pub async fn force_refresh(&self) -> Result<SecretString, OAuthError> {
+        let mut current = self.state.current.lock().await;
+        self.rotate(&mut current).await?;
+        Ok(current.tokens.access_token.clone())
+    }
+
+    /// A pending unsaved set saved and adopted, or a new one fetched, saved and adopted.
+    async fn rotate(&self, current: &mut Current) -> Result<(), OAuthError> {
+        if current.unsaved.is_none() {
+            let refresh = current
+                .tokens
+                .refresh_token
+                .clone()
+                .ok_or(OAuthError::Missing("refresh token"))?;
+            let fresh = self
+                .state
+                .app
+                .refresh(&refresh, &current.tokens.scopes)
+                .await?;
+            self.state.refreshes.fetch_add(1, Ordering::Relaxed);
+            current.unsaved = Some(fresh);
+        }
+        self.adopt(current).await
+    }
+
+    /// Saves the unsaved set, then uses it.
+    async fn adopt(&self, current: &mut Current) -> Result<(), OAuthError> {
+        if let Some(fresh) = &current.unsaved {
+            self.state
+                .store
+                .save(fresh)
+                .await
+                .map_err(OAuthError::Store)?;
+            if let Some(fresh) = current.unsaved.take() {
+                current.tokens = fresh;
+            }
+        }
+        Ok(())
+    }
+
+    async fn access_token(
+        &self,
+        refused: Option<&SecretString>,
+    ) -> Result<SecretString, OAuthError> {
+        let mut current = self.state.current.lock().await;
+        // A rotated set waiting for its save goes first: the old refresh token is spent.
+        self.adopt(&mut current).await?;
+        let margin = Duration::from_millis(self.state.margin_ms.load(Ordering::Relaxed));
+        let stale = match refused {
+            // Refused: refresh, unless another call already replaced that token.
+            Some(refused) => current.tokens.access_token.expose_secret() == refused.expose_secret(),
+            None => current.tokens.expires_within(margin),
+        };
+        if stale {
+            self.rotate(&mut current).await?;
+        }
+        Ok(current.tokens.access_token.clone())
+    }
+}
+
+impl TokenSource for RefreshingTokenSource {
+    fn token(&self) -> TokenFuture<'_> {
+        Box::pin(async move { self.access_token(None).await.map_err(TokenError::from) })
+    }
+
+    fn refresh(&self) -> TokenFuture<'_> {
+        Box::pin(async move { self.force_refresh().await.map_err(TokenError::from) })
+    }
+
+    fn refresh_refused<'a>(&'a self, refused: &'a SecretString) -> TokenFuture<'a> {
+        Box::pin(async move {
+            self.access_token(Some(refused))
+                .await
+                .map_err(TokenError::from)
+        })
+    }
+}
