@@ -36,6 +36,10 @@ where
 
 struct Current {
     tokens: TokenSet,
+    /// How long the current access token had left when it was adopted: the
+    /// margin never exceeds a quarter of it (a short-lived token is not
+    /// refreshed on every call).
+    lifetime: Duration,
     /// A rotated set whose save failed: not used until it is saved (its
     /// predecessor's refresh token is already spent, so it is kept, not dropped).
     unsaved: Option<TokenSet>,
@@ -50,7 +54,8 @@ struct State {
 }
 
 /// A [`TokenSource`] that keeps one authorization alive: it refreshes the
-/// access token ahead of expiry (default: within 60 s of it), one refresh at a
+/// access token ahead of expiry (default: within 60 s of it, at most a quarter
+/// of its lifetime), one refresh at a
 /// time however many calls wait, saves each rotated set through the
 /// [`TokenStore`] before using it, and refreshes once more when Open Cloud
 /// refuses a token (401). Cheap to clone; clones share the tokens.
@@ -81,6 +86,7 @@ impl RefreshingTokenSource {
             state: Arc::new(State {
                 app,
                 current: tokio::sync::Mutex::new(Current {
+                    lifetime: remaining(&tokens),
                     tokens,
                     unsaved: None,
                 }),
@@ -91,7 +97,8 @@ impl RefreshingTokenSource {
         }
     }
 
-    /// Refresh when the access token expires within `margin` (default 60 s).
+    /// Refresh when the access token expires within `margin` (default 60 s; at
+    /// most a quarter of the token's lifetime).
     pub fn refresh_margin(self, margin: Duration) -> Self {
         let ms = u64::try_from(margin.as_millis()).unwrap_or(u64::MAX);
         self.state.margin_ms.store(ms, Ordering::Relaxed);
@@ -143,6 +150,7 @@ impl RefreshingTokenSource {
                 .await
                 .map_err(OAuthError::Store)?;
             if let Some(fresh) = current.unsaved.take() {
+                current.lifetime = remaining(&fresh);
                 current.tokens = fresh;
             }
         }
@@ -156,7 +164,8 @@ impl RefreshingTokenSource {
         let mut current = self.state.current.lock().await;
         // A rotated set waiting for its save goes first: the old refresh token is spent.
         self.adopt(&mut current).await?;
-        let margin = Duration::from_millis(self.state.margin_ms.load(Ordering::Relaxed));
+        let margin = Duration::from_millis(self.state.margin_ms.load(Ordering::Relaxed))
+            .min(current.lifetime / 4);
         let stale = match refused {
             // Refused: refresh, unless another call already replaced that token.
             Some(refused) => current.tokens.access_token.expose_secret() == refused.expose_secret(),
@@ -167,6 +176,13 @@ impl RefreshingTokenSource {
         }
         Ok(current.tokens.access_token.clone())
     }
+}
+
+/// How long until `tokens`' access token expires (zero if it has).
+fn remaining(tokens: &TokenSet) -> Duration {
+    (tokens.expires_at - chrono::Utc::now())
+        .to_std()
+        .unwrap_or(Duration::ZERO)
 }
 
 impl TokenSource for RefreshingTokenSource {

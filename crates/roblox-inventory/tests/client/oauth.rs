@@ -410,3 +410,29 @@ pub(crate) async fn every_oauth_secret(sandbox: &Sandbox) -> (Vec<String>, Strin
     ];
     (secrets, printed)
 }
+
+#[tokio::test]
+async fn tokens_are_refreshed_ahead_of_expiry_but_not_on_every_call() {
+    let sandbox = sandbox(
+        Sandbox::builder()
+            .rate_limits(false)
+            .oauth_token_lifetime(Duration::from_secs(2)),
+    )
+    .await;
+    let app = confidential(&sandbox);
+    let (tokens, _, _) = authorized(&app).await;
+    let expires = tokens.expires_at;
+    // The default 60-s margin, capped at a quarter of a 2-s lifetime.
+    let source = RefreshingTokenSource::new(app, tokens, |_: TokenSet| async { Ok(()) });
+    let client = oauth_client(&sandbox, &source);
+    list_private(&client).await.unwrap();
+    list_private(&client).await.unwrap();
+    assert_eq!(source.refreshes(), 0, "a fresh token is not refreshed");
+    tokio::time::sleep(Duration::from_millis(1_600)).await;
+    list_private(&client).await.unwrap();
+    assert_eq!(source.refreshes(), 1);
+    assert!(
+        chrono::Utc::now() < expires,
+        "refreshed before the old token expired"
+    );
+}
