@@ -1,5 +1,6 @@
 //! `rbxinv`: check ownership and dump Roblox inventories from a shell.
 
+mod login;
 mod output;
 mod owns;
 
@@ -133,6 +134,15 @@ enum Command {
     },
     /// A short tour on the sandbox: an ownership check and an inventory listing.
     Demo,
+    /// Authorize rbxinv with OAuth 2.0 and store the tokens for later commands.
+    ///
+    /// Listens on the app's loopback redirect URI, prints the authorization URL (and opens
+    /// a browser where one exists), and stores the tokens owner-only in the config directory
+    /// (RBXINV_CONFIG_DIR, else the platform's). Later commands without an API key or token
+    /// use them and keep them refreshed. With --sandbox no browser is needed.
+    Login(login::LoginArgs),
+    /// Revoke the stored OAuth authorization and delete it.
+    Logout,
 }
 
 #[derive(Debug, Subcommand)]
@@ -320,11 +330,19 @@ impl Embedded {
     }
 }
 
-/// Starts the embedded sandbox with its default world, rate limits off.
-async fn embedded() -> Result<Embedded, Failure> {
+/// Starts the embedded sandbox with its default world, rate limits off; its
+/// OAuth apps also accept `redirect_uri` when given (`login --sandbox`).
+async fn embedded(redirect_uri: Option<&str>) -> Result<Embedded, Failure> {
     #[cfg(feature = "sandbox")]
     {
+        let mut world = roblox_inventory_sandbox::World::default_world();
+        if let Some(uri) = redirect_uri {
+            for app in &mut world.oauth_apps {
+                app.redirect_uris.push(uri.to_string());
+            }
+        }
         roblox_inventory_sandbox::Sandbox::builder()
+            .world(world)
             .rate_limits(false)
             .start()
             .await
@@ -332,15 +350,51 @@ async fn embedded() -> Result<Embedded, Failure> {
     }
     #[cfg(not(feature = "sandbox"))]
     {
+        let _ = redirect_uri;
         Err("this rbxinv was built without the `sandbox` feature: --sandbox and demo are not available"
             .to_string()
             .into())
     }
 }
 
+/// `rbxinv login`, against Roblox (or --base-url), or completed by rbxinv itself
+/// on the embedded sandbox.
+async fn run_login(args: login::LoginArgs, cli: &Cli) -> Result<ExitCode, Failure> {
+    if !cli.sandbox {
+        return login::login(args, cli.base_url.clone(), login::Browser::Person, None).await;
+    }
+    // A free loopback port, registered with the embedded sandbox's apps.
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .map_err(|e| format!("cannot listen for the callback: {e}"))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen for the callback: {e}"))?
+        .port();
+    let redirect_uri = format!("http://127.0.0.1:{port}/callback");
+    let sandbox = embedded(Some(&redirect_uri)).await?;
+    let cookie = Secret::given(cli.roblosecurity.clone(), cli.roblosecurity_file.as_deref())?
+        .map_or_else(|| "sandbox-cookie-builderman".to_string(), |c| c.expose());
+    let result = login::login(
+        args.with_redirect_uri(redirect_uri),
+        Some(sandbox.base_url()),
+        login::Browser::Sandbox(cookie),
+        Some(listener),
+    )
+    .await;
+    sandbox.shutdown().await;
+    result
+}
+
 async fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    let mut cli = cli;
+    match std::mem::replace(&mut cli.command, Command::Demo) {
+        Command::Login(args) => return run_login(args, &cli).await,
+        Command::Logout => return login::logout(cli.base_url.clone()).await,
+        other => cli.command = other,
+    }
     let sandbox = if cli.sandbox || matches!(cli.command, Command::Demo) {
-        Some(embedded().await?)
+        Some(embedded(None).await?)
     } else {
         None
     };
@@ -357,11 +411,16 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     } else if let Some(url) = &cli.base_url {
         builder = builder.base_url(url.clone());
     }
+    let stored_login = sandbox.is_none() && api_key.is_none() && oauth_token.is_none();
     if let Some(key) = api_key {
         builder = builder.api_key(key.expose());
     }
     if let Some(token) = oauth_token {
         builder = builder.oauth_token(token.expose());
+    } else if stored_login {
+        if let Some(source) = login::stored_source(cli.base_url.as_deref())? {
+            builder = builder.oauth_token_source(source);
+        }
     }
     if let Some(cookie) = cookie {
         builder = builder.roblosecurity(cookie.expose());
@@ -524,6 +583,8 @@ async fn command(client: &Client, command: Command, out: &mut Output) -> Result<
                 }
             }
         }
+        // Handled in `run` before a client is built.
+        Command::Login(_) | Command::Logout => {}
         Command::Demo => {
             let owned = client.owns(156, Item::GamePass(1111)).await?;
             eprintln!(

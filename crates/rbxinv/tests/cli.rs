@@ -459,3 +459,177 @@ fn hardening_14_secrets_can_come_from_files_and_are_never_echoed() {
         stderr(&missing)
     );
 }
+
+// ---------------------------------------------------------------- login (issue 12)
+
+fn rbxinv_in(config: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rbxinv"))
+        .args(args)
+        .env_remove("ROBLOX_API_KEY")
+        .env_remove("ROBLOX_OAUTH_TOKEN")
+        .env_remove("ROBLOSECURITY")
+        .env_remove("ROBLOX_OAUTH_CLIENT_ID")
+        .env_remove("ROBLOX_OAUTH_CLIENT_SECRET")
+        .env("RBXINV_CONFIG_DIR", config)
+        .output()
+        .expect("rbxinv runs")
+}
+
+fn stored(config: &std::path::Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(config.join("login.json")).expect("login.json")).unwrap()
+}
+
+#[test]
+fn login_on_the_sandbox_completes_without_a_browser_and_stores_the_tokens_owner_only() {
+    let config = tempfile::tempdir().unwrap();
+    let output = rbxinv_in(config.path(), &["--sandbox", "login"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("Logged in as user 156"),
+        "{}",
+        stderr(&output)
+    );
+    let login = stored(config.path());
+    assert_eq!(login["client_id"], "sandbox-public-app");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(config.path().join("login.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "owner-only");
+    }
+    let printed = format!("{}{}", stdout(&output), stderr(&output));
+    for secret in ["access_token", "refresh_token"] {
+        let value = login["tokens"][secret].as_str().unwrap();
+        assert!(!printed.contains(value), "{secret} printed");
+    }
+}
+
+#[test]
+fn a_stored_login_is_used_refreshed_written_back_and_revoked_at_logout() {
+    use std::io::BufRead;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let redirect = format!("http://127.0.0.1:{port}/callback");
+    let mut world = roblox_inventory_sandbox::World::default_world();
+    for app in &mut world.oauth_apps {
+        app.redirect_uris.push(redirect.clone());
+    }
+    let sandbox = runtime
+        .block_on(
+            roblox_inventory_sandbox::Sandbox::builder()
+                .world(world)
+                .rate_limits(false)
+                .oauth_token_lifetime(std::time::Duration::from_secs(1))
+                .start(),
+        )
+        .unwrap();
+    let base = sandbox.base_url();
+    let config = tempfile::tempdir().unwrap();
+
+    // rbxinv waits for the callback; this test is the user's browser.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rbxinv"))
+        .args([
+            "--base-url",
+            &base,
+            "login",
+            "--client-id",
+            "sandbox-public-app",
+        ])
+        .args([
+            "--redirect-uri",
+            &redirect,
+            "--no-browser",
+            "--timeout",
+            "30",
+        ])
+        .env("RBXINV_CONFIG_DIR", config.path())
+        .env_remove("ROBLOX_OAUTH_CLIENT_SECRET")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let url = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.trim()
+                .starts_with("http")
+                .then(|| line.trim().to_string())
+        })
+        .expect("the authorization URL is printed");
+    runtime.block_on(async {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let consent = http
+            .get(&url)
+            .header("cookie", ".ROBLOSECURITY=sandbox-cookie-shedletsky")
+            .send()
+            .await
+            .unwrap();
+        let location = consent.headers()["location"].to_str().unwrap().to_string();
+        assert!(location.starts_with(&redirect), "{location}");
+        let page = http.get(&location).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+    });
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(child.wait().unwrap().success(), "{rest:?}");
+    assert!(
+        rest.iter().any(|l| l.contains("Logged in as user 261")),
+        "{rest:?}"
+    );
+    let first = stored(config.path());
+
+    // Later commands use the stored login: Shedletsky's private inventory.
+    let items = rbxinv_in(
+        config.path(),
+        &["--base-url", &base, "--jsonl", "items", "261"],
+    );
+    assert_eq!(items.status.code(), Some(0), "{}", stderr(&items));
+    assert!(stdout(&items).lines().count() > 0);
+    assert_eq!(sandbox.oauth_token_counts(), (1, 0));
+    // After expiry: refreshed, and the rotated set written back before use.
+    std::thread::sleep(std::time::Duration::from_millis(1_100));
+    let again = rbxinv_in(
+        config.path(),
+        &["--base-url", &base, "--jsonl", "items", "261"],
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(sandbox.oauth_token_counts(), (1, 1));
+    let second = stored(config.path());
+    assert_ne!(
+        second["tokens"]["refresh_token"],
+        first["tokens"]["refresh_token"]
+    );
+
+    // Logout revokes the authorization and deletes the file.
+    let logout = rbxinv_in(config.path(), &["--base-url", &base, "logout"]);
+    assert_eq!(logout.status.code(), Some(0), "{}", stderr(&logout));
+    assert!(!config.path().join("login.json").exists());
+    let refused = runtime.block_on(async {
+        let app =
+            roblox_inventory::oauth::OAuthApp::public("sandbox-public-app", redirect.as_str())
+                .base_url(base.as_str())
+                .build()
+                .unwrap();
+        let token = secrecy::SecretString::from(
+            second["tokens"]["refresh_token"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+        app.refresh(&token, &[]).await.unwrap_err()
+    });
+    assert!(refused.needs_reauthorization(), "{refused:?}");
+    let after = rbxinv_in(config.path(), &["--base-url", &base, "items", "261"]);
+    assert_eq!(after.status.code(), Some(2), "no credential any more");
+    runtime.block_on(sandbox.shutdown());
+}
