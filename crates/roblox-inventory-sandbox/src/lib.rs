@@ -35,6 +35,23 @@
 //! `user.inventory-item:read`) and `sandbox-oauth-no-scope` (261); cookies
 //! `sandbox-cookie-builderman` (156) and `sandbox-cookie-shedletsky` (261).
 //! Package 607702162 holds assets 607785314 and 607784987.
+//!
+//! # OAuth 2.0
+//!
+//! Roblox's authorization server is served under `/oauth/` (authorize, token,
+//! revoke, introspect, resources, userinfo, discovery) with the documented
+//! behaviour: the authorize page consents at once as the user of the request's
+//! `.ROBLOSECURITY` cookie and redirects (302) with `code` and `state` (or
+//! `error`); codes are single-use and live one sandbox minute; PKCE S256 is
+//! checked (and required of public apps); clients authenticate with HTTP Basic
+//! or the form body; `expires_in` is 899 ([`SandboxBuilder::oauth_token_lifetime`]
+//! to shorten it); refresh tokens are single-use and rotate; revoking ends the
+//! whole grant; errors are RFC 6749 bodies. The access tokens it issues are
+//! accepted by the Open Cloud inventory endpoint with the granted scopes,
+//! counted per grant. The default world registers `sandbox-app` (secret
+//! `sandbox-app-secret`) and the public `sandbox-public-app`, both with the
+//! redirect URI [`world::DEFAULT_REDIRECT_URI`]; worlds register more in
+//! [`World::oauth_apps`].
 
 #![deny(missing_docs)]
 

@@ -331,6 +331,18 @@ impl World {
     /// Checks that every reference resolves and ids are unique.
     pub fn validate(&self) -> Result<(), WorldError> {
         let bad = |m: String| Err(WorldError::Inconsistent(m));
+        let mut client_ids = std::collections::HashSet::new();
+        for app in &self.oauth_apps {
+            if !client_ids.insert(app.client_id.as_str()) {
+                return bad(format!("OAuth app {} appears twice", app.client_id));
+            }
+            if app.redirect_uris.is_empty() || app.redirect_uris.len() > 10 {
+                return bad(format!(
+                    "OAuth app {} must register 1 to 10 redirect URIs (Roblox allows up to 10)",
+                    app.client_id
+                ));
+            }
+        }
         let mut user_ids = std::collections::HashSet::new();
         let mut user_asset_ids = std::collections::HashSet::new();
         let asset_ids: std::collections::HashSet<u64> = self.assets.iter().map(|a| a.id).collect();
@@ -812,6 +824,16 @@ mod tests {
     #[test]
     fn default_world_is_consistent() {
         World::default_world().validate().unwrap();
+    }
+
+    #[test]
+    fn oauth_apps_are_unique_and_register_a_redirect_uri() {
+        let mut world = World::default_world();
+        world.oauth_apps.push(world.oauth_apps[0].clone());
+        assert!(world.validate().is_err());
+        let mut world = World::default_world();
+        world.oauth_apps[0].redirect_uris.clear();
+        assert!(world.validate().is_err());
     }
 
     #[test]

@@ -42,7 +42,9 @@
 //! pasted `.ROBLOSECURITY=` prefix) or refused at [`build`](ClientBuilder::build),
 //! never silently dropped. An operation called without a credential it accepts
 //! fails with [`Error::MissingCredential`] before any request; the legacy reads
-//! need none for public inventories.
+//! need none for public inventories. Apps that act for a user get the whole
+//! OAuth 2.0 flow, with tokens that refresh themselves, in `oauth` (default
+//! feature `oauth`).
 //!
 //! # Paging
 //!

@@ -782,11 +782,11 @@ impl AuthorizationRequest<'_> {
 /// session store; secrets print as `[REDACTED]`.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct PendingAuthorization {
-    #[serde(with = "secret_text")]
+    #[serde(with = "tokens::secret")]
     state: SecretString,
-    #[serde(with = "secret_text")]
+    #[serde(with = "tokens::secret")]
     verifier: SecretString,
-    #[serde(with = "optional_secret_text", default)]
+    #[serde(with = "tokens::optional_secret", default)]
     nonce: Option<SecretString>,
     #[serde(default)]
     scopes: Vec<Scope>,
@@ -822,35 +822,6 @@ impl fmt::Debug for PendingAuthorization {
             .field("nonce", &self.nonce.as_ref().map(|_| "[REDACTED]"))
             .field("scopes", &self.scopes)
             .finish()
-    }
-}
-
-mod secret_text {
-    use secrecy::{ExposeSecret, SecretString};
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(value: &SecretString, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(value.expose_secret())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SecretString, D::Error> {
-        String::deserialize(d).map(SecretString::from)
-    }
-}
-
-mod optional_secret_text {
-    use secrecy::{ExposeSecret, SecretString};
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(value: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(v) => s.serialize_some(v.expose_secret()),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SecretString>, D::Error> {
-        Option::<String>::deserialize(d).map(|v| v.map(SecretString::from))
     }
 }
 

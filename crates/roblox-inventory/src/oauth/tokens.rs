@@ -63,7 +63,7 @@ impl fmt::Debug for TokenSet {
     }
 }
 
-mod secret {
+pub(super) mod secret {
     use super::*;
 
     pub fn serialize<S: Serializer>(value: &SecretString, s: S) -> Result<S::Ok, S::Error> {
@@ -75,7 +75,7 @@ mod secret {
     }
 }
 
-mod optional_secret {
+pub(super) mod optional_secret {
     use super::*;
 
     pub fn serialize<S: Serializer>(value: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {

@@ -270,8 +270,16 @@ async fn a_forged_callback_or_an_error_callback_is_refused_with_its_type() {
     assert_eq!(sandbox.oauth_token_counts(), (0, 0));
 }
 
-#[tokio::test]
-async fn fifty_concurrent_calls_across_an_expiry_refresh_exactly_once() {
+/// A client whose stored access token (1-s lifetime, no rate limits) has just expired.
+struct Expired {
+    sandbox: Sandbox,
+    tokens: TokenSet,
+    store: Store,
+    source: RefreshingTokenSource,
+    client: Client,
+}
+
+async fn expired() -> Expired {
     let sandbox = sandbox(
         Sandbox::builder()
             .rate_limits(false)
@@ -281,9 +289,27 @@ async fn fifty_concurrent_calls_across_an_expiry_refresh_exactly_once() {
     let app = confidential(&sandbox);
     let (tokens, _, _) = authorized(&app).await;
     let store = Store::default();
-    let source = store.source(app, tokens);
+    let source = store.source(app, tokens.clone());
     let client = oauth_client(&sandbox, &source);
     tokio::time::sleep(Duration::from_millis(1_100)).await;
+    Expired {
+        sandbox,
+        tokens,
+        store,
+        source,
+        client,
+    }
+}
+
+#[tokio::test]
+async fn fifty_concurrent_calls_across_an_expiry_refresh_exactly_once() {
+    let Expired {
+        sandbox,
+        store,
+        source,
+        client,
+        ..
+    } = expired().await;
     let calls: Vec<_> = (0..50)
         .map(|_| {
             let client = client.clone();
@@ -304,18 +330,13 @@ async fn fifty_concurrent_calls_across_an_expiry_refresh_exactly_once() {
 
 #[tokio::test]
 async fn a_failing_store_keeps_the_rotated_tokens_unused_until_they_are_saved() {
-    let sandbox = sandbox(
-        Sandbox::builder()
-            .rate_limits(false)
-            .oauth_token_lifetime(Duration::from_secs(1)),
-    )
-    .await;
-    let app = confidential(&sandbox);
-    let (tokens, _, _) = authorized(&app).await;
-    let store = Store::default();
-    let source = store.source(app, tokens.clone());
-    let client = oauth_client(&sandbox, &source);
-    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let Expired {
+        sandbox,
+        tokens,
+        store,
+        source,
+        client,
+    } = expired().await;
     store.failing.store(true, Ordering::SeqCst);
     let before = sandbox.requests(Route::ListInventoryItems);
     let error = list_private(&client).await.unwrap_err();
@@ -434,5 +455,34 @@ async fn tokens_are_refreshed_ahead_of_expiry_but_not_on_every_call() {
     assert!(
         chrono::Utc::now() < expires,
         "refreshed before the old token expired"
+    );
+}
+
+#[tokio::test]
+async fn the_per_grant_limit_is_counted_across_refreshes() {
+    // Windows from the sandbox's start: the three calls, 1.2 s apart at most,
+    // fall in its first 60-s window.
+    let sandbox = sandbox(
+        Sandbox::builder()
+            .windows_from_start(true)
+            .oauth_token_lifetime(Duration::from_secs(1)),
+    )
+    .await;
+    let app = confidential(&sandbox);
+    let (tokens, _, _) = authorized(&app).await;
+    let source = RefreshingTokenSource::new(app, tokens, |_: TokenSet| async { Ok(()) })
+        .refresh_margin(Duration::ZERO);
+    let client = oauth_client(&sandbox, &source);
+    let remaining = |client: &Client| client.last_rate_limit().and_then(|r| r.remaining);
+    list_private(&client).await.unwrap();
+    assert_eq!(remaining(&client), Some(19), "20 per minute per grant");
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    list_private(&client).await.unwrap();
+    list_private(&client).await.unwrap();
+    assert_eq!(source.refreshes(), 1, "a new access token");
+    assert_eq!(
+        remaining(&client),
+        Some(17),
+        "the new token spends the same grant's budget, not a fresh 20"
     );
 }
