@@ -181,6 +181,21 @@ impl OAuthToken {
     }
 }
 
+impl OAuthToken {
+    /// Which grant requests with this token are counted against: the fixed
+    /// token's fingerprint, or one per token source (its tokens change; its
+    /// grant does not).
+    pub(crate) fn scope(&self) -> crate::budget::Scope {
+        use crate::budget::Scope;
+        match &self.0 {
+            Source::Fixed(token) => Scope::of_secret("oauth", token.expose_secret()),
+            Source::Dynamic(source) => {
+                Scope::of_secret("oauth-source", &format!("{:p}", Arc::as_ptr(source)))
+            }
+        }
+    }
+}
+
 impl fmt::Debug for OAuthToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("OAuthToken([REDACTED])")

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use roblox_inventory_api::Hooks;
 
 use crate::auth::{ApiKey, CloudCredential, OAuthToken, Roblosecurity, TokenSource};
-use crate::budget::{BudgetKey, LocalBudget, Outlook, RequestBudget, Unlimited};
+use crate::budget::{LocalBudget, Outlook, RequestBudget, Scope, Unlimited};
 use crate::error::Error;
 use crate::executor::{BudgetWait, Executor};
 use crate::retry::RetryConfig;
@@ -269,8 +269,18 @@ impl ClientBuilder {
             (None, Some(token)) => Some(CloudCredential::OAuth(token)),
             (None, None) => None,
         };
+        let cloud_scope = match &cloud_credential {
+            Some(CloudCredential::ApiKey(key)) => Scope::of_secret("api-key", key.expose()),
+            Some(CloudCredential::OAuth(token)) => token.scope(),
+            None => Scope::NONE,
+        };
+        let legacy_scope = cookie
+            .as_ref()
+            .map_or(Scope::NONE, |c| Scope::of_secret("cookie", c.expose()));
         let shared = Arc::new(Shared {
             cloud_credential,
+            cloud_scope,
+            legacy_scope,
             cookie,
             csrf: Mutex::new(None),
             last_rate_limit: Mutex::new(None),
@@ -341,6 +351,10 @@ pub(crate) fn install_crypto_provider() {
 /// State shared by a client and its executor.
 pub(crate) struct Shared {
     pub(crate) cloud_credential: Option<CloudCredential>,
+    /// Which credential Open Cloud requests are counted against (a fingerprint).
+    pub(crate) cloud_scope: Scope,
+    /// Which cookie legacy requests are counted against ([`Scope::NONE`]: per address).
+    pub(crate) legacy_scope: Scope,
     pub(crate) cookie: Option<Roblosecurity>,
     /// The cached X-CSRF-TOKEN.
     pub(crate) csrf: Mutex<Option<String>>,
@@ -442,7 +456,7 @@ impl Client {
     /// What the request budget expects of the current window for an operation
     /// (the snake_cased operationId) with this client's credential, if it knows.
     pub fn budget_outlook(&self, operation: &'static str) -> Option<Outlook> {
-        let key = BudgetKey::new(operation, self.shared.counted(operation));
+        let key = self.shared.budget_key(operation);
         self.shared.budget.outlook(key)
     }
 

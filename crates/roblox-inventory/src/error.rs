@@ -223,6 +223,16 @@ pub enum Error {
         /// The cap in bytes.
         limit: usize,
     },
+    /// The request budget's store (Redis) cannot be reached and its failure
+    /// policy is to refuse ([`FailurePolicy::FailClosed`](crate::budget::FailurePolicy));
+    /// nothing was sent.
+    #[error("{operation}: the request budget is unavailable ({reason}); nothing was sent")]
+    BudgetUnavailable {
+        /// The operation.
+        operation: &'static str,
+        /// Why.
+        reason: String,
+    },
     /// The request budget had no slot before the deadline the caller set
     /// ([`ClientBuilder::max_budget_wait`](crate::ClientBuilder::max_budget_wait),
     /// [`Client::with_budget_deadline`](crate::Client::with_budget_deadline)); nothing was sent.
@@ -414,6 +424,20 @@ impl ErrorContext {
                         .map(|chunks| String::from_utf8_lossy(&chunks.concat()).into_owned())
                         .unwrap_or_default();
                     return Error::TokenSource(message.into());
+                }
+                if response
+                    .headers()
+                    .contains_key(crate::executor::UNAVAILABLE_HEADER)
+                {
+                    let body: Result<Vec<bytes::Bytes>, _> =
+                        response.into_inner().into_inner().try_collect().await;
+                    let reason = body
+                        .map(|chunks| String::from_utf8_lossy(&chunks.concat()).into_owned())
+                        .unwrap_or_default();
+                    return Error::BudgetUnavailable {
+                        operation: self.operation,
+                        reason,
+                    };
                 }
                 let status = response.status().as_u16();
                 let retry_after = crate::retry::retry_after(response.headers());

@@ -11,7 +11,7 @@ use roblox_inventory_api::{ExecuteFuture, RequestExecutor};
 use secrecy::ExposeSecret;
 
 use crate::auth::CloudCredential;
-use crate::budget::{BudgetKey, Counted, RateLimitHeaders, Report, RequestBudget};
+use crate::budget::{BudgetError, BudgetKey, Counted, RateLimitHeaders, Report, RequestBudget};
 use crate::client::{lock, RateLimitInfo, Shared};
 use crate::retry::{retry_after, retryable_status};
 
@@ -32,6 +32,10 @@ pub(crate) const BODY_CAP_HEADER: &str = "x-roblox-inventory-body-cap";
 /// The header of the stand-in response for "the OAuth token source failed"; its
 /// body is the source's message. Becomes [`Error::TokenSource`](crate::Error::TokenSource).
 pub(crate) const TOKEN_ERROR_HEADER: &str = "x-roblox-inventory-token-error";
+/// The header of the stand-in response for "the request budget is unavailable"
+/// (its store is down and its policy refuses); converted into
+/// [`Error::BudgetUnavailable`](crate::Error::BudgetUnavailable).
+pub(crate) const UNAVAILABLE_HEADER: &str = "x-roblox-inventory-budget-unavailable";
 
 /// How long a call may wait for the request budget.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -133,7 +137,7 @@ impl Executor {
         operation: &'static str,
     ) -> reqwest::Result<Response> {
         let idempotent = matches!(*request.method(), Method::GET | Method::HEAD);
-        let key = BudgetKey::new(operation, self.shared.counted(operation));
+        let key = self.shared.budget_key(operation);
         let budget: &dyn RequestBudget = &*self.shared.budget;
         let mut delays = self.shared.retry.delays();
         let mut attempt = 1u32;
@@ -173,14 +177,21 @@ impl Executor {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
-            if let Err(no_slot) = budget.acquire(key, budget_deadline).await {
-                tracing::debug!(
-                    operation,
-                    attempt,
-                    ready_in_ms = no_slot.ready_in.as_millis() as u64,
-                    "no request slot before the deadline"
-                );
-                return Ok(no_slot_response(no_slot.ready_in));
+            match budget.acquire(key, budget_deadline).await {
+                Ok(()) => {}
+                Err(BudgetError::NoSlot(no_slot)) => {
+                    tracing::debug!(
+                        operation,
+                        attempt,
+                        ready_in_ms = no_slot.ready_in.as_millis() as u64,
+                        "no request slot before the deadline"
+                    );
+                    return Ok(no_slot_response(no_slot.ready_in));
+                }
+                Err(BudgetError::Unavailable { reason }) => {
+                    tracing::warn!(operation, attempt, %reason, "the request budget is unavailable");
+                    return Ok(unavailable_response(&reason));
+                }
             }
             // This attempt may take what is left of the operation, at most the
             // configured attempt timeout.
@@ -317,6 +328,17 @@ impl Executor {
 }
 
 impl Shared {
+    /// The budget key of `operation`'s requests: the operation, the kind of
+    /// credential and which one.
+    pub(crate) fn budget_key(&self, operation: &'static str) -> BudgetKey {
+        let counted = self.counted(operation);
+        let scope = match counted {
+            Counted::Legacy => self.legacy_scope,
+            _ => self.cloud_scope,
+        };
+        BudgetKey::new(operation, counted).with_scope(scope)
+    }
+
     /// Which credential the operation's requests are counted against.
     pub(crate) fn counted(&self, operation: &str) -> Counted {
         match (operation.starts_with("cloud_"), &self.cloud_credential) {
@@ -378,6 +400,17 @@ fn token_error_response(error: crate::auth::TokenError) -> Response {
     response
         .headers_mut()
         .insert(TOKEN_ERROR_HEADER, HeaderValue::from(id));
+    Response::from(response)
+}
+
+/// The response standing for "the budget is unavailable and refuses" (see
+/// [`UNAVAILABLE_HEADER`]): the reason as the body.
+fn unavailable_response(reason: &str) -> Response {
+    let mut response = http::Response::new(bytes::Bytes::from(reason.to_string()));
+    *response.status_mut() = http::StatusCode::SERVICE_UNAVAILABLE;
+    response
+        .headers_mut()
+        .insert(UNAVAILABLE_HEADER, HeaderValue::from_static("1"));
     Response::from(response)
 }
 

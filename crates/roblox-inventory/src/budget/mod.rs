@@ -38,20 +38,64 @@ pub enum Counted {
     Legacy,
 }
 
+/// Which credential a request is counted against, as a fingerprint: the first
+/// 64 bits of a SHA-256 of the credential, so budgets (and shared stores such
+/// as Redis) can tell credentials apart without ever holding one.
+/// [`Scope::NONE`] when the request carries none (legacy reads count per
+/// address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Scope(pub u64);
+
+impl Scope {
+    /// No credential.
+    pub const NONE: Scope = Scope(0);
+
+    /// The fingerprint of `secret`, in the domain `kind` (`api-key`, `cookie`, …).
+    pub fn of_secret(kind: &str, secret: &str) -> Self {
+        use sha2::Digest;
+        let digest = sha2::Sha256::new()
+            .chain_update(kind.as_bytes())
+            .chain_update([0u8])
+            .chain_update(secret.as_bytes())
+            .finalize();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        Scope(u64::from_be_bytes(first).max(1))
+    }
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
 /// What a budget counts a request against: the operation (the snake_cased
-/// operationId of the spec) and the credential.
+/// operationId of the spec), the kind of credential, and which one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct BudgetKey {
     /// The operation, e.g. `get_v1_users_items_is_owned`.
     pub operation: &'static str,
-    /// The credential.
+    /// The kind of credential.
     pub counted: Counted,
+    /// Which credential ([`Scope::NONE`] when it does not matter or is unknown).
+    pub scope: Scope,
 }
 
 impl BudgetKey {
-    /// The key for `operation` counted against `counted`.
+    /// The key for `operation` counted against `counted`, whatever credential.
     pub const fn new(operation: &'static str, counted: Counted) -> Self {
-        Self { operation, counted }
+        Self {
+            operation,
+            counted,
+            scope: Scope::NONE,
+        }
+    }
+
+    /// The same key for one credential.
+    pub const fn with_scope(mut self, scope: Scope) -> Self {
+        self.scope = scope;
+        self
     }
 }
 
@@ -240,9 +284,25 @@ pub struct NoSlotBeforeDeadline {
     pub ready_in: Duration,
 }
 
+/// Why a budget let no request go.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BudgetError {
+    /// No slot before the caller's deadline.
+    #[error(transparent)]
+    NoSlot(#[from] NoSlotBeforeDeadline),
+    /// The budget's store cannot be reached and its policy is to refuse
+    /// (for example [`FailurePolicy::FailClosed`](crate::budget::FailurePolicy)).
+    #[error("the request budget is unavailable: {reason}")]
+    Unavailable {
+        /// Why (never a credential).
+        reason: String,
+    },
+}
+
 /// A future that resolves when a request may go, or fails if that would be
-/// after the deadline.
-pub type Permit<'a> = Pin<Box<dyn Future<Output = Result<(), NoSlotBeforeDeadline>> + Send + 'a>>;
+/// after the deadline or the budget cannot decide.
+pub type Permit<'a> = Pin<Box<dyn Future<Output = Result<(), BudgetError>> + Send + 'a>>;
 
 /// Decides when each request may be sent.
 ///
@@ -261,6 +321,32 @@ pub trait RequestBudget: Send + Sync + 'static {
     fn outlook(&self, key: BudgetKey) -> Option<Outlook> {
         let _ = key;
         None
+    }
+}
+
+/// What a budget backed by a shared store does when the store cannot be
+/// reached or answers too slowly.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum FailurePolicy {
+    /// Refuse: the request fails with
+    /// [`Error::BudgetUnavailable`](crate::Error::BudgetUnavailable), nothing is sent.
+    FailClosed,
+    /// Let every request go (Roblox's own 429s are the only limit).
+    FailOpen,
+    /// Count in this process instead, at `share` of each documented limit
+    /// (about 1/N for N processes sharing a credential).
+    LocalFallback {
+        /// The share of the limit this process may use, in (0, 1].
+        share: f64,
+    },
+}
+
+impl Default for FailurePolicy {
+    /// Fall back to an in-process budget at a quarter of each limit: the fleet
+    /// keeps working and, up to four processes, stays within Roblox's limits.
+    fn default() -> Self {
+        FailurePolicy::LocalFallback { share: 0.25 }
     }
 }
 
