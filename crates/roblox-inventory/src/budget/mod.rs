@@ -19,12 +19,16 @@
 //! [`report`]: RequestBudget::report
 
 mod local;
+#[cfg(feature = "redis")]
+mod redis;
 
 use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 pub use local::LocalBudget;
+#[cfg(feature = "redis")]
+pub use redis::{RedisBudget, RedisBudgetBuilder};
 
 /// Which credential a request is counted against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
