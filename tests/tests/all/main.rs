@@ -4,6 +4,7 @@
 mod drill;
 mod fuzz_regressions;
 mod generated_client;
+mod redis_budget;
 mod spec;
 
 use std::path::{Path, PathBuf};

@@ -30,6 +30,14 @@ pub use local::LocalBudget;
 #[cfg(feature = "redis")]
 pub use redis::{RedisBudget, RedisBudgetBuilder};
 
+/// The Redis scripts and their in-process reference, for the tests that check
+/// one against the other.
+#[cfg(feature = "redis")]
+#[doc(hidden)]
+pub mod redis_scripts {
+    pub use super::redis::{Windows, PUSH_BACK, RESERVE};
+}
+
 /// Which credential a request is counted against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

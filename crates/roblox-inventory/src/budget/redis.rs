@@ -34,10 +34,11 @@ use super::{
 };
 use crate::error::Error;
 
+#[doc(hidden)]
 /// Reserves a slot: the first window with room, not closer to its end than
 /// the guard, not before the push-back. Returns `{1, wait_us}` or, when that
 /// would be later than `max_wait_us`, `{0, wait_us}` without counting.
-const RESERVE: &str = r"
+pub const RESERVE: &str = r"
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local max_wait = tonumber(ARGV[3])
@@ -68,9 +69,10 @@ while true do
 end
 ";
 
+#[doc(hidden)]
 /// Pushes every process back: no reservation before `now + ARGV[1]` µs.
 /// Returns how far (µs from now) the push-back now reaches.
-const PUSH_BACK: &str = r"
+pub const PUSH_BACK: &str = r"
 local now
 if ARGV[2] ~= nil and ARGV[2] ~= '' then
   now = tonumber(ARGV[2])
@@ -92,18 +94,19 @@ const HORIZON: Duration = Duration::from_secs(3_600);
 
 /// The same arithmetic as the reserve script, for one process: the fallback
 /// budget, and the reference the script is tested against.
+#[doc(hidden)]
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub(crate) struct Windows {
+pub struct Windows {
     counts: HashMap<u64, u32>,
     back_until_us: u64,
 }
 
 /// What a reservation found: `(taken, wait in µs)`.
-pub(crate) type Reservation = (bool, u64);
+pub type Reservation = (bool, u64);
 
 impl Windows {
-    /// Takes a slot at `now_us` (see [`RESERVE`]).
-    pub(crate) fn reserve(
+    /// Takes a slot at `now_us` (see `RESERVE`).
+    pub fn reserve(
         &mut self,
         now_us: u64,
         limit: u32,
@@ -135,8 +138,8 @@ impl Windows {
         }
     }
 
-    /// Pushes back reservations until `now_us + by_us` (see [`PUSH_BACK`]).
-    pub(crate) fn push_back(&mut self, now_us: u64, by_us: u64) {
+    /// Pushes back reservations until `now_us + by_us` (see `PUSH_BACK`).
+    pub fn push_back(&mut self, now_us: u64, by_us: u64) {
         self.back_until_us = self.back_until_us.max(now_us + by_us);
     }
 
