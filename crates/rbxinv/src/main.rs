@@ -64,6 +64,19 @@ struct Cli {
     /// Send every request to this URL instead of Roblox (a running sandbox or a proxy).
     #[arg(long, value_name = "URL", global = true)]
     base_url: Option<String>,
+    /// Share one request budget with every process using this Redis
+    /// (redis://host:port, redis+unix:///path): a fleet sharing one key stays within its limits.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "ROBLOX_BUDGET_REDIS",
+        hide_env_values = true,
+        global = true
+    )]
+    budget_redis: Option<Secret>,
+    /// With --budget-redis: count all of this fleet's keys as one owner's.
+    #[arg(long, value_name = "ID", env = "ROBLOX_BUDGET_ID", global = true)]
+    budget_id: Option<String>,
     /// Print one JSON document.
     #[arg(long, global = true, conflicts_with_all = ["jsonl", "csv"])]
     json: bool,
@@ -411,6 +424,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     } else if let Some(url) = &cli.base_url {
         builder = builder.base_url(url.clone());
     }
+    if let Some(url) = &cli.budget_redis {
+        builder = builder.request_budget(redis_budget(&url.expose(), cli.budget_id.as_deref())?);
+    }
     let stored_login = sandbox.is_none() && api_key.is_none() && oauth_token.is_none();
     if let Some(key) = api_key {
         builder = builder.api_key(key.expose());
@@ -453,6 +469,29 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             Err(failure)
         }
     }
+}
+
+/// The shared budget of `--budget-redis` (feature `redis`).
+#[cfg(feature = "redis")]
+fn redis_budget(
+    url: &str,
+    budget_id: Option<&str>,
+) -> Result<roblox_inventory::budget::RedisBudget, Failure> {
+    let builder = roblox_inventory::budget::RedisBudget::builder(url);
+    let builder = match budget_id {
+        Some(id) => builder.budget_id(id),
+        None => builder,
+    };
+    builder.build().map_err(Failure::from)
+}
+
+#[cfg(not(feature = "redis"))]
+fn redis_budget(_: &str, _: Option<&str>) -> Result<roblox_inventory::budget::Unlimited, Failure> {
+    Err(
+        "this rbxinv was built without the `redis` feature: --budget-redis is not available"
+            .to_string()
+            .into(),
+    )
 }
 
 fn parse_asset_type(text: &str) -> Result<AssetType, Failure> {
