@@ -12,8 +12,10 @@
 //!
 //! The seam is [`RequestBudget`], two calls per request: [`acquire`] before it is
 //! sent and [`report`] with what the response said. [`LocalBudget`] keeps the
-//! state in this process (the default); a budget shared by several processes
-//! implements the same trait.
+//! state in this process (the default); `RedisBudget` (feature `redis`) shares
+//! one budget among every process using the same Redis, for fleets that share
+//! a key or an egress address. Keys carry the credential's fingerprint
+//! ([`Scope`]), never the credential.
 //!
 //! [`acquire`]: RequestBudget::acquire
 //! [`report`]: RequestBudget::report
