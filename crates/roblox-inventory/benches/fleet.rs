@@ -92,7 +92,11 @@ struct Outcome {
     rate_limited: u64,
 }
 
-fn fleet(processes: usize, redis: Option<&RedisServer>, runtime: &tokio::runtime::Runtime) -> Outcome {
+fn fleet(
+    processes: usize,
+    redis: Option<&RedisServer>,
+    runtime: &tokio::runtime::Runtime,
+) -> Outcome {
     let sandbox = runtime
         .block_on(
             Sandbox::builder()
@@ -165,7 +169,11 @@ fn acquire_cost(server: &RedisServer, runtime: &tokio::runtime::Runtime) -> (Dur
         let began = Instant::now();
         for _ in 0..50 {
             client
-                .is_owned(156, roblox_inventory::models::OwnershipItemType::GamePass, 1111)
+                .is_owned(
+                    156,
+                    roblox_inventory::models::OwnershipItemType::GamePass,
+                    1111,
+                )
                 .await
                 .unwrap();
         }
@@ -190,7 +198,9 @@ fn main() {
         RUN.as_secs(),
         LATENCY.as_millis()
     );
-    println!("| processes | budget | answered per full window (mean / limit) | largest window | 429s |");
+    println!(
+        "| processes | budget | answered per full window (mean / limit) | largest window | 429s |"
+    );
     println!("|---|---|---|---|---|");
     for processes in [1, 2, 4, 8] {
         for (name, redis) in [("in-process", None), ("Redis", Some(&server))] {
