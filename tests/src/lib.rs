@@ -58,6 +58,17 @@ impl RedisServer {
         format!("redis+unix://{}", self.socket.display())
     }
 
+    /// The keys matching `pattern` (`KEYS`: fine for a test's small server).
+    pub fn keys(&self, pattern: &str) -> Vec<String> {
+        let mut connection = redis::Client::open(self.url())
+            .and_then(|client| client.get_connection())
+            .expect("the test's redis-server answers");
+        redis::cmd("KEYS")
+            .arg(pattern)
+            .query(&mut connection)
+            .expect("KEYS answers")
+    }
+
     /// Stops the server (SIGKILL: an outage, not a shutdown).
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {

@@ -664,15 +664,7 @@ fn budget_redis_shares_the_budget_through_redis() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output).lines().count(), 2, "{}", stdout(&output));
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg("rbxinv:v1:*")
-        .query(
-            &mut redis::Client::open(server.url())
-                .unwrap()
-                .get_connection()
-                .unwrap(),
-        )
-        .unwrap();
+    let keys = server.keys("rbxinv:v1:*");
     assert!(
         keys.iter()
             .any(|k| k.contains("id-fleet-7") && k.contains("cloud_list_inventory_items")),

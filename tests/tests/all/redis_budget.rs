@@ -177,17 +177,15 @@ fn four_processes_share_one_api_key_through_redis() {
     }
     assert_eq!(times.len(), PROCESSES * REQUESTS, "every member reported");
     assert_eq!(sandbox.rate_limited(Route::ListInventoryItems), 0, "no 429");
-    // Per sandbox window (clock-aligned, like Roblox's): never above the limit,
-    // and the full windows in between near it.
+    // No window above the limit: the sandbox refuses (429) any request past the
+    // limit of its clock-aligned window, and none was refused while every
+    // request was answered. The full windows in between carried nearly the
+    // limit (answers counted by when they arrived, so one may cross an edge).
     let window = MINUTE.as_millis();
     let mut per_window = std::collections::BTreeMap::new();
     for at in &times {
         *per_window.entry(at / window).or_insert(0u64) += 1;
     }
-    assert!(
-        per_window.values().all(|n| *n <= LIMIT),
-        "no window above the limit: {per_window:?}"
-    );
     let counts: Vec<u64> = per_window.values().copied().collect();
     let full = &counts[1..counts.len().saturating_sub(1)];
     assert!(!full.is_empty(), "{per_window:?}");
@@ -271,21 +269,22 @@ async fn when_redis_dies_each_policy_does_what_it_says_and_sharing_resumes() {
         "the fallback counts locally at its share: {went} of 80"
     );
 
-    // Redis back: after the breaker's pause the budget uses it again.
+    // Redis back: after the breaker's pause (1 s after one failure) the budget
+    // connects again; within 5 s a call goes through Redis.
     server.restart();
-    tokio::time::sleep(Duration::from_millis(2_100)).await;
-    one_call(&closed)
-        .await
-        .expect("sharing resumes once Redis is back");
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg("rbxinv:v1:*")
-        .query(
-            &mut redis::Client::open(server.url())
-                .unwrap()
-                .get_connection()
-                .unwrap(),
-        )
-        .unwrap();
+    let mut resumed = Err(None);
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        match one_call(&closed).await {
+            Ok(()) => {
+                resumed = Ok(());
+                break;
+            }
+            Err(error) => resumed = Err(Some(error)),
+        }
+    }
+    resumed.expect("sharing resumes once Redis is back");
+    let keys = server.keys("rbxinv:v1:*");
     assert!(!keys.is_empty(), "the reservation went to Redis: {keys:?}");
     assert!(
         keys.iter().all(|k| !k.contains(KEY)),

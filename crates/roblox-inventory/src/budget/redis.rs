@@ -34,22 +34,32 @@ use super::{
 };
 use crate::error::Error;
 
+/// The clock both scripts read, in µs: Redis's (`TIME`), unless a test passes
+/// one in (production never does).
+macro_rules! clock_lua {
+    () => {
+        r"
+local function clock(given)
+  if given ~= nil and given ~= '' then return tonumber(given) end
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
+"
+    };
+}
+
 #[doc(hidden)]
 /// Reserves a slot: the first window with room, not closer to its end than
 /// the guard, not before the push-back. Returns `{1, wait_us}` or, when that
 /// would be later than `max_wait_us`, `{0, wait_us}` without counting.
-pub const RESERVE: &str = r"
+pub const RESERVE: &str = concat!(
+    clock_lua!(),
+    r"
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local max_wait = tonumber(ARGV[3])
 local guard = tonumber(ARGV[4])
-local now
-if ARGV[5] ~= nil and ARGV[5] ~= '' then
-  now = tonumber(ARGV[5])
-else
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-end
+local now = clock(ARGV[5])
 local start = now
 local back = redis.call('GET', KEYS[2])
 if back then start = math.max(start, tonumber(back)) end
@@ -67,19 +77,16 @@ while true do
   end
   index = index + 1
 end
-";
+"
+);
 
 #[doc(hidden)]
 /// Pushes every process back: no reservation before `now + ARGV[1]` µs.
 /// Returns how far (µs from now) the push-back now reaches.
-pub const PUSH_BACK: &str = r"
-local now
-if ARGV[2] ~= nil and ARGV[2] ~= '' then
-  now = tonumber(ARGV[2])
-else
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-end
+pub const PUSH_BACK: &str = concat!(
+    clock_lua!(),
+    r"
+local now = clock(ARGV[2])
 local until_at = now + tonumber(ARGV[1])
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if until_at > current then
@@ -87,7 +94,8 @@ if until_at > current then
   return tonumber(ARGV[1])
 end
 return current - now
-";
+"
+);
 
 /// The longest a reservation looks ahead when the caller sets no deadline.
 const HORIZON: Duration = Duration::from_secs(3_600);
@@ -346,16 +354,15 @@ impl RedisBudget {
         (format!("{base}:w"), format!("{base}:back"))
     }
 
-    /// A connection, unless the breaker is open or connecting fails.
+    /// Whether the breaker keeps Redis out of the way for now.
+    fn breaker_open(&self) -> bool {
+        crate::client::lock(&self.inner.breaker)
+            .open_until
+            .is_some_and(|until| Instant::now() < until)
+    }
+
+    /// A connection (connecting if there is none).
     async fn connection(&self) -> Result<redis::aio::ConnectionManager, String> {
-        {
-            let breaker = crate::client::lock(&self.inner.breaker);
-            if let Some(until) = breaker.open_until {
-                if Instant::now() < until {
-                    return Err("Redis failed recently; not asked again yet".into());
-                }
-            }
-        }
         let mut slot = self.inner.connection.lock().await;
         if let Some(connection) = slot.as_ref() {
             return Ok(connection.clone());
@@ -376,11 +383,16 @@ impl RedisBudget {
         Ok(connection)
     }
 
-    fn failed(&self) {
-        let mut breaker = crate::client::lock(&self.inner.breaker);
-        breaker.backoff =
-            (breaker.backoff * 2).clamp(Duration::from_secs(1), Duration::from_secs(30));
-        breaker.open_until = Some(Instant::now() + breaker.backoff);
+    /// Redis failed: keep it out of the way for a while (1 s, doubling to 30 s
+    /// while it keeps failing), and connect afresh next time.
+    async fn failed(&self) {
+        {
+            let mut breaker = crate::client::lock(&self.inner.breaker);
+            breaker.backoff =
+                (breaker.backoff * 2).clamp(Duration::from_secs(1), Duration::from_secs(30));
+            breaker.open_until = Some(Instant::now() + breaker.backoff);
+        }
+        *self.inner.connection.lock().await = None;
     }
 
     fn succeeded(&self) {
@@ -449,13 +461,23 @@ impl RequestBudget for RedisBudget {
             };
             let max_wait =
                 deadline.map_or(HORIZON, |d| d.saturating_duration_since(Instant::now()));
-            let (taken, wait) = match self.reserve_in_redis(key, limit, max_wait).await {
-                Ok(found) => {
-                    self.succeeded();
-                    found
+            let reserved = if self.breaker_open() {
+                Err("Redis failed recently; not asked again yet".to_string())
+            } else {
+                match self.reserve_in_redis(key, limit, max_wait).await {
+                    Ok(found) => {
+                        self.succeeded();
+                        Ok(found)
+                    }
+                    Err(reason) => {
+                        self.failed().await;
+                        Err(reason)
+                    }
                 }
+            };
+            let (taken, wait) = match reserved {
+                Ok(found) => found,
                 Err(reason) => {
-                    self.failed();
                     tracing::warn!(operation = key.operation, %reason, policy = ?self.inner.config.policy, "the shared request budget is unavailable");
                     match self.inner.config.policy {
                         FailurePolicy::FailClosed => {
@@ -518,7 +540,11 @@ impl RequestBudget for RedisBudget {
         };
         let budget = self.clone();
         runtime.spawn(async move {
+            if budget.breaker_open() {
+                return;
+            }
             let Ok(mut connection) = budget.connection().await else {
+                budget.failed().await;
                 return;
             };
             let (_, back) = budget.keys(key);
@@ -529,7 +555,7 @@ impl RequestBudget for RedisBudget {
                 tokio::time::timeout(timeout, invocation.invoke_async::<i64>(&mut connection))
                     .await;
             if !matches!(result, Ok(Ok(_))) {
-                budget.failed();
+                budget.failed().await;
             }
         });
     }
