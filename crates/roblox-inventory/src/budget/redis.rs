@@ -172,16 +172,31 @@ fn micros(d: Duration) -> u64 {
 }
 
 /// Configures a [`RedisBudget`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "call .build()"]
 pub struct RedisBudgetBuilder {
-    url: String,
+    /// May hold a password: a secret, never printed.
+    url: secrecy::SecretString,
     prefix: String,
     budget_id: Option<String>,
     policy: FailurePolicy,
     response_timeout: Duration,
     minute: Duration,
     edge_guard: Duration,
+}
+
+impl std::fmt::Debug for RedisBudgetBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisBudgetBuilder")
+            .field("url", &"[REDACTED]")
+            .field("prefix", &self.prefix)
+            .field("budget_id", &self.budget_id)
+            .field("policy", &self.policy)
+            .field("response_timeout", &self.response_timeout)
+            .field("minute", &self.minute)
+            .field("edge_guard", &self.edge_guard)
+            .finish()
+    }
 }
 
 impl RedisBudgetBuilder {
@@ -230,10 +245,12 @@ impl RedisBudgetBuilder {
     /// The budget; Redis is connected on first use, so a Redis that is down
     /// at start is handled by the failure policy, not here.
     pub fn build(self) -> Result<RedisBudget, Error> {
+        use secrecy::ExposeSecret;
+        // The parser's message may quote the URL (and its password): only its kind.
         let client =
-            redis::Client::open(self.url.as_str()).map_err(|e| Error::InvalidArgument {
+            redis::Client::open(self.url.expose_secret()).map_err(|e| Error::InvalidArgument {
                 name: "redis_url",
-                reason: e.to_string(),
+                reason: format!("not a Redis URL ({:?})", e.kind()),
             })?;
         if let FailurePolicy::LocalFallback { share } = self.policy {
             if !(share > 0.0 && share <= 1.0) {
@@ -312,7 +329,7 @@ impl RedisBudget {
     /// `redis+unix:///path`).
     pub fn builder(url: impl Into<String>) -> RedisBudgetBuilder {
         RedisBudgetBuilder {
-            url: url.into(),
+            url: secrecy::SecretString::from(url.into()),
             prefix: "rbxinv".into(),
             budget_id: None,
             policy: FailurePolicy::default(),
@@ -615,5 +632,23 @@ mod tests {
             w.reserve(100_000, 2, window, u64::MAX, 50_000),
             (true, 2_400_000)
         );
+    }
+}
+
+#[cfg(test)]
+mod redaction {
+    use super::*;
+
+    #[test]
+    fn a_password_in_the_redis_url_is_never_printed() {
+        let builder = RedisBudget::builder("redis://:hunter2-secret@10.0.0.5:6379/0");
+        assert!(!format!("{builder:?}").contains("hunter2"), "{builder:?}");
+        let budget = builder.build().unwrap();
+        assert!(!format!("{budget:?}").contains("hunter2"), "{budget:?}");
+        let error = RedisBudget::builder("redis://:hunter2-secret@[::1:6379")
+            .build()
+            .unwrap_err();
+        assert!(!error.to_string().contains("hunter2"), "{error}");
+        assert!(!format!("{error:?}").contains("hunter2"), "{error:?}");
     }
 }
