@@ -526,7 +526,7 @@ fn a_stored_login_is_used_refreshed_written_back_and_revoked_at_logout() {
             roblox_inventory_sandbox::Sandbox::builder()
                 .world(world)
                 .rate_limits(false)
-                .oauth_token_lifetime(std::time::Duration::from_secs(1))
+                .oauth_token_lifetime(std::time::Duration::from_secs(3))
                 .start(),
         )
         .unwrap();
@@ -597,7 +597,7 @@ fn a_stored_login_is_used_refreshed_written_back_and_revoked_at_logout() {
     assert!(stdout(&items).lines().count() > 0);
     assert_eq!(sandbox.oauth_token_counts(), (1, 0));
     // After expiry: refreshed, and the rotated set written back before use.
-    std::thread::sleep(std::time::Duration::from_millis(1_100));
+    std::thread::sleep(std::time::Duration::from_millis(3_100));
     let again = rbxinv_in(
         config.path(),
         &["--base-url", &base, "--jsonl", "items", "261"],

@@ -121,7 +121,7 @@ async fn whole_flow(app: OAuthApp, sandbox: &Sandbox) {
     assert_eq!(source.refreshes(), 0);
 
     // Expiry: the next call refreshes, saves the rotated set, and goes on.
-    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
     assert!(list_private(&client).await.unwrap() > 0);
     assert_eq!(source.refreshes(), 1);
     let saved = store.saved.lock().unwrap().clone();
@@ -147,13 +147,13 @@ async fn whole_flow(app: OAuthApp, sandbox: &Sandbox) {
 
 #[tokio::test]
 async fn the_whole_flow_for_a_confidential_app() {
-    let sandbox = sandbox(Sandbox::builder().oauth_token_lifetime(Duration::from_secs(1))).await;
+    let sandbox = sandbox(Sandbox::builder().oauth_token_lifetime(Duration::from_secs(2))).await;
     whole_flow(confidential(&sandbox), &sandbox).await;
 }
 
 #[tokio::test]
 async fn the_whole_flow_for_a_public_app() {
-    let sandbox = sandbox(Sandbox::builder().oauth_token_lifetime(Duration::from_secs(1))).await;
+    let sandbox = sandbox(Sandbox::builder().oauth_token_lifetime(Duration::from_secs(2))).await;
     whole_flow(public(&sandbox), &sandbox).await;
 }
 
@@ -437,35 +437,42 @@ async fn tokens_are_refreshed_ahead_of_expiry_but_not_on_every_call() {
     let sandbox = sandbox(
         Sandbox::builder()
             .rate_limits(false)
-            .oauth_token_lifetime(Duration::from_secs(2)),
+            .oauth_token_lifetime(Duration::from_secs(4)),
     )
     .await;
     let app = confidential(&sandbox);
     let (tokens, _, _) = authorized(&app).await;
     let expires = tokens.expires_at;
-    // The default 60-s margin, capped at a quarter of a 2-s lifetime.
-    let source = RefreshingTokenSource::new(app, tokens, |_: TokenSet| async { Ok(()) });
+    // The default 60-s margin, capped at a quarter of a 4-s lifetime: 1 s.
+    let refreshed_at = Arc::new(Mutex::new(None));
+    let seen = Arc::clone(&refreshed_at);
+    let source = RefreshingTokenSource::new(app, tokens, move |_: TokenSet| {
+        *seen.lock().unwrap() = Some(chrono::Utc::now());
+        async { Ok(()) }
+    });
     let client = oauth_client(&sandbox, &source);
     list_private(&client).await.unwrap();
     list_private(&client).await.unwrap();
     assert_eq!(source.refreshes(), 0, "a fresh token is not refreshed");
-    tokio::time::sleep(Duration::from_millis(1_600)).await;
+    // 3.3 s in: inside the last second, 0.7 s before the token expires.
+    tokio::time::sleep(Duration::from_millis(3_300)).await;
     list_private(&client).await.unwrap();
     assert_eq!(source.refreshes(), 1);
-    assert!(
-        chrono::Utc::now() < expires,
-        "refreshed before the old token expired"
-    );
+    let at = refreshed_at
+        .lock()
+        .unwrap()
+        .expect("the rotated set was saved");
+    assert!(at < expires, "refreshed before the old token expired");
 }
 
 #[tokio::test]
 async fn the_per_grant_limit_is_counted_across_refreshes() {
-    // Windows from the sandbox's start: the three calls, 1.2 s apart at most,
-    // fall in its first 60-s window.
+    // Windows from the sandbox's start: the three calls, 2.2 s apart at most,
+    // fall in its first 60-s window (2.2 s).
     let sandbox = sandbox(
         Sandbox::builder()
             .windows_from_start(true)
-            .oauth_token_lifetime(Duration::from_secs(1)),
+            .oauth_token_lifetime(Duration::from_secs(2)),
     )
     .await;
     let app = confidential(&sandbox);
@@ -476,7 +483,7 @@ async fn the_per_grant_limit_is_counted_across_refreshes() {
     let remaining = |client: &Client| client.last_rate_limit().and_then(|r| r.remaining);
     list_private(&client).await.unwrap();
     assert_eq!(remaining(&client), Some(19), "20 per minute per grant");
-    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
     list_private(&client).await.unwrap();
     list_private(&client).await.unwrap();
     assert_eq!(source.refreshes(), 1, "a new access token");
