@@ -15,7 +15,6 @@ use std::time::Duration;
 
 use clap::Args;
 use roblox_inventory::oauth::{Callback, OAuthApp, RefreshingTokenSource, Scope, TokenSet};
-use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -62,7 +61,7 @@ impl LoginArgs {
 }
 
 /// What `login` stores: the app it used, where, and the tokens.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub(crate) struct StoredLogin {
     client_id: String,
     redirect_uri: String,
@@ -359,45 +358,39 @@ pub(crate) fn stored_source(
     if stored.base_url.as_deref() != base_url {
         return Ok(None);
     }
-    let secret =
-        if stored.confidential {
-            match std::env::var("ROBLOX_OAUTH_CLIENT_SECRET") {
-                Ok(secret) => Some(Secret::from(secret.as_str())),
-                Err(_) => return Err(
-                    "the stored login is for a confidential app: set ROBLOX_OAUTH_CLIENT_SECRET"
-                        .to_string()
-                        .into(),
-                ),
-            }
-        } else {
-            None
-        };
+    let secret = stored_secret(&stored);
+    if stored.confidential && secret.is_none() {
+        return Err(
+            "the stored login is for a confidential app: set ROBLOX_OAUTH_CLIENT_SECRET"
+                .to_string()
+                .into(),
+        );
+    }
     let app = app(
         &stored.client_id,
         secret.as_ref(),
         &stored.redirect_uri,
         stored.base_url.as_deref(),
     )?;
-    let (client_id, redirect_uri, base, confidential) = (
-        stored.client_id.clone(),
-        stored.redirect_uri.clone(),
-        stored.base_url.clone(),
-        stored.confidential,
-    );
+    let template = stored.clone();
     let source = RefreshingTokenSource::new(app, stored.tokens, move |tokens: TokenSet| {
-        let login = StoredLogin {
-            client_id: client_id.clone(),
-            redirect_uri: redirect_uri.clone(),
-            base_url: base.clone(),
-            confidential,
-            tokens,
-        };
+        let mut login = template.clone();
+        login.tokens = tokens;
         let path = path.clone();
         async move {
             save(&path, &login).map_err(|e| format!("cannot save {}: {e}", path.display()).into())
         }
     });
     Ok(Some(source))
+}
+
+/// The client secret of a stored confidential login, from the environment
+/// (never stored).
+fn stored_secret(stored: &StoredLogin) -> Option<Secret> {
+    std::env::var("ROBLOX_OAUTH_CLIENT_SECRET")
+        .ok()
+        .filter(|_| stored.confidential)
+        .map(|s| Secret::from(s.as_str()))
 }
 
 /// `rbxinv logout`: revokes the stored authorization and deletes it.
@@ -407,10 +400,7 @@ pub(crate) async fn logout(base_url: Option<String>) -> Result<ExitCode, Failure
         eprintln!("Not logged in.");
         return Ok(ExitCode::SUCCESS);
     };
-    let secret = std::env::var("ROBLOX_OAUTH_CLIENT_SECRET")
-        .ok()
-        .filter(|_| stored.confidential)
-        .map(|s| Secret::from(s.as_str()));
+    let secret = stored_secret(&stored);
     let app = app(
         &stored.client_id,
         secret.as_ref(),
@@ -429,6 +419,5 @@ pub(crate) async fn logout(base_url: Option<String>) -> Result<ExitCode, Failure
             path.display()
         ),
     }
-    let _ = stored.tokens.access_token.expose_secret();
     Ok(ExitCode::SUCCESS)
 }

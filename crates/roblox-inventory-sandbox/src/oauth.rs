@@ -46,7 +46,6 @@ struct Code {
     grant: u64,
     redirect_uri: String,
     challenge: Option<String>,
-    nonce: Option<String>,
     issued: Instant,
     used: bool,
 }
@@ -316,7 +315,6 @@ impl OAuthServer {
                 grant,
                 redirect_uri: redirect_uri.to_string(),
                 challenge,
-                nonce: param(query, "nonce").map(str::to_string),
                 issued: Instant::now(),
                 used: false,
             },
@@ -360,7 +358,6 @@ impl OAuthServer {
                     (None, _) => {}
                 }
                 let grant = code.grant;
-                let _nonce = code.nonce.clone();
                 tables.issued += 1;
                 grant
             }

@@ -304,6 +304,14 @@ pub(crate) struct ErrorContext {
     pub private_when: Option<(u16, Option<i64>)>,
 }
 
+/// The message an executor stand-in response carries as its body.
+async fn stand_in_message(response: roblox_inventory_api::ResponseValue<ByteStream>) -> String {
+    use futures_util::TryStreamExt;
+    let body: Result<Vec<bytes::Bytes>, _> = response.into_inner().into_inner().try_collect().await;
+    body.map(|chunks| String::from_utf8_lossy(&chunks.concat()).into_owned())
+        .unwrap_or_default()
+}
+
 impl ErrorContext {
     pub(crate) const fn new(operation: &'static str) -> Self {
         Self {
@@ -418,25 +426,15 @@ impl ErrorContext {
                     if let Some(error) = crate::executor::take_token_error(id) {
                         return Error::TokenSource(error);
                     }
-                    let body: Result<Vec<bytes::Bytes>, _> =
-                        response.into_inner().into_inner().try_collect().await;
-                    let message = body
-                        .map(|chunks| String::from_utf8_lossy(&chunks.concat()).into_owned())
-                        .unwrap_or_default();
-                    return Error::TokenSource(message.into());
+                    return Error::TokenSource(stand_in_message(response).await.into());
                 }
                 if response
                     .headers()
                     .contains_key(crate::executor::UNAVAILABLE_HEADER)
                 {
-                    let body: Result<Vec<bytes::Bytes>, _> =
-                        response.into_inner().into_inner().try_collect().await;
-                    let reason = body
-                        .map(|chunks| String::from_utf8_lossy(&chunks.concat()).into_owned())
-                        .unwrap_or_default();
                     return Error::BudgetUnavailable {
                         operation: self.operation,
-                        reason,
+                        reason: stand_in_message(response).await,
                     };
                 }
                 let status = response.status().as_u16();

@@ -360,7 +360,17 @@ fn no_slot_response(ready_in: Duration) -> Response {
 
 /// A stand-in response carrying one marker header (see the `*_HEADER` constants).
 fn marker_response(status: http::StatusCode, header: &'static str, value: u64) -> Response {
-    let mut response = http::Response::new(bytes::Bytes::new());
+    marker_response_with_body(status, header, value, String::new())
+}
+
+/// A stand-in response carrying one marker header and a message as its body.
+fn marker_response_with_body(
+    status: http::StatusCode,
+    header: &'static str,
+    value: u64,
+    body: String,
+) -> Response {
+    let mut response = http::Response::new(bytes::Bytes::from(body));
     *response.status_mut() = status;
     response
         .headers_mut()
@@ -388,7 +398,7 @@ pub(crate) fn take_token_error(id: u64) -> Option<crate::auth::TokenError> {
 /// the id in [`TOKEN_ERROR_HEADER`], its message as the body.
 fn token_error_response(error: crate::auth::TokenError) -> Response {
     let id = TOKEN_ERROR_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let mut response = http::Response::new(bytes::Bytes::from(error.to_string()));
+    let message = error.to_string();
     {
         let mut kept = lock(&TOKEN_ERRORS);
         if kept.len() >= TOKEN_ERRORS_KEPT {
@@ -396,22 +406,23 @@ fn token_error_response(error: crate::auth::TokenError) -> Response {
         }
         kept.push((id, error));
     }
-    *response.status_mut() = http::StatusCode::UNAUTHORIZED;
-    response
-        .headers_mut()
-        .insert(TOKEN_ERROR_HEADER, HeaderValue::from(id));
-    Response::from(response)
+    marker_response_with_body(
+        http::StatusCode::UNAUTHORIZED,
+        TOKEN_ERROR_HEADER,
+        id,
+        message,
+    )
 }
 
 /// The response standing for "the budget is unavailable and refuses" (see
 /// [`UNAVAILABLE_HEADER`]): the reason as the body.
 fn unavailable_response(reason: &str) -> Response {
-    let mut response = http::Response::new(bytes::Bytes::from(reason.to_string()));
-    *response.status_mut() = http::StatusCode::SERVICE_UNAVAILABLE;
-    response
-        .headers_mut()
-        .insert(UNAVAILABLE_HEADER, HeaderValue::from_static("1"));
-    Response::from(response)
+    marker_response_with_body(
+        http::StatusCode::SERVICE_UNAVAILABLE,
+        UNAVAILABLE_HEADER,
+        1,
+        reason.to_string(),
+    )
 }
 
 /// The response standing for "the operation's deadline passed" (see [`DEADLINE_HEADER`]).

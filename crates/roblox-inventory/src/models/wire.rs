@@ -220,10 +220,7 @@ pub(crate) fn all<W, T>(
     records: Vec<W>,
     convert: fn(W) -> Result<T, Unreadable>,
 ) -> Result<Vec<T>, Error> {
-    records
-        .into_iter()
-        .map(|record| convert(record).map_err(Error::from))
-        .collect()
+    all_unreadable(records, convert).map_err(Error::from)
 }
 
 fn required_id(

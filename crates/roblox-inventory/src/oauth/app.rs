@@ -367,13 +367,7 @@ impl OAuthApp {
             .send()
             .await
             .map_err(OAuthError::Transport)?;
-        let status = response.status().as_u16();
-        let body = read_capped(response).await.map_err(OAuthError::Transport)?;
-        if (200..300).contains(&status) {
-            Ok(())
-        } else {
-            Err(OAuthError::from_response(status, &body))
-        }
+        success_body(response).await.map(drop)
     }
 
     /// What the server says about a token. Roblox checks lifetimes only: a
@@ -499,11 +493,11 @@ impl OAuthApp {
                 reqwest::header::CONTENT_TYPE,
                 "application/x-www-form-urlencoded",
             )
-            .body(serde_urlencoded_pairs(&fields))
+            .body(form_body(&fields))
     }
 }
 
-fn serde_urlencoded_pairs(fields: &[(&str, &str)]) -> String {
+fn form_body(fields: &[(&str, &str)]) -> String {
     let mut out = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in fields {
         out.append_pair(k, v);
@@ -522,13 +516,20 @@ async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, reqwest
     Ok(body)
 }
 
-/// A JSON success body, or the error the response stands for.
-async fn json_body(response: reqwest::Response) -> Result<serde_json::Value, OAuthError> {
+/// A success body, or the error the response stands for.
+async fn success_body(response: reqwest::Response) -> Result<Vec<u8>, OAuthError> {
     let status = response.status().as_u16();
     let body = read_capped(response).await.map_err(OAuthError::Transport)?;
-    if !(200..300).contains(&status) {
-        return Err(OAuthError::from_response(status, &body));
+    if (200..300).contains(&status) {
+        Ok(body)
+    } else {
+        Err(OAuthError::from_response(status, &body))
     }
+}
+
+/// A JSON success body, or the error the response stands for.
+async fn json_body(response: reqwest::Response) -> Result<serde_json::Value, OAuthError> {
+    let body = success_body(response).await?;
     serde_json::from_slice(&body).map_err(|e| OAuthError::Decode(e.to_string()))
 }
 
