@@ -1430,7 +1430,7 @@ pub fn parse_error_codes(text: &str) -> Vec<ErrorCode> {
         .collect()
 }
 
-fn parse_rate_limits(text: &str) -> Result<Vec<RateLimit>, String> {
+pub(crate) fn parse_rate_limits(text: &str) -> Result<Vec<RateLimit>, String> {
     let mut limits = Vec::new();
     for entry in text.split(',') {
         let entry = entry.trim();

@@ -101,6 +101,8 @@ struct Emitter<'a> {
     schemas: Map<String, Value>,
     used_enums: BTreeSet<String>,
     used_parameter_patches: BTreeSet<String>,
+    /// Overlay entries keyed by operation that matched one (`limits …`, `private …`, `body …`).
+    used_operation_facts: BTreeSet<String>,
     used_schemas: BTreeSet<String>,
 }
 
@@ -120,6 +122,7 @@ pub fn emit(
         schemas: Map::new(),
         used_enums: BTreeSet::new(),
         used_parameter_patches: BTreeSet::new(),
+        used_operation_facts: BTreeSet::new(),
         used_schemas: BTreeSet::new(),
     };
     emitter.register_models();
@@ -329,17 +332,8 @@ impl Emitter<'_> {
         if let Some(stability) = &endpoint.stability {
             op.insert("x-roblox-stability".into(), json!(stability));
         }
-        if !endpoint.rate_limits.is_empty() {
-            let limits: Map<String, Value> = endpoint
-                .rate_limits
-                .iter()
-                .map(|l| {
-                    (
-                        l.key.clone(),
-                        json!({"maxInPeriod": l.max, "period": l.period}),
-                    )
-                })
-                .collect();
+        let limits = self.rate_limits(endpoint);
+        if !limits.is_empty() {
             op.insert("x-roblox-rate-limits".into(), Value::Object(limits));
         }
         let codes: Vec<Value> = endpoint
@@ -365,14 +359,55 @@ impl Emitter<'_> {
             .auth
             .as_ref()
             .is_some_and(|(ids, _)| ids.iter().any(|i| i == "cookie"));
-        if uses_cookie
-            && self
-                .overlay
-                .csrf_protected
-                .iter()
-                .any(|r| r.applies(server, &endpoint.method))
+        let key = format!("{} {}", endpoint.method, endpoint.path);
+        if let Some(rule) = self
+            .overlay
+            .csrf_protected
+            .iter()
+            .find(|r| r.applies(server, &endpoint.method))
+            .filter(|_| uses_cookie)
         {
-            op.insert("x-roblox-csrf-protected".into(), json!(true));
+            if !documents(endpoint, rule.status, Some(rule.code)) {
+                self.md.error(
+                    endpoint.line,
+                    format!(
+                        "`{key}` needs the X-CSRF-TOKEN exchange, but its responses do not list \
+                         the refusal the overlay's csrf_protected names ({} code {})",
+                        rule.status, rule.code
+                    ),
+                );
+            }
+            op.insert(
+                "x-roblox-csrf".into(),
+                json!({"header": rule.header.to_ascii_lowercase(), "status": rule.status, "code": rule.code}),
+            );
+        }
+        if let Some(private) = self
+            .overlay
+            .private_inventory
+            .iter()
+            .find(|p| p.operation == key)
+        {
+            self.used_operation_facts.insert(format!("private {key}"));
+            if private.code.is_some() && !documents(endpoint, private.status, private.code) {
+                self.ov.error(
+                    0,
+                    format!(
+                        "private_inventory `{key}`: {} {} is not a response the document lists",
+                        private.status,
+                        private
+                            .code
+                            .map(|c| format!("code {c}"))
+                            .unwrap_or_default()
+                    ),
+                );
+            }
+            let mut rule = Map::new();
+            rule.insert("status".into(), json!(private.status));
+            if let Some(code) = private.code {
+                rule.insert("code".into(), json!(code));
+            }
+            op.insert("x-roblox-private-inventory".into(), Value::Object(rule));
         }
         if !endpoint.code_samples.is_empty() {
             let samples: Vec<Value> = endpoint
@@ -383,6 +418,57 @@ impl Emitter<'_> {
             op.insert("x-codeSamples".into(), Value::Array(samples));
         }
         Value::Object(op)
+    }
+
+    /// The document's rate limits of `endpoint` with the overlay's; an
+    /// operation with none is an error (the request budget needs its limit).
+    fn rate_limits(&mut self, endpoint: &Endpoint) -> Map<String, Value> {
+        let key = format!("{} {}", endpoint.method, endpoint.path);
+        let mut limits: Vec<crate::document::RateLimit> = endpoint.rate_limits.clone();
+        if let Some(facts) = self.overlay.rate_limits.iter().find(|r| r.operation == key) {
+            self.used_operation_facts.insert(format!("limits {key}"));
+            let text: Vec<String> = facts
+                .limits
+                .iter()
+                .map(|(per, limit)| format!("{per}: {limit}"))
+                .collect();
+            match crate::document::parse_rate_limits(&text.join(", ")) {
+                Ok(extra) => {
+                    for limit in extra {
+                        if limits.iter().any(|l| l.key == limit.key) {
+                            self.ov.error(
+                                0,
+                                format!(
+                                    "rate_limits `{key}`: the document already lists `{}`",
+                                    limit.key
+                                ),
+                            );
+                        } else {
+                            limits.push(limit);
+                        }
+                    }
+                }
+                Err(message) => self.ov.error(0, format!("rate_limits `{key}`: {message}")),
+            }
+        }
+        if limits.is_empty() {
+            self.md.error(
+                endpoint.line,
+                format!(
+                    "`{key}` has no rate limit: the document lists none and the overlay's \
+                     `rate_limits` has no entry for it (the request budget needs one)"
+                ),
+            );
+        }
+        limits
+            .iter()
+            .map(|l| {
+                (
+                    l.key.clone(),
+                    json!({"maxInPeriod": l.max, "period": l.period}),
+                )
+            })
+            .collect()
     }
 
     fn parameters(&mut self, endpoint: &Endpoint) -> Vec<Value> {
@@ -557,7 +643,25 @@ impl Emitter<'_> {
                 response.description.clone()
             };
             value.insert("description".into(), json!(description));
-            if response.status.starts_with('2') {
+            let key = format!("{} {}", endpoint.method, endpoint.path);
+            let optional = self
+                .overlay
+                .optional_bodies
+                .iter()
+                .find(|b| b.operation == key && b.status == response.status);
+            if let Some(optional) = optional {
+                // No content declared: the generated client does not read the
+                // body, so `{}`, an empty body and anything else all succeed.
+                self.used_operation_facts.insert(format!("body {key}"));
+                value.insert(
+                    "x-roblox-optional-body".into(),
+                    json!({"source": optional.source}),
+                );
+                if let Some(ty) = &response.ty {
+                    let schema = self.schema_for(ty, response.line);
+                    value.insert("x-roblox-body".into(), schema);
+                }
+            } else if response.status.starts_with('2') {
                 if let Some(ty) = &response.ty {
                     let schema = self.schema_for(ty, response.line);
                     success_types.push((response.status.clone(), schema.clone()));
@@ -972,6 +1076,34 @@ impl Emitter<'_> {
                 );
             }
         }
+        let keyed = self
+            .overlay
+            .rate_limits
+            .iter()
+            .map(|r| ("limits", &r.operation))
+            .chain(
+                self.overlay
+                    .private_inventory
+                    .iter()
+                    .map(|r| ("private", &r.operation)),
+            )
+            .chain(
+                self.overlay
+                    .optional_bodies
+                    .iter()
+                    .map(|r| ("body", &r.operation)),
+            );
+        for (kind, operation) in keyed {
+            if !self
+                .used_operation_facts
+                .contains(&format!("{kind} {operation}"))
+            {
+                self.ov.error(
+                    0,
+                    format!("`{operation}` ({kind}) matches no operation of the document"),
+                );
+            }
+        }
         for facts in &self.overlay.schemas {
             if !self.used_schemas.contains(&facts.name) {
                 self.ov.warn(
@@ -981,6 +1113,13 @@ impl Emitter<'_> {
             }
         }
     }
+}
+
+/// Whether `endpoint` lists an error response with `status` (and `code`, if given).
+fn documents(endpoint: &Endpoint, status: u16, code: Option<i64>) -> bool {
+    endpoint.responses.iter().any(|r| {
+        r.status == status.to_string() && (code.is_none() || r.codes.iter().any(|c| c.code == code))
+    })
 }
 
 fn primitive_name(p: Primitive) -> &'static str {

@@ -76,6 +76,74 @@ impl OperationRule {
     }
 }
 
+/// The X-CSRF-TOKEN exchange for the cookie-authenticated operations on `host`
+/// with one of `methods`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsrfRule {
+    /// The server URL.
+    pub host: String,
+    /// Upper-case HTTP methods.
+    pub methods: Vec<String>,
+    /// The request and response header that carries the token.
+    pub header: String,
+    /// The status of an answer that refuses the token.
+    pub status: u16,
+    /// Its legacy code (a documented error of every operation it covers).
+    pub code: i64,
+    /// Where the rule comes from.
+    pub source: String,
+}
+
+impl CsrfRule {
+    /// Whether the rule covers an operation.
+    pub fn applies(&self, host: &str, method: &str) -> bool {
+        self.host == host && self.methods.iter().any(|m| m.eq_ignore_ascii_case(method))
+    }
+}
+
+/// Rate limits the document does not list for an operation (Roblox's current
+/// document lists none for the legacy host).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitFacts {
+    /// The operation, as `METHOD /path`.
+    pub operation: String,
+    /// What each limit is counted per (`perIp`) and the limit, as the document
+    /// writes it (`1000/minute`).
+    pub limits: BTreeMap<String, String>,
+    /// Where they come from.
+    pub source: String,
+}
+
+/// Which answer of an operation means "this user's inventory is private to you".
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivateInventoryFacts {
+    /// The operation, as `METHOD /path`.
+    pub operation: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// The legacy code, when only one code of that status means it (it must be
+    /// one the document lists).
+    #[serde(default)]
+    pub code: Option<i64>,
+    /// Where the fact comes from.
+    pub source: String,
+}
+
+/// A success response whose body Roblox may leave out.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionalBody {
+    /// The operation, as `METHOD /path`.
+    pub operation: String,
+    /// The status (`200`).
+    pub status: String,
+    /// Where the fact comes from.
+    pub source: String,
+}
+
 /// Names for an enum the document lists only as values.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -155,7 +223,16 @@ pub struct Overlay {
     pub anonymous_access: Vec<OperationRule>,
     /// Operations that need the X-CSRF-TOKEN exchange.
     #[serde(default)]
-    pub csrf_protected: Vec<OperationRule>,
+    pub csrf_protected: Vec<CsrfRule>,
+    /// Rate limits the document does not list.
+    #[serde(default)]
+    pub rate_limits: Vec<RateLimitFacts>,
+    /// What means "private inventory", per operation.
+    #[serde(default)]
+    pub private_inventory: Vec<PrivateInventoryFacts>,
+    /// Success responses whose body may be missing.
+    #[serde(default)]
+    pub optional_bodies: Vec<OptionalBody>,
     /// Names for the document's enums.
     #[serde(default)]
     pub enums: Vec<EnumFacts>,
@@ -212,8 +289,26 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Overlay> {
             overlay
                 .anonymous_access
                 .iter()
-                .chain(&overlay.csrf_protected)
                 .map(|r| (&r.host, &r.source)),
+        )
+        .chain(overlay.csrf_protected.iter().map(|r| (&r.host, &r.source)))
+        .chain(
+            overlay
+                .rate_limits
+                .iter()
+                .map(|r| (&r.operation, &r.source)),
+        )
+        .chain(
+            overlay
+                .private_inventory
+                .iter()
+                .map(|r| (&r.operation, &r.source)),
+        )
+        .chain(
+            overlay
+                .optional_bodies
+                .iter()
+                .map(|r| (&r.operation, &r.source)),
         );
     for (name, source) in sources {
         if source.trim().is_empty() {

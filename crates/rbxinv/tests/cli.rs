@@ -664,10 +664,10 @@ fn budget_redis_shares_the_budget_through_redis() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output).lines().count(), 2, "{}", stdout(&output));
-    let keys = server.keys("rbxinv:v1:*");
+    let keys = server.keys("rbxinv:v2:*");
     assert!(
         keys.iter()
-            .any(|k| k.contains("id-fleet-7") && k.contains("cloud_list_inventory_items")),
+            .any(|k| k.contains("id-fleet-7") && k.contains("Cloud_ListInventoryItems")),
         "{keys:?}"
     );
     runtime.block_on(sandbox.shutdown());

@@ -39,6 +39,13 @@
 //! `OwnershipItemType::GamePass`) that read names or numbers and keep values
 //! added after this release (`AssetType::Unknown(95)`) instead of failing.
 //!
+//! # The operation table
+//!
+//! [`operations::Operation`] has one variant per operation with every fact the
+//! runtime needs, from the spec: host, HTTP method and path, the security schemes
+//! it accepts, the X-CSRF-TOKEN exchange, rate limits, documented error codes
+//! and which answer means "private inventory".
+//!
 //! # Errors
 //!
 //! Every documented error response is declared with an opaque body, so failures
@@ -147,29 +154,53 @@ pub type ExecuteFuture<'a> =
 /// exchange, retries and tracing in one place. Without an executor, requests go
 /// straight to the `reqwest::Client`.
 pub trait RequestExecutor: Send + Sync + 'static {
-    /// Send `request` for the operation `operation_id` (the snake_cased
-    /// operationId of the spec) with `client`, and return its response.
+    /// Send `request` for `operation` with `client`, and return its response.
+    ///
+    /// `bound` is the host the calling [`Client`] was built for ([`Hooks::bound_to`]);
+    /// `operation` is `None` only if progenitor reported a method the operation
+    /// table does not know, which [`operations`]' build-time check rules out.
+    /// An executor refuses a call whose operation is on another host than `bound`:
+    /// its request would go to the wrong base URL, with the wrong credential.
     fn execute<'a>(
         &'a self,
         client: &'a reqwest::Client,
         request: reqwest::Request,
-        operation_id: &'static str,
+        operation: Option<operations::Operation>,
+        bound: Option<operations::Host>,
     ) -> ExecuteFuture<'a>;
 }
 
 /// The per-client state the generated code hands to every request: an
-/// optional [`RequestExecutor`].
+/// optional [`RequestExecutor`] and the host the client's base URL points at.
 #[derive(Clone, Default)]
 pub struct Hooks {
     executor: Option<Arc<dyn RequestExecutor>>,
+    host: Option<operations::Host>,
 }
 
 impl Hooks {
-    /// Hooks that route every request through `executor`.
+    /// Hooks that route every request through `executor`, for a client whose
+    /// base URL is not bound to one host (the executor decides).
     pub fn with_executor(executor: Arc<dyn RequestExecutor>) -> Self {
         Self {
             executor: Some(executor),
+            host: None,
         }
+    }
+
+    /// Hooks that route every request through `executor`, for a client whose
+    /// base URL serves `host`: the executor then refuses every other host's
+    /// operation before anything is sent.
+    pub fn bound_to(host: operations::Host, executor: Arc<dyn RequestExecutor>) -> Self {
+        Self {
+            executor: Some(executor),
+            host: Some(host),
+        }
+    }
+
+    /// The host the client is bound to, if any.
+    pub fn host(&self) -> Option<operations::Host> {
+        self.host
     }
 }
 
@@ -180,6 +211,7 @@ impl fmt::Debug for Hooks {
                 "executor",
                 &self.executor.as_ref().map(|_| "RequestExecutor"),
             )
+            .field("host", &self.host)
             .finish()
     }
 }
@@ -191,10 +223,12 @@ impl progenitor_client::ClientHooks<Hooks> for Client {
         info: &progenitor_client::OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         use progenitor_client::ClientInfo;
-        match &self.inner().executor {
+        let hooks = self.inner();
+        match &hooks.executor {
             Some(executor) => {
+                let operation = operations::Operation::from_method_name(info.operation_id);
                 executor
-                    .execute(self.client(), request, info.operation_id)
+                    .execute(self.client(), request, operation, hooks.host)
                     .await
             }
             None => self.client().execute(request).await,

@@ -30,9 +30,12 @@
 //!   typed errors. (A JSON error schema would lose the status on an undecodable
 //!   body; no content would drop the body.)
 //! * **Named, tolerant enums.** Every enum schema with names or string values is
-//!   replaced (`with_replacement`) by an enum generated here (see [`enums`]):
+//!   replaced (`with_replacement`) by an enum generated here (see [`named_enums`]):
 //!   `AssetType::Hat` instead of `AssetType(8)`, accepting names or numbers and
 //!   keeping values Roblox adds later instead of failing a whole page.
+//! * **An operation table** (see [`operations`]): every fact the runtime needs
+//!   about an operation (host, credentials, CSRF, rate limits, documented
+//!   errors, what means "private"), from the spec, next to the client.
 //! * **No extra derives.** `schemars::JsonSchema` derives would pin schemars 0.8
 //!   on every user for test-data generation we do not need.
 //!
@@ -40,7 +43,9 @@
 
 #![deny(missing_docs)]
 
-pub mod enums;
+pub mod error_codes;
+pub mod named_enums;
+pub mod operations;
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
@@ -53,6 +58,9 @@ pub enum CodegenError {
     /// progenitor panicked on the spec (it asserts instead of erroring on some shapes).
     #[error("progenitor panicked on the spec: {0}")]
     Panicked(String),
+    /// The spec lacks a fact the operation table needs.
+    #[error("the operation table: {0}")]
+    Table(String),
     /// progenitor produced tokens that do not parse as a Rust file.
     #[error("generated code does not parse: {0}")]
     Unparsable(String),
@@ -83,7 +91,7 @@ pub fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }
-    for named in enums::enum_specs(spec) {
+    for named in named_enums::enum_specs(spec) {
         settings.with_replacement(
             &named.name,
             format!("crate::enums::{}", named.name),
@@ -112,9 +120,10 @@ pub fn generate(spec: &openapiv3::OpenAPI) -> Result<String, CodegenError> {
         CodegenError::Panicked(message)
     })?
     .map_err(|e| CodegenError::Progenitor(e.to_string()))?;
-    let enums = enums::enum_tokens(&enums::enum_specs(spec));
-    let error_codes = enums::error_code_tokens(spec);
-    let rate_limits = enums::rate_limit_tokens(spec);
+    let table = operations::table(spec)?;
+    let enums = named_enums::enum_tokens(&named_enums::enum_specs(spec));
+    let error_codes = error_codes::error_code_tokens(spec);
+    let operations = operations::table_tokens(&table);
     let tokens = quote::quote! {
         #tokens
 
@@ -128,11 +137,17 @@ pub fn generate(spec: &openapiv3::OpenAPI) -> Result<String, CodegenError> {
             #error_codes
         }
 
-        #rate_limits
+        /// The operation table: every fact the runtime needs about each operation
+        /// (host, credentials, CSRF, rate limits, documented errors), from the spec.
+        pub mod operations {
+            #operations
+        }
     };
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| CodegenError::Unparsable(e.to_string()))?;
-    Ok(prettyplease::unparse(&file))
+    let code = prettyplease::unparse(&file);
+    operations::check_method_names(&table, &code)?;
+    Ok(code)
 }
 
 /// Parse `spec/openapi.json` text and generate the client source from it.

@@ -1,5 +1,6 @@
 //! Scriptable faults: the next N requests to a route misbehave in a chosen way.
 
+use roblox_inventory_api::operations::{Host, Operation};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -41,24 +42,30 @@ impl Route {
         Route::InventoryByAssetType,
     ];
 
+    /// The operation of the spec it serves: its limits, documented answers
+    /// and CSRF rule come from the operation table.
+    pub fn operation(self) -> Operation {
+        match self {
+            Route::ListInventoryItems => Operation::CloudListInventoryItems,
+            Route::AddToCollection => Operation::PostV1CollectionsItems,
+            Route::RemoveFromCollection => Operation::DeleteV1CollectionsItems,
+            Route::PackageAssets => Operation::GetV1PackagesAssets,
+            Route::Collectibles => Operation::GetV1UsersAssetsCollectibles,
+            Route::Categories => Operation::GetV1UsersCategories,
+            Route::IsOwned => Operation::GetV1UsersItemsIsOwned,
+            Route::PlacesInventory => Operation::GetV1UsersPlacesInventory,
+            Route::InventoryByAssetType => Operation::GetV2UsersInventory,
+        }
+    }
+
     /// The spec's operationId.
     pub fn operation_id(self) -> &'static str {
-        match self {
-            Route::ListInventoryItems => "Cloud_ListInventoryItems",
-            Route::AddToCollection => "PostV1CollectionsItems",
-            Route::RemoveFromCollection => "DeleteV1CollectionsItems",
-            Route::PackageAssets => "GetV1PackagesAssets",
-            Route::Collectibles => "GetV1UsersAssetsCollectibles",
-            Route::Categories => "GetV1UsersCategories",
-            Route::IsOwned => "GetV1UsersItemsIsOwned",
-            Route::PlacesInventory => "GetV1UsersPlacesInventory",
-            Route::InventoryByAssetType => "GetV2UsersInventory",
-        }
+        self.operation().operation_id()
     }
 
     /// Whether the route is on the Open Cloud host.
     pub fn is_open_cloud(self) -> bool {
-        self == Route::ListInventoryItems
+        self.operation().host() == Host::Cloud
     }
 }
 

@@ -19,18 +19,18 @@ use crate::faults::{Fault, Faults, Route};
 use crate::filter::{self, AssetTypes, Filter};
 use crate::ratelimit::{Limit, RateLimiter};
 use crate::world::{CollectionEntry, CollectionKind, PlacesTab, User, UserAsset, World};
+use roblox_inventory_api::enums::AssetType;
+use roblox_inventory_api::operations::{Operation, Per};
 
 /// The OAuth scope that unlocks private inventories (document; facts §1.1).
 pub const INVENTORY_READ_SCOPE: &str = "user.inventory-item:read";
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-/// Numeric asset types the collectibles endpoint accepts (the document's 85 values).
-const ASSET_TYPES: std::ops::RangeInclusive<i64> = 1..=94;
-const UNUSED_ASSET_TYPES: [i64; 7] = [14, 15, 20, 23, 36, 57, 58];
-
+/// Whether the collectibles endpoint accepts asset type `n`: one of the values
+/// the spec's `AssetType` enum lists.
 fn is_asset_type(n: i64) -> bool {
-    ASSET_TYPES.contains(&n) && !UNUSED_ASSET_TYPES.contains(&n)
+    AssetType::ALL.iter().any(|t| t.number() == Some(n))
 }
 
 /// Behaviour switches from the builder.
@@ -164,6 +164,28 @@ impl Reply {
         )
     }
 
+    /// The legacy error body with the message the spec documents for
+    /// `operation`'s `status` and `code` (or for another operation on the same
+    /// path: the collection writes share theirs).
+    fn documented(operation: Operation, status: u16, code: Option<i64>) -> Self {
+        let documented = std::iter::once(operation)
+            .chain(
+                Operation::ALL
+                    .iter()
+                    .copied()
+                    .filter(|o| o.path() == operation.path()),
+            )
+            .find_map(|o| {
+                o.error_codes()
+                    .iter()
+                    .find(|c| c.status == status && (c.code == code || c.code.is_none()))
+            });
+        match documented {
+            Some(documented) => Self::legacy(status, code.unwrap_or(0), documented.message),
+            None => Self::legacy(status, code.unwrap_or(0), "An undocumented error."),
+        }
+    }
+
     /// The Open Cloud v2 error body `{"code":…,"message":…,"details":[]}` (facts §4.2).
     fn cloud(status: u16, code: &str, message: &str) -> Self {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
@@ -240,22 +262,16 @@ enum CloudCaller {
 }
 
 impl CloudCaller {
-    fn rate_key(&self) -> (String, Limit) {
-        // Document: perApiKeyOwner 100/minute, perOauth2Authorization 20/minute.
+    /// Who the request is counted against, and the spec's limit for that.
+    fn rate_key(&self, route: Route) -> (String, Limit) {
         match self {
             CloudCaller::ApiKey { owner, .. } => (
                 format!("owner:{owner}"),
-                Limit {
-                    max: 100,
-                    period: Duration::from_secs(60),
-                },
+                documented_limit(route, Per::ApiKeyOwner),
             ),
             CloudCaller::OAuth { token, .. } => (
                 format!("oauth:{token}"),
-                Limit {
-                    max: 20,
-                    period: Duration::from_secs(60),
-                },
+                documented_limit(route, Per::Oauth2Authorization),
             ),
         }
     }
@@ -381,23 +397,25 @@ fn check_hygiene(state: &AppState, route: Route, headers: &HeaderMap) {
     }
 }
 
-/// Legacy rate limits per operation, from the last OAS that listed them
-/// (OAS-2025; facts §1.2–§1.8), counted per signed-in user or per client.
-fn legacy_limit(route: Route) -> Limit {
-    let per_minute = |max| Limit {
-        max,
-        period: Duration::from_secs(60),
-    };
-    match route {
-        Route::AddToCollection | Route::PackageAssets | Route::PlacesInventory => per_minute(1_000),
-        Route::RemoveFromCollection => per_minute(200),
-        Route::Collectibles => Limit {
-            max: 4,
-            period: Duration::from_secs(1),
+/// The limit the spec documents for `route`, counted per `per` (the tightest of
+/// the operation's limits when it lists none counted that way).
+fn documented_limit(route: Route, per: Per) -> Limit {
+    let limits = route.operation().rate_limits();
+    let chosen = limits.iter().find(|l| l.per == per).or_else(|| {
+        limits
+            .iter()
+            .min_by(|a, b| (a.max, a.period).cmp(&(b.max, b.period)))
+    });
+    match chosen {
+        Some(limit) => Limit {
+            max: u64::from(limit.max),
+            period: limit.period,
         },
-        Route::Categories | Route::IsOwned => per_minute(10_000),
-        Route::InventoryByAssetType => per_minute(450),
-        Route::ListInventoryItems => per_minute(100),
+        // Every operation has one: the operation table refuses a spec without.
+        None => Limit {
+            max: u64::MAX,
+            period: Duration::from_secs(60),
+        },
     }
 }
 
@@ -625,7 +643,7 @@ fn dispatch(
     let world = state.read();
     let (key, limit) = if route.is_open_cloud() {
         match cloud_caller(state, &world, headers) {
-            Ok(caller) => caller.rate_key(),
+            Ok(caller) => caller.rate_key(route),
             Err(reply) => return (reply, None),
         }
     } else {
@@ -635,7 +653,7 @@ fn dispatch(
             Some(ip) => format!("ip:{ip}"),
             None => "client".into(),
         };
-        (who, legacy_limit(route))
+        (who, documented_limit(route, Per::Ip))
     };
     let decision = state
         .limiter
@@ -1209,14 +1227,14 @@ fn collectibles<'w>(
     let asset_type = match query.get("assetType").map(|t| t.trim().parse::<i64>()) {
         None => None,
         Some(Ok(n)) if is_asset_type(n) => Some(n),
-        Some(_) => return Reply::legacy(400, 0, "The specified asset type(s) are invalid."),
+        Some(_) => return Reply::documented(Operation::GetV1UsersAssetsCollectibles, 400, None),
     };
     let descending = match sort_descending(query) {
         Ok(d) => d,
         Err(reply) => return reply,
     };
     if !may_view(world, headers, user) {
-        return Reply::legacy(403, 0, "The specified user's inventory is hidden.");
+        return Reply::documented(Operation::GetV1UsersAssetsCollectibles, 403, None);
     }
     let binding = hash_of(&[
         &user.id.to_string(),
@@ -1254,21 +1272,17 @@ fn inventory_by_asset_type<'w>(
     headers: &HeaderMap,
 ) -> Reply {
     let Some(user) = state.user_text(world, user_id) else {
-        return Reply::legacy(400, 1, "Invalid user Id.");
+        return Reply::documented(Operation::GetV2UsersInventory, 400, Some(1));
     };
     let Some(asset_type) = asset_type.parse::<i64>().ok().filter(|n| is_asset_type(*n)) else {
-        return Reply::legacy(400, 2, "Invalid asset type Id.");
+        return Reply::documented(Operation::GetV2UsersInventory, 400, Some(2));
     };
     let descending = match sort_descending(query) {
         Ok(d) => d,
         Err(reply) => return reply,
     };
     if !may_view(world, headers, user) {
-        return Reply::legacy(
-            403,
-            4,
-            "You are not authorized to view this user's inventory.",
-        );
+        return Reply::documented(Operation::GetV2UsersInventory, 403, Some(4));
     }
     let binding = hash_of(&[
         &user.id.to_string(),
@@ -1355,37 +1369,32 @@ fn item_type(text: &str) -> Option<i64> {
 
 fn is_owned(state: &AppState, world: &World, user_id: &str, kind: &str, target: &str) -> Reply {
     let Some(user) = state.user_text(world, user_id) else {
-        return Reply::legacy(400, 1, "The specified user does not exist!");
+        return Reply::documented(Operation::GetV1UsersItemsIsOwned, 400, Some(1));
     };
     let Some(kind) = item_type(kind) else {
-        return Reply::legacy(400, 6, "The specified item type does not exist.");
+        return Reply::documented(Operation::GetV1UsersItemsIsOwned, 400, Some(6));
     };
     let target = target.parse::<u64>().ok();
-    let owned =
-        match kind {
-            0 => match target.and_then(|id| state.asset(world, id)) {
-                Some(asset) => user.assets.iter().any(|c| c.asset_id == asset.id),
-                None => return Reply::legacy(400, 7, "The specified Asset does not exist!"),
-            },
-            1 => match target.filter(|id| world.game_passes.iter().any(|p| p.id == *id)) {
-                Some(id) => user.game_passes.iter().any(|o| o.id == id),
-                None => return Reply::legacy(
-                    400,
-                    5,
-                    "The specified game pass does not exist! Are you using the new game pass ID?",
-                ),
-            },
-            2 => match target.filter(|id| world.badges.iter().any(|b| b.id == *id)) {
-                Some(id) => user.badges.iter().any(|o| o.id == id),
-                None => return Reply::legacy(400, 10, "The specified asset is not a badge!"),
-            },
-            3 => match target.filter(|id| world.bundles.iter().any(|b| b.id == *id)) {
-                Some(id) => user.bundles.iter().any(|o| o.id == id),
-                None => return Reply::legacy(400, 12, "The specified bundle does not exist!"),
-            },
-            // Avatar items are not modelled; nobody owns one.
-            _ => false,
-        };
+    let owned = match kind {
+        0 => match target.and_then(|id| state.asset(world, id)) {
+            Some(asset) => user.assets.iter().any(|c| c.asset_id == asset.id),
+            None => return Reply::documented(Operation::GetV1UsersItemsIsOwned, 400, Some(7)),
+        },
+        1 => match target.filter(|id| world.game_passes.iter().any(|p| p.id == *id)) {
+            Some(id) => user.game_passes.iter().any(|o| o.id == id),
+            None => return Reply::documented(Operation::GetV1UsersItemsIsOwned, 400, Some(5)),
+        },
+        2 => match target.filter(|id| world.badges.iter().any(|b| b.id == *id)) {
+            Some(id) => user.badges.iter().any(|o| o.id == id),
+            None => return Reply::documented(Operation::GetV1UsersItemsIsOwned, 400, Some(10)),
+        },
+        3 => match target.filter(|id| world.bundles.iter().any(|b| b.id == *id)) {
+            Some(id) => user.bundles.iter().any(|o| o.id == id),
+            None => return Reply::documented(Operation::GetV1UsersItemsIsOwned, 400, Some(12)),
+        },
+        // Avatar items are not modelled; nobody owns one.
+        _ => false,
+    };
     Reply::ok(&json!(owned))
 }
 
@@ -1396,7 +1405,7 @@ fn places_inventory(
     query: &Query,
     headers: &HeaderMap,
 ) -> Reply {
-    let invalid = || Reply::legacy(400, 6, "Invalid request");
+    let invalid = || Reply::documented(Operation::GetV1UsersPlacesInventory, 400, Some(6));
     let Some(user) = state.user_text(world, user_id) else {
         return invalid();
     };
@@ -1430,7 +1439,7 @@ fn places_inventory(
     };
     let caller = legacy_caller(world, headers).ok().flatten();
     if tab.is_some_and(|t| t != PlacesTab::Created) && caller != Some(user.id) {
-        return Reply::legacy(403, 3, "Insufficient permission.");
+        return Reply::documented(Operation::GetV1UsersPlacesInventory, 403, Some(3));
     }
     let places: Vec<Value> = user
         .places
@@ -1518,19 +1527,14 @@ fn collections(
         let world = state.read();
         match legacy_caller(&world, headers) {
             Ok(Some(user)) => user,
-            _ => {
-                return (
-                    Reply::legacy(401, 0, "Authorization has been denied for this request."),
-                    None,
-                )
-            }
+            _ => return (Reply::documented(route.operation(), 401, Some(0)), None),
         }
     };
     let decision = state.limiter.as_ref().map(|l| {
         l.check(
             route.operation_id(),
             format!("user:{user_id}"),
-            legacy_limit(route),
+            documented_limit(route, Per::Cookie),
         )
     });
     if let Some(d) = &decision {
@@ -1541,15 +1545,18 @@ fn collections(
             );
         }
     }
+    // The X-CSRF-TOKEN rule is the spec's (`x-roblox-csrf`): its header, and
+    // the documented refusal.
+    let Some(csrf) = route.operation().csrf() else {
+        return (change_collection(state, method, params, user_id), decision);
+    };
+    let refused = || Reply::documented(route.operation(), csrf.status, Some(csrf.code));
     let current = state.csrf_token(user_id);
     if fault == Some(&Fault::OmitCsrfHeader) {
-        return (Reply::legacy(403, 0, "Token Validation Failed"), decision);
+        return (refused(), decision);
     }
-    if header_str(headers, "x-csrf-token") != Some(current.as_str()) {
-        return (
-            Reply::legacy(403, 0, "Token Validation Failed").header("x-csrf-token", &current),
-            decision,
-        );
+    if header_str(headers, csrf.header) != Some(current.as_str()) {
+        return (refused().header(csrf.header, &current), decision);
     }
     let reply = change_collection(state, method, params, user_id);
     if reply.status == StatusCode::OK {
@@ -1560,6 +1567,11 @@ fn collections(
 
 /// Adds to or removes from the signed-in user's collection, with the document's codes.
 fn change_collection(state: &AppState, method: &Method, params: &[String], user_id: u64) -> Reply {
+    let operation = if *method == Method::POST {
+        Route::AddToCollection.operation()
+    } else {
+        Route::RemoveFromCollection.operation()
+    };
     let mut world = state.world.write().unwrap_or_else(|e| e.into_inner());
     let kind = params[0]
         .parse::<i64>()
@@ -1577,7 +1589,7 @@ fn change_collection(state: &AppState, method: &Method, params: &[String], user_
                 user.is_some_and(|u| u.assets.iter().any(|c| c.asset_id == asset.id)),
                 collectable_asset_type(asset.asset_type),
             ),
-            None => return Reply::legacy(400, 2, "The asset does not exist."),
+            None => return Reply::documented(operation, 400, Some(2)),
         },
         Some(3) => match target.filter(|id| world.bundles.iter().any(|b| b.id == *id)) {
             Some(id) => (
@@ -1588,33 +1600,27 @@ fn change_collection(state: &AppState, method: &Method, params: &[String], user_
                 user.is_some_and(|u| u.bundles.iter().any(|o| o.id == id)),
                 true,
             ),
-            None => return Reply::legacy(400, 3, "The bundle does not exist."),
+            None => return Reply::documented(operation, 400, Some(3)),
         },
-        Some(1 | 2) => {
-            return Reply::legacy(403, 6, "Items of this type are not allowed in collections.")
-        }
-        _ => return Reply::legacy(400, 1, "The item type does not exist."),
+        Some(1 | 2) => return Reply::documented(operation, 403, Some(6)),
+        _ => return Reply::documented(operation, 400, Some(1)),
     };
     let adding = *method == Method::POST;
     if adding && !owns {
-        return Reply::legacy(403, 4, "You don't own the specified item.");
+        return Reply::documented(operation, 403, Some(4));
     }
     if adding && !allowed_type {
-        return Reply::legacy(
-            403,
-            5,
-            "Assets of this type are not allowed in collections.",
-        );
+        return Reply::documented(operation, 403, Some(5));
     }
     let capacity = world.collection_capacity;
     let Some(user) = world.user_mut(user_id) else {
-        return Reply::legacy(401, 0, "Authorization has been denied for this request.");
+        return Reply::documented(operation, 401, Some(0));
     };
     let present = user.collection.contains(&entry);
     match (adding, present) {
-        (true, true) => Reply::legacy(403, 7, "The item is already in the collection."),
+        (true, true) => Reply::documented(operation, 403, Some(7)),
         (true, false) if user.collection.len() >= capacity => {
-            Reply::legacy(403, 9, "The collection is full.")
+            Reply::documented(operation, 403, Some(9))
         }
         (true, false) => {
             user.collection.push(entry);
@@ -1624,6 +1630,6 @@ fn change_collection(state: &AppState, method: &Method, params: &[String], user_
             user.collection.retain(|e| e != &entry);
             Reply::ok(&json!({}))
         }
-        (false, false) => Reply::legacy(403, 8, "The item is not in the collection."),
+        (false, false) => Reply::documented(operation, 403, Some(8)),
     }
 }

@@ -90,7 +90,12 @@ fn conforms(method: &Method, path: &str, status: u16, body: &[u8]) {
         .get(&status.to_string())
         .or_else(|| responses.get(&range))
         .unwrap_or_else(|| panic!("{method} {template}: status {status} is not documented"));
-    let content = response["content"].as_object().cloned().unwrap_or_default();
+    let mut content = response["content"].as_object().cloned().unwrap_or_default();
+    // A success body the spec declares optional (`x-roblox-optional-body`) is
+    // still checked against what Roblox documents (`x-roblox-body`).
+    if let Some(schema) = response.get("x-roblox-body") {
+        content.insert("application/json".into(), json!({"schema": schema}));
+    }
     let value: Value = serde_json::from_slice(body).unwrap_or_else(|e| {
         panic!(
             "{method} {path} {status}: body is not JSON ({e}): {}",

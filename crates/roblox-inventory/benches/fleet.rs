@@ -146,8 +146,11 @@ fn acquire_cost(server: &RedisServer, runtime: &tokio::runtime::Runtime) -> (Dur
             .build()
             .unwrap();
         // is-owned: 10,000 a minute, so no acquire waits for a window.
-        let key = BudgetKey::new("get_v1_users_items_is_owned", Counted::Legacy)
-            .with_scope(Scope::of_secret("bench", "acquire"));
+        let key = BudgetKey::new(
+            roblox_inventory::Operation::GetV1UsersItemsIsOwned,
+            Counted::Legacy,
+        )
+        .with_scope(Scope::of_secret("bench", "acquire"));
         budget.acquire(key, None).await.unwrap();
         const N: u32 = 2_000;
         let began = Instant::now();

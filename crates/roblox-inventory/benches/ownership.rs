@@ -15,6 +15,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures_util::StreamExt;
 use roblox_inventory::budget::{documented_limit, Counted, Limit};
+use roblox_inventory::Operation;
 use roblox_inventory::{Client, Error, Item, OwnershipAnswer};
 use roblox_inventory_sandbox::{Population, Route, Sandbox, World};
 
@@ -183,9 +184,9 @@ fn secs(d: Duration) -> String {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let cloud_limit =
-        documented_limit("cloud_list_inventory_items", Counted::ApiKey).expect("documented");
+        documented_limit(Operation::CloudListInventoryItems, Counted::ApiKey).expect("documented");
     let legacy_limit =
-        documented_limit("get_v1_users_items_is_owned", Counted::Legacy).expect("documented");
+        documented_limit(Operation::GetV1UsersItemsIsOwned, Counted::Legacy).expect("documented");
     let (cloud_rate, legacy_rate) = throughput().await;
     println!(
         "unlimited throughput at {CONCURRENCY} in flight, {} ms latency: Open Cloud {cloud_rate:.0} req/s, is-owned {legacy_rate:.0} req/s\n",

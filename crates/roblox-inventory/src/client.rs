@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use roblox_inventory_api::operations::{Host, Operation};
 use roblox_inventory_api::Hooks;
 
 use crate::auth::{ApiKey, CloudCredential, OAuthToken, Roblosecurity, TokenSource};
@@ -13,17 +14,17 @@ use crate::error::Error;
 use crate::executor::{BudgetWait, Executor};
 use crate::retry::RetryConfig;
 
-/// The Open Cloud host.
-pub const CLOUD_BASE_URL: &str = "https://apis.roblox.com";
-/// The legacy inventory host.
-pub const LEGACY_BASE_URL: &str = "https://inventory.roblox.com";
+/// The Open Cloud host (the spec's server for its operations).
+pub const CLOUD_BASE_URL: &str = Host::Cloud.default_base_url();
+/// The legacy inventory host (the spec's server for its operations).
+pub const LEGACY_BASE_URL: &str = Host::Legacy.default_base_url();
 
 /// The rate-limit headers of the last response (facts §4.4).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RateLimitInfo {
-    /// The operation that got the response (snake_cased operationId).
-    pub operation: &'static str,
+    /// The operation that got the response.
+    pub operation: Operation,
     /// `x-ratelimit-limit`, as sent (`100, 100;w=60`).
     pub limit: Option<String>,
     /// `x-ratelimit-remaining`.
@@ -406,17 +407,23 @@ impl Client {
         shared: Arc<Shared>,
         wait: BudgetWait,
     ) -> Client {
-        let hooks = Hooks::with_executor(Arc::new(Executor {
+        let executor = Arc::new(Executor {
             shared: Arc::clone(&shared),
             wait,
-        }));
+        });
+        // Each generated client is bound to the host its base URL serves: the
+        // executor refuses any other host's operation called through it.
         Client {
             cloud: roblox_inventory_api::Client::new_with_client(
                 cloud_base_url,
                 http.clone(),
-                hooks.clone(),
+                Hooks::bound_to(Host::Cloud, executor.clone()),
             ),
-            legacy: roblox_inventory_api::Client::new_with_client(legacy_base_url, http, hooks),
+            legacy: roblox_inventory_api::Client::new_with_client(
+                legacy_base_url,
+                http,
+                Hooks::bound_to(Host::Legacy, executor),
+            ),
             shared,
             wait,
         }
@@ -453,9 +460,9 @@ impl Client {
         })
     }
 
-    /// What the request budget expects of the current window for an operation
-    /// (the snake_cased operationId) with this client's credential, if it knows.
-    pub fn budget_outlook(&self, operation: &'static str) -> Option<Outlook> {
+    /// What the request budget expects of the current window for `operation`
+    /// with this client's credential, if it knows.
+    pub fn budget_outlook(&self, operation: Operation) -> Option<Outlook> {
         let key = self.shared.budget_key(operation);
         self.shared.budget.outlook(key)
     }
@@ -465,28 +472,10 @@ impl Client {
         lock(&self.shared.last_rate_limit).clone()
     }
 
-    /// Fails with [`Error::MissingCredential`] unless an Open Cloud credential is
-    /// configured.
-    pub(crate) fn prepare_cloud(&self, operation: &'static str) -> Result<(), Error> {
-        match &self.shared.cloud_credential {
-            None => Err(Error::MissingCredential {
-                operation,
-                needs: "an API key (ClientBuilder::api_key) or an OAuth token (ClientBuilder::oauth_token)",
-            }),
-            // OAuth tokens are asked for by the executor, for every attempt.
-            Some(_) => Ok(()),
-        }
-    }
-
-    /// Fails with [`Error::MissingCredential`] unless a cookie is configured.
-    pub(crate) fn require_cookie(&self, operation: &'static str) -> Result<(), Error> {
-        match self.shared.cookie {
-            Some(_) => Ok(()),
-            None => Err(Error::MissingCredential {
-                operation,
-                needs: "a .ROBLOSECURITY cookie (ClientBuilder::roblosecurity)",
-            }),
-        }
+    /// Fails with [`Error::MissingCredential`] unless this client has a
+    /// credential `operation` accepts (or it needs none).
+    pub(crate) fn require_credential(&self, operation: Operation) -> Result<(), Error> {
+        self.shared.require_credential(operation)
     }
 
     /// Whether an Open Cloud credential is configured.
@@ -501,7 +490,10 @@ impl Client {
     /// The escape hatch for operations this crate does not wrap yet (one Roblox
     /// added, regenerated the same day): call them with the traits in
     /// [`api::prelude`](crate::api::prelude). Only Open Cloud operations (tag
-    /// `cloud`, [`ClientCloudExt`](crate::api::prelude::ClientCloudExt)) belong on it.
+    /// `cloud`, [`ClientCloudExt`](crate::api::prelude::ClientCloudExt)) belong on
+    /// it: another host's operation is refused before anything is sent, and
+    /// [`Error::from_api`] reads it as [`Error::WrongHost`]. Convert every error
+    /// with [`Error::from_api`] to get what the client decided, typed.
     ///
     /// ```no_run
     /// use roblox_inventory::api::prelude::*;
@@ -527,7 +519,7 @@ impl Client {
     /// (`https://inventory.roblox.com`), wired like [`Client::cloud_api`]: the
     /// cookie, the X-CSRF-TOKEN exchange, retries, budget, deadline and tracing.
     /// Only legacy operations ([`ClientLegacyExt`](crate::api::prelude::ClientLegacyExt))
-    /// belong on it.
+    /// belong on it; another host's operation is refused ([`Error::WrongHost`]).
     pub fn legacy_api(&self) -> &roblox_inventory_api::Client {
         &self.legacy
     }

@@ -5,6 +5,7 @@ use roblox_inventory_api::prelude::*;
 use crate::client::Client;
 use crate::error::{Error, ErrorContext};
 use crate::filter::InventoryFilter;
+use crate::Operation;
 use roblox_inventory_api::enums::CollectionItemType;
 
 use crate::models::{
@@ -12,13 +13,6 @@ use crate::models::{
     Place, PlacesTab, SortOrder,
 };
 use crate::pagination::{self, Limits, Page, Paged};
-
-/// What unlocks a private inventory on Open Cloud (document; facts §1.1).
-const CLOUD_UNLOCK: &str =
-    "an API key the user created with Inventory: Read, or an OAuth token they granted user.inventory-item:read";
-/// What unlocks a hidden inventory on the legacy host.
-const LEGACY_UNLOCK: &str =
-    "the user's own .ROBLOSECURITY cookie (or Open Cloud with their API key or OAuth grant)";
 
 /// The page a generated call returned, or the error it failed with.
 async fn page_from<P, T>(
@@ -153,10 +147,9 @@ impl InventoryItems {
         let fetch = move |token: Option<String>| {
             let (client, filter) = (client.clone(), filter.clone());
             async move {
-                const OPERATION: &str = "Cloud_ListInventoryItems";
-                client.prepare_cloud(OPERATION)?;
-                let context =
-                    ErrorContext::new(OPERATION).private(user_id, 403, None, CLOUD_UNLOCK);
+                const OPERATION: Operation = Operation::CloudListInventoryItems;
+                client.require_credential(OPERATION)?;
+                let context = ErrorContext::new(OPERATION).about(user_id);
                 let mut request = client
                     .cloud
                     .cloud_list_inventory_items()
@@ -292,12 +285,8 @@ impl Collectibles {
         let fetch = move |cursor: Option<String>| {
             let (client, asset_type, sort) = (client.clone(), asset_type.clone(), sort.clone());
             async move {
-                let context = ErrorContext::new("GetV1UsersAssetsCollectibles").private(
-                    user_id,
-                    403,
-                    None,
-                    LEGACY_UNLOCK,
-                );
+                let context =
+                    ErrorContext::new(Operation::GetV1UsersAssetsCollectibles).about(user_id);
                 let mut request = client
                     .legacy
                     .get_v1_users_assets_collectibles()
@@ -358,12 +347,7 @@ impl AssetTypeInventory {
         let fetch = move |cursor: Option<String>| {
             let (client, sort) = (client.clone(), sort.clone());
             async move {
-                let context = ErrorContext::new("GetV2UsersInventory").private(
-                    user_id,
-                    403,
-                    Some(4),
-                    LEGACY_UNLOCK,
-                );
+                let context = ErrorContext::new(Operation::GetV2UsersInventory).about(user_id);
                 let mut request = client
                     .legacy
                     .get_v2_users_inventory()
@@ -415,12 +399,8 @@ impl Places {
         let fetch = move |cursor: Option<String>| {
             let (client, tab) = (client.clone(), tab.clone());
             async move {
-                let context = ErrorContext::new("GetV1UsersPlacesInventory").private(
-                    user_id,
-                    403,
-                    Some(3),
-                    LEGACY_UNLOCK,
-                );
+                let context =
+                    ErrorContext::new(Operation::GetV1UsersPlacesInventory).about(user_id);
                 // No cursor on the first page (clients omit it, facts §1.7); after
                 // that, the cursor exactly as Roblox sent it.
                 let mut request = client
@@ -504,7 +484,7 @@ impl Client {
         item_type: OwnershipItemType,
         item_id: u64,
     ) -> Result<bool, Error> {
-        let context = ErrorContext::new("GetV1UsersItemsIsOwned");
+        let context = ErrorContext::new(Operation::GetV1UsersItemsIsOwned);
         match self
             .legacy
             .get_v1_users_items_is_owned()
@@ -529,7 +509,7 @@ impl Client {
             .await
         {
             Ok(response) => wire::all(response.into_inner().categories, wire::category),
-            Err(error) => Err(ErrorContext::new("GetV1UsersCategories")
+            Err(error) => Err(ErrorContext::new(Operation::GetV1UsersCategories)
                 .convert(error)
                 .await),
         }
@@ -548,11 +528,11 @@ impl Client {
 
     async fn change_collection(&self, add: bool, item: Item) -> Result<(), Error> {
         let operation = if add {
-            "PostV1CollectionsItems"
+            Operation::PostV1CollectionsItems
         } else {
-            "DeleteV1CollectionsItems"
+            Operation::DeleteV1CollectionsItems
         };
-        self.require_cookie(operation)?;
+        self.require_credential(operation)?;
         let (item_type, item_id) = match item {
             Item::Asset(id) => (CollectionItemType::Asset, id),
             Item::Bundle(id) => (CollectionItemType::Bundle, id),
@@ -563,6 +543,8 @@ impl Client {
                 })
             }
         };
+        // The spec declares the 200 without a body (the overlay's optional_bodies:
+        // Roblox documents `{}`, clients have seen none), so either is success.
         let result = if add {
             self.legacy
                 .post_v1_collections_items()
@@ -570,7 +552,6 @@ impl Client {
                 .item_target_id(wire_id("item_id", item_id)?)
                 .send()
                 .await
-                .map(|_| ())
         } else {
             self.legacy
                 .delete_v1_collections_items()
@@ -578,16 +559,9 @@ impl Client {
                 .item_target_id(wire_id("item_id", item_id)?)
                 .send()
                 .await
-                .map(|_| ())
         };
         match result {
-            Ok(()) => Ok(()),
-            // Roblox documents `{}`, clients have seen no body at all (facts §7.7): both mean done.
-            Err(roblox_inventory_api::Error::InvalidResponsePayload(body, _))
-                if body.iter().all(u8::is_ascii_whitespace) =>
-            {
-                Ok(())
-            }
+            Ok(_) => Ok(()),
             Err(error) => Err(ErrorContext::new(operation).convert(error).await),
         }
     }
@@ -605,7 +579,7 @@ impl Client {
             .await
         {
             Ok(response) => Ok(wire::asset_ids(response.into_inner())?),
-            Err(error) => Err(ErrorContext::new("GetV1PackagesAssets")
+            Err(error) => Err(ErrorContext::new(Operation::GetV1PackagesAssets)
                 .convert(error)
                 .await),
         }

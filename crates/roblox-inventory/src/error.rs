@@ -10,6 +10,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use roblox_inventory_api::operations::{Host, Operation};
 use roblox_inventory_api::ByteStream;
 
 use crate::auth::TokenError;
@@ -133,7 +134,7 @@ pub enum Error {
     #[error("{operation} needs {needs}; configure it on Client::builder()")]
     MissingCredential {
         /// The operation.
-        operation: &'static str,
+        operation: Operation,
         /// What it accepts.
         needs: &'static str,
     },
@@ -144,6 +145,17 @@ pub enum Error {
         name: &'static str,
         /// Why it is invalid.
         reason: String,
+    },
+    /// The operation was called through the client of another host (for example an
+    /// Open Cloud operation through [`Client::legacy_api`](crate::Client::legacy_api)):
+    /// its request would go to the wrong base URL with the wrong credential, so
+    /// nothing was sent.
+    #[error("{operation} is served by the {} host, but was called through the {client} host's client; nothing was sent", operation.host())]
+    WrongHost {
+        /// The operation.
+        operation: Operation,
+        /// The host of the client it was called through.
+        client: Host,
     },
     /// The user's inventory is private or hidden from this credential.
     #[error(
@@ -210,7 +222,7 @@ pub enum Error {
     #[error("{operation} did not finish within its operation timeout ({} ms spent)", after.as_millis())]
     DeadlineExceeded {
         /// The operation.
-        operation: &'static str,
+        operation: Operation,
         /// How long the call had run.
         after: Duration,
     },
@@ -219,7 +231,7 @@ pub enum Error {
     #[error("{operation}: the response body is larger than {limit} bytes")]
     BodyTooLarge {
         /// The operation.
-        operation: &'static str,
+        operation: Operation,
         /// The cap in bytes.
         limit: usize,
     },
@@ -229,7 +241,7 @@ pub enum Error {
     #[error("{operation}: the request budget is unavailable ({reason}); nothing was sent")]
     BudgetUnavailable {
         /// The operation.
-        operation: &'static str,
+        operation: Operation,
         /// Why.
         reason: String,
     },
@@ -239,7 +251,7 @@ pub enum Error {
     #[error("no request slot for {operation} before the deadline (the budget expects one in {} ms)", ready_in.as_millis())]
     NoSlotBeforeDeadline {
         /// The operation.
-        operation: &'static str,
+        operation: Operation,
         /// How long until the budget expects a slot (zero if it could not tell).
         ready_in: Duration,
     },
@@ -294,48 +306,40 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 /// What an error response means for the operation that got it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ErrorContext {
-    /// The operation, for messages.
-    pub operation: &'static str,
+    /// The operation: what its answers mean comes from the operation table
+    /// (`None`: a generated call converted without it, [`Error::from_api`]).
+    pub operation: Option<Operation>,
     /// The user whose inventory was asked for, if any.
     pub user_id: Option<u64>,
-    /// What unlocks a private inventory for this operation.
-    pub unlock: Option<&'static str>,
-    /// The status and legacy code (None: any 403) that mean "private" here.
-    pub private_when: Option<(u16, Option<i64>)>,
 }
 
-/// The message an executor stand-in response carries as its body.
-async fn stand_in_message(response: roblox_inventory_api::ResponseValue<ByteStream>) -> String {
-    use futures_util::TryStreamExt;
-    let body: Result<Vec<bytes::Bytes>, _> = response.into_inner().into_inner().try_collect().await;
-    body.map(|chunks| String::from_utf8_lossy(&chunks.concat()).into_owned())
-        .unwrap_or_default()
+/// What unlocks a private inventory on `host`.
+fn unlock(host: Host) -> &'static str {
+    match host {
+        // The operation's description (facts §1.1).
+        Host::Cloud => {
+            "an API key the user created with Inventory: Read, or an OAuth token they granted user.inventory-item:read"
+        }
+        _ => "the user's own .ROBLOSECURITY cookie (or Open Cloud with their API key or OAuth grant)",
+    }
 }
 
 impl ErrorContext {
-    pub(crate) const fn new(operation: &'static str) -> Self {
+    pub(crate) const fn new(operation: Operation) -> Self {
         Self {
-            operation,
+            operation: Some(operation),
             user_id: None,
-            unlock: None,
-            private_when: None,
         }
     }
 
-    pub(crate) const fn private(
-        mut self,
-        user_id: u64,
-        status: u16,
-        code: Option<i64>,
-        unlock: &'static str,
-    ) -> Self {
+    /// The context of a call about `user_id`'s inventory: the operation's
+    /// private-inventory answer becomes [`Error::InventoryPrivate`].
+    pub(crate) const fn about(mut self, user_id: u64) -> Self {
         self.user_id = Some(user_id);
-        self.unlock = Some(unlock);
-        self.private_when = Some((status, code));
         self
     }
 
-    /// Classifies an error response.
+    /// Classifies an error response by the operation's documented answers.
     pub(crate) fn classify(
         &self,
         status: u16,
@@ -343,28 +347,26 @@ impl ErrorContext {
         retry_after: Option<Duration>,
     ) -> Error {
         let error = ApiError::parse(status, body);
-        if let (Some((private_status, code)), Some(user_id), Some(unlock)) =
-            (self.private_when, self.user_id, self.unlock)
+        let code = error.legacy_code();
+        let private = self.operation.and_then(Operation::private_inventory);
+        if let (Some(private), Some(user_id), Some(operation)) =
+            (private, self.user_id, self.operation)
         {
-            let code_matches = code.is_none() || error.legacy_code() == code;
-            if status == private_status && code_matches {
+            if private.matches(status, code) {
                 return Error::InventoryPrivate {
                     user_id,
-                    unlock,
+                    unlock: unlock(operation.host()),
                     error,
                 };
             }
         }
+        if let Some(csrf) = self.operation.and_then(Operation::csrf) {
+            if status == csrf.status && code == Some(csrf.code) {
+                return Error::Csrf(error);
+            }
+        }
         match status {
             401 => Error::Unauthorized(error),
-            403 if error.legacy_code() == Some(0)
-                && error
-                    .message
-                    .as_deref()
-                    .is_some_and(|m| m.contains("Token Validation")) =>
-            {
-                Error::Csrf(error)
-            }
             429 => Error::RateLimited { retry_after, error },
             _ => Error::Api(error),
         }
@@ -385,58 +387,11 @@ impl ErrorContext {
         })
     }
 
-    /// The executor's stand-in responses: no budget before the deadline, the
-    /// operation's deadline passed, a body past the cap.
-    fn no_slot(&self, headers: &reqwest::header::HeaderMap) -> Option<Error> {
-        use crate::executor::{BODY_CAP_HEADER, DEADLINE_HEADER, NO_SLOT_HEADER};
-        let number = |name: &str| -> Option<u64> { headers.get(name)?.to_str().ok()?.parse().ok() };
-        let operation = self.operation;
-        if let Some(ms) = number(NO_SLOT_HEADER) {
-            return Some(Error::NoSlotBeforeDeadline {
-                operation,
-                ready_in: Duration::from_millis(ms),
-            });
-        }
-        if let Some(ms) = number(DEADLINE_HEADER) {
-            return Some(Error::DeadlineExceeded {
-                operation,
-                after: Duration::from_millis(ms),
-            });
-        }
-        number(BODY_CAP_HEADER).map(|limit| Error::BodyTooLarge {
-            operation,
-            limit: usize::try_from(limit).unwrap_or(usize::MAX),
-        })
-    }
-
     pub(crate) async fn convert(&self, error: roblox_inventory_api::Error<ByteStream>) -> Error {
         use futures_util::TryStreamExt;
         use roblox_inventory_api::Error as E;
         match error {
             E::ErrorResponse(response) => {
-                if let Some(error) = self.no_slot(response.headers()) {
-                    return error;
-                }
-                if let Some(id) = response
-                    .headers()
-                    .get(crate::executor::TOKEN_ERROR_HEADER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.parse::<u64>().ok())
-                {
-                    if let Some(error) = crate::executor::take_token_error(id) {
-                        return Error::TokenSource(error);
-                    }
-                    return Error::TokenSource(stand_in_message(response).await.into());
-                }
-                if response
-                    .headers()
-                    .contains_key(crate::executor::UNAVAILABLE_HEADER)
-                {
-                    return Error::BudgetUnavailable {
-                        operation: self.operation,
-                        reason: stand_in_message(response).await,
-                    };
-                }
                 let status = response.status().as_u16();
                 let retry_after = crate::retry::retry_after(response.headers());
                 let headers = response.headers().clone();
@@ -452,9 +407,6 @@ impl ErrorContext {
                 }
             }
             E::UnexpectedResponse(response) => {
-                if let Some(error) = self.no_slot(response.headers()) {
-                    return error;
-                }
                 let status = response.status().as_u16();
                 let retry_after = crate::retry::retry_after(response.headers());
                 let headers = response.headers().clone();
@@ -471,7 +423,7 @@ impl ErrorContext {
             },
             E::CommunicationError(e) | E::ResponseBodyError(e) => transport(e),
             E::InvalidRequest(reason) => Error::InvalidArgument {
-                name: self.operation,
+                name: self.operation.map_or("request", Operation::operation_id),
                 reason,
             },
             other => Error::Decode {
@@ -483,7 +435,60 @@ impl ErrorContext {
     }
 }
 
+impl Error {
+    /// The typed error for what a generated call through
+    /// [`Client::cloud_api`](crate::Client::cloud_api) or
+    /// [`Client::legacy_api`](crate::Client::legacy_api) returned: what the
+    /// client decided ([`Error::NoSlotBeforeDeadline`], [`Error::DeadlineExceeded`],
+    /// [`Error::BodyTooLarge`], [`Error::BudgetUnavailable`], [`Error::TokenSource`]
+    /// with the token source's own error, [`Error::WrongHost`]) comes back as it
+    /// was decided, and Roblox's answers are read as the ergonomic methods read
+    /// them, except what only the operation tells ([`Error::InventoryPrivate`],
+    /// [`Error::Csrf`]: see [`Error::from_api_for`]). The body of an error
+    /// response is read here, hence `async`.
+    ///
+    /// ```no_run
+    /// use roblox_inventory::api::prelude::*;
+    ///
+    /// # async fn run(client: roblox_inventory::Client) -> Result<(), roblox_inventory::Error> {
+    /// let page = match client.cloud_api().cloud_list_inventory_items().user_id("156").send().await {
+    ///     Ok(page) => page.into_inner(),
+    ///     Err(error) => return Err(roblox_inventory::Error::from_api(error).await),
+    /// };
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn from_api(error: roblox_inventory_api::Error<ByteStream>) -> Error {
+        ErrorContext {
+            operation: None,
+            user_id: None,
+        }
+        .convert(error)
+        .await
+    }
+
+    /// [`Error::from_api`] for a call of `operation` about `user_id`'s inventory
+    /// (`None` when it is about none): the operation's documented answers then
+    /// become [`Error::InventoryPrivate`] and [`Error::Csrf`] too.
+    pub async fn from_api_for(
+        operation: Operation,
+        user_id: Option<u64>,
+        error: roblox_inventory_api::Error<ByteStream>,
+    ) -> Error {
+        ErrorContext {
+            operation: Some(operation),
+            user_id,
+        }
+        .convert(error)
+        .await
+    }
+}
+
 fn transport(e: reqwest::Error) -> Error {
+    // What the executor decided travels as the source of the error it returned.
+    if let Some(decided) = crate::executor::decided(&e) {
+        return decided;
+    }
     if e.is_timeout() {
         Error::Timeout(e)
     } else if e.is_decode() || e.is_body() {
@@ -530,10 +535,14 @@ mod tests {
 
     #[test]
     fn classification_keys_on_status_and_code() {
-        let context = ErrorContext::new("op").private(5, 403, Some(4), "the key");
+        // The operation table says 403 code 4 means private here, and 403 code 0
+        // is a refused X-CSRF-TOKEN on the collection writes.
+        let context = ErrorContext::new(Operation::GetV2UsersInventory).about(5);
         let hidden = context.classify(403, br#"{"errors":[{"code":4,"message":"x"}]}"#, None);
         assert!(matches!(hidden, Error::InventoryPrivate { user_id: 5, .. }));
-        let csrf = context.classify(
+        let insufficient = context.classify(403, br#"{"errors":[{"code":3,"message":"x"}]}"#, None);
+        assert!(matches!(insufficient, Error::Api(_)), "{insufficient:?}");
+        let csrf = ErrorContext::new(Operation::PostV1CollectionsItems).classify(
             403,
             br#"{"errors":[{"code":0,"message":"Token Validation Failed"}]}"#,
             None,

@@ -1,41 +1,48 @@
 //! The request executor every generated operation goes through: credentials
-//! for the host, the X-CSRF-TOKEN exchange, the request budget, retries,
+//! for the operation, the X-CSRF-TOKEN exchange, the request budget, retries,
 //! buffered bodies and tracing, in one place.
+//!
+//! # Facts from the spec
+//!
+//! Everything the executor knows about an operation comes from the generated
+//! operation table ([`Operation`]): which credential it carries (the first
+//! scheme of the operation's `security` this client has, placed where the
+//! scheme says), whether it needs the X-CSRF-TOKEN exchange and how a refused
+//! token is answered, and which rate limits count it. A generated client is
+//! bound to one host ([`Hooks::bound_to`](roblox_inventory_api::Hooks::bound_to));
+//! an operation of another host called through it is refused before anything
+//! is sent ([`Error::WrongHost`]), so a credential reaches only the base URL
+//! configured for the host that takes it.
+//!
+//! # How a decision reaches the caller
+//!
+//! progenitor's hook returns a `reqwest::Result`, and reqwest has no public
+//! constructor for its error. When the executor decides instead of Roblox (no
+//! budget before the deadline, the operation's deadline passed, a body past the
+//! cap, the budget's store down, the token source failed, the wrong host), it
+//! returns the one `reqwest::Error` it can make: the error of reading a body
+//! stream that fails with the decision, [`Decided`], as its source. The
+//! generated call returns it as `Error::CommunicationError`; the ergonomic
+//! methods, and [`Error::from_api`] for escape-hatch callers, find the
+//! decision in its source chain and return it as it was made, typed (a token
+//! source's own error included). No response is made up, no header is
+//! reserved, nothing is kept anywhere but in the error the caller holds, and a
+//! server cannot forge one.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, Request, Response};
+use roblox_inventory_api::operations::{Host, Operation, Placement};
 use roblox_inventory_api::{ExecuteFuture, RequestExecutor};
 use secrecy::ExposeSecret;
 
-use crate::auth::CloudCredential;
+use crate::auth::{ApiKey, CloudCredential, OAuthToken, Roblosecurity};
 use crate::budget::{BudgetError, BudgetKey, Counted, RateLimitHeaders, Report, RequestBudget};
 use crate::client::{lock, RateLimitInfo, Shared};
+use crate::error::Error;
 use crate::retry::{retry_after, retryable_status};
-
-/// The header of the response the executor makes up when the budget has no slot
-/// before the caller's deadline: milliseconds until it expects one. Error
-/// conversion turns it into [`Error::NoSlotBeforeDeadline`](crate::Error::NoSlotBeforeDeadline);
-/// no request was sent.
-pub(crate) const NO_SLOT_HEADER: &str = "x-roblox-inventory-no-slot-ms";
-
-/// The header of the stand-in response for "the operation's deadline passed":
-/// milliseconds since the call began. Becomes [`Error::DeadlineExceeded`](crate::Error::DeadlineExceeded).
-pub(crate) const DEADLINE_HEADER: &str = "x-roblox-inventory-deadline-ms";
-
-/// The header of the stand-in response for "the body was larger than the cap":
-/// the cap in bytes. Becomes [`Error::BodyTooLarge`](crate::Error::BodyTooLarge).
-pub(crate) const BODY_CAP_HEADER: &str = "x-roblox-inventory-body-cap";
-
-/// The header of the stand-in response for "the OAuth token source failed"; its
-/// body is the source's message. Becomes [`Error::TokenSource`](crate::Error::TokenSource).
-pub(crate) const TOKEN_ERROR_HEADER: &str = "x-roblox-inventory-token-error";
-/// The header of the stand-in response for "the request budget is unavailable"
-/// (its store is down and its policy refuses); converted into
-/// [`Error::BudgetUnavailable`](crate::Error::BudgetUnavailable).
-pub(crate) const UNAVAILABLE_HEADER: &str = "x-roblox-inventory-budget-unavailable";
 
 /// How long a call may wait for the request budget.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -53,6 +60,151 @@ impl BudgetWait {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
+    }
+}
+
+/// A decision of the client, on its way to the caller as the source of a
+/// `reqwest::Error` (see the module docs).
+#[derive(Debug)]
+pub(crate) struct Decided {
+    /// Taken out once, by whoever converts the error.
+    error: Mutex<Option<Error>>,
+    /// What it said, for `Display` after it was taken.
+    text: String,
+}
+
+impl std::fmt::Display for Decided {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::error::Error for Decided {}
+
+/// The `reqwest::Error` that carries `error` as its source.
+pub(crate) fn mint(error: Error) -> reqwest::Error {
+    use http_body::Body as _;
+    let decided = Decided {
+        text: error.to_string(),
+        error: Mutex::new(Some(error)),
+    };
+    let mut body = reqwest::Body::wrap_stream(futures_util::stream::iter([Err::<
+        bytes::Bytes,
+        Decided,
+    >(decided)]));
+    // The stream is ready at once: the first poll yields its error.
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    for _ in 0..4 {
+        if let std::task::Poll::Ready(Some(Err(error))) =
+            std::pin::Pin::new(&mut body).poll_frame(&mut context)
+        {
+            return error;
+        }
+    }
+    // Not reached (a test checks the poll above); were it, the caller gets a
+    // plain error rather than a hang or a panic.
+    tracing::error!("the executor could not hand its decision to the caller");
+    let mut response = http::Response::new(bytes::Bytes::new());
+    *response.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+    match Response::from(response).error_for_status() {
+        Err(error) => error,
+        Ok(_) => mint(Error::InvalidArgument {
+            name: "executor",
+            reason: "unreachable".into(),
+        }),
+    }
+}
+
+/// The decision `error` carries, taken out of it (see [`mint`]).
+pub(crate) fn decided(error: &reqwest::Error) -> Option<Error> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = source {
+        if let Some(decided) = current.downcast_ref::<Decided>() {
+            return lock(&decided.error).take();
+        }
+        source = current.source();
+    }
+    None
+}
+
+/// Why an attempt ended without a response to hand back.
+enum Failure {
+    /// reqwest failed (connect, timeout, a body cut off).
+    Transport(reqwest::Error),
+    /// The client decided.
+    Decided(Error),
+}
+
+type Outcome = Result<Response, Failure>;
+
+/// The credential a request of an operation carries.
+#[derive(Clone, Copy)]
+pub(crate) enum Carried<'a> {
+    /// An API key in this header.
+    Header(&'static str, &'a ApiKey),
+    /// An OAuth token, as `Authorization: Bearer`.
+    Bearer(&'a OAuthToken),
+    /// The cookie, under this name.
+    Cookie(&'static str, &'a Roblosecurity),
+    /// None.
+    Nothing,
+}
+
+impl Shared {
+    /// The credential `operation`'s requests carry: the first scheme of its
+    /// `security` (in the spec's order) this client has.
+    pub(crate) fn carried(&self, operation: Operation) -> Carried<'_> {
+        for scheme in operation.schemes() {
+            match (scheme.placement(), &self.cloud_credential, &self.cookie) {
+                (Placement::Header(name), Some(CloudCredential::ApiKey(key)), _) => {
+                    return Carried::Header(name, key)
+                }
+                (Placement::Bearer, Some(CloudCredential::OAuth(token)), _) => {
+                    return Carried::Bearer(token)
+                }
+                (Placement::Cookie(name), _, Some(cookie)) => return Carried::Cookie(name, cookie),
+                _ => {}
+            }
+        }
+        Carried::Nothing
+    }
+
+    /// Fails with [`Error::MissingCredential`] when `operation` needs a
+    /// credential this client does not have.
+    pub(crate) fn require_credential(&self, operation: Operation) -> Result<(), Error> {
+        if operation.allows_anonymous() || !matches!(self.carried(operation), Carried::Nothing) {
+            return Ok(());
+        }
+        Err(Error::MissingCredential {
+            operation,
+            needs: needs(operation),
+        })
+    }
+
+    /// The budget key of `operation`'s requests: the operation, the kind of
+    /// credential they carry and which one.
+    pub(crate) fn budget_key(&self, operation: Operation) -> BudgetKey {
+        let (counted, scope) = match self.carried(operation) {
+            Carried::Header(..) => (Counted::ApiKey, self.cloud_scope),
+            Carried::Bearer(_) => (Counted::OAuth, self.cloud_scope),
+            Carried::Cookie(..) => (Counted::Legacy, self.legacy_scope),
+            Carried::Nothing => (Counted::Legacy, crate::budget::Scope::NONE),
+        };
+        BudgetKey::new(operation, counted).with_scope(scope)
+    }
+}
+
+/// What `operation` accepts, for [`Error::MissingCredential`].
+fn needs(operation: Operation) -> &'static str {
+    let placements: Vec<Placement> = operation.schemes().iter().map(|s| s.placement()).collect();
+    match placements.as_slice() {
+        [Placement::Header(_)] => "an API key (ClientBuilder::api_key)",
+        [Placement::Bearer] => "an OAuth token (ClientBuilder::oauth_token)",
+        [Placement::Header(_), Placement::Bearer] | [Placement::Bearer, Placement::Header(_)] => {
+            "an API key (ClientBuilder::api_key) or an OAuth token (ClientBuilder::oauth_token)"
+        }
+        [Placement::Cookie(_)] => "a .ROBLOSECURITY cookie (ClientBuilder::roblosecurity)",
+        _ => "a credential the operation accepts",
     }
 }
 
@@ -92,29 +244,31 @@ impl Drop for Ticket<'_> {
 }
 
 impl Executor {
-    /// Puts the credential the host takes on the request, and nothing else.
-    fn authorize(&self, request: &mut Request, cloud: bool) {
+    /// Puts the credential `carried` on the request, and nothing else.
+    fn authorize(request: &mut Request, carried: Carried<'_>) {
         let headers = request.headers_mut();
         // progenitor sends the spec's info.version as `api-version`; Roblox has no use for it.
         headers.remove("api-version");
-        if cloud {
-            match &self.shared.cloud_credential {
-                Some(CloudCredential::ApiKey(key)) => {
-                    if let Some(value) = sensitive(key.expose()) {
-                        headers.insert(HeaderName::from_static("x-api-key"), value);
-                    }
+        match carried {
+            Carried::Header(name, key) => {
+                if let (Ok(name), Some(value)) = (
+                    HeaderName::from_bytes(name.as_bytes()),
+                    sensitive(key.expose()),
+                ) {
+                    headers.insert(name, value);
                 }
-                // Asked for on every attempt, in `send`.
-                Some(CloudCredential::OAuth(_)) | None => {}
             }
-        } else if let Some(cookie) = &self.shared.cookie {
-            if let Some(value) = sensitive(&format!(".ROBLOSECURITY={}", cookie.expose())) {
-                headers.insert(reqwest::header::COOKIE, value);
+            Carried::Cookie(name, cookie) => {
+                if let Some(value) = sensitive(&format!("{name}={}", cookie.expose())) {
+                    headers.insert(reqwest::header::COOKIE, value);
+                }
             }
+            // Asked for on every attempt, in `send`.
+            Carried::Bearer(_) | Carried::Nothing => {}
         }
     }
 
-    fn record(&self, operation: &'static str, response: &Response, headers: &RateLimitHeaders) {
+    fn record(&self, operation: Operation, response: &Response, headers: &RateLimitHeaders) {
         let raw = response.headers();
         if raw.contains_key("x-ratelimit-limit") || raw.contains_key("x-ratelimit-remaining") {
             *lock(&self.shared.last_rate_limit) = Some(RateLimitInfo {
@@ -134,8 +288,9 @@ impl Executor {
         &self,
         client: &reqwest::Client,
         request: Request,
-        operation: &'static str,
-    ) -> reqwest::Result<Response> {
+        operation: Operation,
+        oauth: Option<&OAuthToken>,
+    ) -> Outcome {
         let idempotent = matches!(*request.method(), Method::GET | Method::HEAD);
         let key = self.shared.budget_key(operation);
         let budget: &dyn RequestBudget = &*self.shared.budget;
@@ -143,12 +298,11 @@ impl Executor {
         let mut attempt = 1u32;
         let began = Instant::now();
         let deadline = began.checked_add(self.shared.operation_timeout);
-        let oauth = match (
-            operation.starts_with("cloud_"),
-            &self.shared.cloud_credential,
-        ) {
-            (true, Some(CloudCredential::OAuth(source))) => Some(source),
-            _ => None,
+        let deadline_passed = |began: Instant| {
+            Failure::Decided(Error::DeadlineExceeded {
+                operation,
+                after: began.elapsed(),
+            })
         };
         // After a 401, the token source is asked for a fresh token, once, told
         // which token was refused (so a shared source refreshes once for many).
@@ -156,7 +310,7 @@ impl Executor {
         let mut sent: Option<secrecy::SecretString> = None;
         loop {
             let Some(mut this) = request.try_clone() else {
-                return client.execute(request).await;
+                return client.execute(request).await.map_err(Failure::Transport);
             };
             if let Some(source) = oauth {
                 // Every attempt asks the source: a retry never reuses a stale token,
@@ -170,7 +324,7 @@ impl Executor {
                         }
                         sent = Some(token);
                     }
-                    Err(error) => return Ok(token_error_response(error)),
+                    Err(error) => return Err(Failure::Decided(Error::TokenSource(error))),
                 }
             }
             let budget_deadline = match (self.wait.deadline_from(Instant::now()), deadline) {
@@ -181,16 +335,22 @@ impl Executor {
                 Ok(()) => {}
                 Err(BudgetError::NoSlot(no_slot)) => {
                     tracing::debug!(
-                        operation,
+                        %operation,
                         attempt,
                         ready_in_ms = no_slot.ready_in.as_millis() as u64,
                         "no request slot before the deadline"
                     );
-                    return Ok(no_slot_response(no_slot.ready_in));
+                    return Err(Failure::Decided(Error::NoSlotBeforeDeadline {
+                        operation,
+                        ready_in: no_slot.ready_in,
+                    }));
                 }
                 Err(BudgetError::Unavailable { reason }) => {
-                    tracing::warn!(operation, attempt, %reason, "the request budget is unavailable");
-                    return Ok(unavailable_response(&reason));
+                    tracing::warn!(%operation, attempt, %reason, "the request budget is unavailable");
+                    return Err(Failure::Decided(Error::BudgetUnavailable {
+                        operation,
+                        reason,
+                    }));
                 }
             }
             // This attempt may take what is left of the operation, at most the
@@ -198,7 +358,7 @@ impl Executor {
             if let Some(deadline) = deadline {
                 let left = deadline.saturating_duration_since(Instant::now());
                 if left.is_zero() {
-                    return Ok(deadline_response(began.elapsed()));
+                    return Err(deadline_passed(began));
                 }
                 *this.timeout_mut() = Some(left.min(self.shared.attempt_timeout));
             }
@@ -208,12 +368,12 @@ impl Executor {
                 reported: false,
             };
             let started = Instant::now();
-            let mut result = client.execute(this).await;
+            let mut result: Outcome = client.execute(this).await.map_err(Failure::Transport);
             if idempotent {
                 // Read the body here, so a connection cut mid-body is retried like any
                 // other failure instead of surfacing in the generated decoder.
                 result = match result {
-                    Ok(response) => buffered(response, self.shared.max_body_bytes).await,
+                    Ok(response) => buffered(response, self.shared.max_body_bytes, operation).await,
                     Err(error) => Err(error),
                 };
             }
@@ -231,7 +391,7 @@ impl Executor {
                     });
                 }
                 tracing::debug!(
-                    operation,
+                    %operation,
                     attempt,
                     "401 with an OAuth token: asking the source for a fresh one"
                 );
@@ -247,7 +407,7 @@ impl Executor {
                     });
                     self.record(operation, response, &headers);
                     tracing::debug!(
-                        operation,
+                        %operation,
                         attempt,
                         status = response.status().as_u16(),
                         latency_ms = started.elapsed().as_millis() as u64,
@@ -256,14 +416,19 @@ impl Executor {
                     retryable_status(response.status().as_u16())
                         .then(|| retry_after(response.headers()))
                 }
-                Err(error) => {
+                Err(Failure::Transport(error)) => {
                     ticket.report(Report::NoResponse);
-                    tracing::debug!(operation, attempt, error = %error, latency_ms = started.elapsed().as_millis() as u64, "roblox request failed");
+                    tracing::debug!(%operation, attempt, error = %error, latency_ms = started.elapsed().as_millis() as u64, "roblox request failed");
                     (error.is_connect()
                         || error.is_timeout()
                         || error.is_body()
                         || error.is_decode())
                     .then_some(None)
+                }
+                // A response arrived (its body was past the cap): never retried.
+                Err(Failure::Decided(_)) => {
+                    ticket.report(Report::NoResponse);
+                    None
                 }
             };
             let Some(hint) = hint.filter(|_| idempotent) else {
@@ -278,7 +443,7 @@ impl Executor {
                 None => backoff,
             };
             if deadline.is_some_and(|d| Instant::now() + delay >= d) {
-                return Ok(deadline_response(began.elapsed()));
+                return Err(deadline_passed(began));
             }
             tokio::time::sleep(delay).await;
             attempt += 1;
@@ -289,172 +454,100 @@ impl Executor {
         &self,
         client: &reqwest::Client,
         mut request: Request,
-        operation: &'static str,
-    ) -> reqwest::Result<Response> {
-        let cloud = operation.starts_with("cloud_");
-        self.authorize(&mut request, cloud);
-        let csrf = !cloud
-            && self.shared.cookie.is_some()
-            && matches!(*request.method(), Method::POST | Method::DELETE);
-        if !csrf {
-            return self.send(client, request, operation).await;
+        operation: Option<Operation>,
+        bound: Option<Host>,
+    ) -> Outcome {
+        let Some(operation) = operation else {
+            return Err(Failure::Decided(Error::InvalidArgument {
+                name: "operation",
+                reason:
+                    "the generated client called an operation the operation table does not know"
+                        .into(),
+            }));
+        };
+        // A client is bound to the base URL of one host: another host's operation
+        // would go there with this host's credential.
+        match bound {
+            Some(host) if host == operation.host() => {}
+            Some(host) => {
+                return Err(Failure::Decided(Error::WrongHost {
+                    operation,
+                    client: host,
+                }))
+            }
+            None => {
+                return Err(Failure::Decided(Error::InvalidArgument {
+                    name: "operation",
+                    reason: format!("{operation}: the client is bound to no host"),
+                }))
+            }
         }
-        // Cookie-authenticated writes: send the cached X-CSRF-TOKEN; on a 403 that
-        // carries a new one, store it and retry once (facts §4.3). Keyed on the header.
+        if let Err(missing) = self.shared.require_credential(operation) {
+            return Err(Failure::Decided(missing));
+        }
+        let carried = self.shared.carried(operation);
+        Self::authorize(&mut request, carried);
+        let oauth = match carried {
+            Carried::Bearer(token) => Some(token),
+            _ => None,
+        };
+        let csrf = operation
+            .csrf()
+            .filter(|_| matches!(carried, Carried::Cookie(..)));
+        let Some(csrf) = csrf else {
+            return self.send(client, request, operation, oauth).await;
+        };
+        // Cookie-authenticated writes: send the cached X-CSRF-TOKEN; when the
+        // answer is the documented refusal and carries a new one, store it and
+        // retry once (facts §4.3).
+        let Ok(header) = HeaderName::from_bytes(csrf.header.as_bytes()) else {
+            return self.send(client, request, operation, oauth).await;
+        };
         if let Some(token) = lock(&self.shared.csrf)
             .clone()
             .and_then(|t| HeaderValue::from_str(&t).ok())
         {
-            request.headers_mut().insert("x-csrf-token", token);
+            request.headers_mut().insert(header.clone(), token);
         }
         let retry = request.try_clone();
-        let response = self.send(client, request, operation).await?;
+        let response = self.send(client, request, operation, oauth).await?;
         let fresh = response
             .headers()
-            .get("x-csrf-token")
+            .get(&header)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        match (response.status().as_u16(), fresh, retry) {
-            (403, Some(token), Some(mut again)) => {
+        match (response.status().as_u16() == csrf.status, fresh, retry) {
+            (true, Some(token), Some(mut again)) => {
                 *lock(&self.shared.csrf) = Some(token.clone());
                 if let Ok(value) = HeaderValue::from_str(&token) {
-                    again.headers_mut().insert("x-csrf-token", value);
+                    again.headers_mut().insert(header, value);
                 }
-                self.send(client, again, operation).await
+                self.send(client, again, operation, oauth).await
             }
             _ => Ok(response),
         }
     }
 }
 
-impl Shared {
-    /// The budget key of `operation`'s requests: the operation, the kind of
-    /// credential and which one.
-    pub(crate) fn budget_key(&self, operation: &'static str) -> BudgetKey {
-        let counted = self.counted(operation);
-        let scope = match counted {
-            Counted::Legacy => self.legacy_scope,
-            _ => self.cloud_scope,
-        };
-        BudgetKey::new(operation, counted).with_scope(scope)
-    }
-
-    /// Which credential the operation's requests are counted against.
-    pub(crate) fn counted(&self, operation: &str) -> Counted {
-        match (operation.starts_with("cloud_"), &self.cloud_credential) {
-            (true, Some(CloudCredential::OAuth(_))) => Counted::OAuth,
-            (true, _) => Counted::ApiKey,
-            (false, _) => Counted::Legacy,
-        }
-    }
-}
-
-/// The response standing for "no budget before the deadline" (see [`NO_SLOT_HEADER`]).
-fn no_slot_response(ready_in: Duration) -> Response {
-    marker_response(
-        http::StatusCode::TOO_MANY_REQUESTS,
-        NO_SLOT_HEADER,
-        u64::try_from(ready_in.as_millis()).unwrap_or(u64::MAX),
-    )
-}
-
-/// A stand-in response carrying one marker header (see the `*_HEADER` constants).
-fn marker_response(status: http::StatusCode, header: &'static str, value: u64) -> Response {
-    marker_response_with_body(status, header, value, String::new())
-}
-
-/// A stand-in response carrying one marker header and a message as its body.
-fn marker_response_with_body(
-    status: http::StatusCode,
-    header: &'static str,
-    value: u64,
-    body: String,
-) -> Response {
-    let mut response = http::Response::new(bytes::Bytes::from(body));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header, HeaderValue::from(value));
-    Response::from(response)
-}
-
-/// Token-source failures on their way to the caller, by the id their stand-in
-/// response carries: the caller gets the source's own error back (an
-/// `OAuthError::InvalidGrant` stays one), not its text. Bounded: a stand-in
-/// nobody converts (a raw `cloud_api()` caller) cannot grow it without end.
-static TOKEN_ERRORS: std::sync::Mutex<Vec<(u64, crate::auth::TokenError)>> =
-    std::sync::Mutex::new(Vec::new());
-static TOKEN_ERROR_IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-const TOKEN_ERRORS_KEPT: usize = 256;
-
-/// The token-source error a stand-in response with `id` stands for, taken out.
-pub(crate) fn take_token_error(id: u64) -> Option<crate::auth::TokenError> {
-    let mut kept = lock(&TOKEN_ERRORS);
-    let at = kept.iter().position(|(k, _)| *k == id)?;
-    Some(kept.swap_remove(at).1)
-}
-
-/// The response standing for "the token source failed": the error kept under
-/// the id in [`TOKEN_ERROR_HEADER`], its message as the body.
-fn token_error_response(error: crate::auth::TokenError) -> Response {
-    let id = TOKEN_ERROR_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let message = error.to_string();
-    {
-        let mut kept = lock(&TOKEN_ERRORS);
-        if kept.len() >= TOKEN_ERRORS_KEPT {
-            kept.remove(0);
-        }
-        kept.push((id, error));
-    }
-    marker_response_with_body(
-        http::StatusCode::UNAUTHORIZED,
-        TOKEN_ERROR_HEADER,
-        id,
-        message,
-    )
-}
-
-/// The response standing for "the budget is unavailable and refuses" (see
-/// [`UNAVAILABLE_HEADER`]): the reason as the body.
-fn unavailable_response(reason: &str) -> Response {
-    marker_response_with_body(
-        http::StatusCode::SERVICE_UNAVAILABLE,
-        UNAVAILABLE_HEADER,
-        1,
-        reason.to_string(),
-    )
-}
-
-/// The response standing for "the operation's deadline passed" (see [`DEADLINE_HEADER`]).
-fn deadline_response(elapsed: Duration) -> Response {
-    marker_response(
-        http::StatusCode::GATEWAY_TIMEOUT,
-        DEADLINE_HEADER,
-        u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
-    )
-}
-
-/// The same response with its body read into memory, or a stand-in (see
-/// [`BODY_CAP_HEADER`]) when the body is larger than `cap`.
-async fn buffered(mut response: Response, cap: usize) -> reqwest::Result<Response> {
-    // 413: not a status the executor retries.
+/// The same response with its body read into memory, or
+/// [`Error::BodyTooLarge`] when the body is larger than `cap`.
+async fn buffered(mut response: Response, cap: usize, operation: Operation) -> Outcome {
     let too_large = || {
-        marker_response(
-            http::StatusCode::PAYLOAD_TOO_LARGE,
-            BODY_CAP_HEADER,
-            cap as u64,
-        )
+        Failure::Decided(Error::BodyTooLarge {
+            operation,
+            limit: cap,
+        })
     };
     if response.content_length().is_some_and(|n| n > cap as u64) {
-        return Ok(too_large());
+        return Err(too_large());
     }
     let status = response.status();
     let version = response.version();
     let headers = response.headers().clone();
     let mut body = bytes::BytesMut::new();
-    while let Some(chunk) = response.chunk().await? {
+    while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
         if body.len() + chunk.len() > cap {
-            return Ok(too_large());
+            return Err(too_large());
         }
         body.extend_from_slice(&chunk);
     }
@@ -470,16 +563,26 @@ impl RequestExecutor for Executor {
         &'a self,
         client: &'a reqwest::Client,
         request: Request,
-        operation_id: &'static str,
+        operation: Option<Operation>,
+        bound: Option<Host>,
     ) -> ExecuteFuture<'a> {
         use tracing::Instrument;
         // One span per operation call; its events carry attempt, status and
         // latency. Nothing from headers is recorded, so no credential can leak.
-        let span =
-            tracing::debug_span!("roblox", operation = operation_id, method = %request.method());
+        let span = tracing::debug_span!(
+            "roblox",
+            operation = operation.map_or("unknown", Operation::operation_id),
+            method = %request.method()
+        );
         Box::pin(
-            self.execute_inner(client, request, operation_id)
-                .instrument(span),
+            async move {
+                match self.execute_inner(client, request, operation, bound).await {
+                    Ok(response) => Ok(response),
+                    Err(Failure::Transport(error)) => Err(error),
+                    Err(Failure::Decided(decision)) => Err(mint(decision)),
+                }
+            }
+            .instrument(span),
         )
     }
 }
@@ -504,7 +607,7 @@ pub fn handle_response(
         }
     }
     let budget = crate::budget::LocalBudget::default();
-    let key = BudgetKey::new("cloud_list_inventory_items", Counted::ApiKey);
+    let key = BudgetKey::new(Operation::CloudListInventoryItems, Counted::ApiKey);
     let read = RateLimitHeaders::parse(&map);
     budget.report(
         key,
@@ -518,7 +621,8 @@ pub fn handle_response(
         .then(|| retry_after(&map))
         .flatten();
     (status >= 400).then(|| {
-        crate::error::ErrorContext::new("Cloud_ListInventoryItems").classify(status, body, hint)
+        crate::error::ErrorContext::new(Operation::CloudListInventoryItems)
+            .classify(status, body, hint)
     })
 }
 

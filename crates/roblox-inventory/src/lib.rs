@@ -148,6 +148,9 @@ mod retry;
 /// Its types follow the spec and change when it is regenerated; everything
 /// else this crate exports is its own and follows semver (see CHANGELOG.md).
 pub use roblox_inventory_api as api;
+/// The operation table: one variant per operation of the spec, with its host,
+/// credentials, CSRF rule, rate limits and documented errors.
+pub use roblox_inventory_api::operations::{Host, Operation};
 
 pub use client::{
     Client, ClientBuilder, RateLimitInfo, CLOUD_BASE_URL, DEFAULT_MAX_BODY_BYTES,

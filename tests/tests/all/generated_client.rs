@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 
 use futures_util::TryStreamExt;
+use roblox_inventory_api::operations::{Host, Operation};
 use roblox_inventory_api::{prelude::*, Client, Error, ExecuteFuture, Hooks, RequestExecutor};
 
 /// A request as the server saw it.
@@ -141,17 +142,19 @@ async fn the_deprecated_packages_path_uses_the_template_name() {
     );
 }
 
-/// Adds a header and records which operation each request was for.
-struct Recorder(Mutex<Vec<&'static str>>);
+/// Adds a header and records which operation each request was for, and the
+/// host the client was bound to.
+struct Recorder(Mutex<Vec<(Option<Operation>, Option<Host>)>>);
 
 impl RequestExecutor for Recorder {
     fn execute<'a>(
         &'a self,
         client: &'a reqwest::Client,
         mut request: reqwest::Request,
-        operation_id: &'static str,
+        operation: Option<Operation>,
+        bound: Option<Host>,
     ) -> ExecuteFuture<'a> {
-        self.0.lock().unwrap().push(operation_id);
+        self.0.lock().unwrap().push((operation, bound));
         request
             .headers_mut()
             .insert("x-test-hook", "1".parse().unwrap());
@@ -166,7 +169,7 @@ async fn the_executor_hook_sees_every_request() {
     let client = Client::new_with_client(
         &base,
         reqwest::Client::new(),
-        Hooks::with_executor(recorder.clone()),
+        Hooks::bound_to(Host::Cloud, recorder.clone()),
     );
     let page = client
         .cloud_list_inventory_items()
@@ -179,9 +182,10 @@ async fn the_executor_hook_sees_every_request() {
         .into_inner();
     assert!(page.inventory_items.is_empty());
     server.join().unwrap();
+    // progenitor's name for the method, mapped back through the operation table.
     assert_eq!(
         *recorder.0.lock().unwrap(),
-        vec!["cloud_list_inventory_items"]
+        vec![(Some(Operation::CloudListInventoryItems), Some(Host::Cloud))]
     );
     let seen = seen.lock().unwrap();
     assert_eq!(

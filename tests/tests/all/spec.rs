@@ -138,7 +138,11 @@ fn servers_security_and_markers_follow_the_document() {
         json!([{"roblox-legacy-cookie": []}]),
         "collections need the cookie"
     );
-    assert_eq!(add["x-roblox-csrf-protected"], true);
+    assert_eq!(
+        add["x-roblox-csrf"],
+        json!({"header": "x-csrf-token", "status": 403, "code": 0}),
+        "the X-CSRF-TOKEN rule, from the overlay"
+    );
     let owned = operation(
         &spec,
         "get",

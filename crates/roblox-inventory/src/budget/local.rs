@@ -345,10 +345,11 @@ impl RequestBudget for LocalBudget {
 mod tests {
     use super::super::{Counted, RateLimitHeaders};
     use super::*;
+    use roblox_inventory_api::operations::Operation;
 
-    const IS_OWNED: BudgetKey = BudgetKey::new("get_v1_users_items_is_owned", Counted::Legacy);
+    const IS_OWNED: BudgetKey = BudgetKey::new(Operation::GetV1UsersItemsIsOwned, Counted::Legacy);
     const COLLECTIBLES: BudgetKey =
-        BudgetKey::new("get_v1_users_assets_collectibles", Counted::Legacy);
+        BudgetKey::new(Operation::GetV1UsersAssetsCollectibles, Counted::Legacy);
 
     fn answer(remaining: u32, reset: &str) -> Report {
         let mut headers = http::HeaderMap::new();
@@ -429,7 +430,7 @@ mod tests {
     #[tokio::test]
     async fn a_full_window_waits_for_the_servers_reset_not_a_window_from_the_first_send() {
         // Open Cloud: 100 per 60 s. The server's window resets in 0.3 s.
-        let cloud = BudgetKey::new("cloud_list_inventory_items", Counted::ApiKey);
+        let cloud = BudgetKey::new(Operation::CloudListInventoryItems, Counted::ApiKey);
         let budget = LocalBudget::default();
         go(&budget, cloud).await;
         budget.report(cloud, answer(99, "0.300"));
@@ -475,9 +476,10 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn an_unknown_operation_is_not_limited_until_a_header_says() {
+    async fn an_operation_without_a_documented_limit_is_not_limited_until_a_header_says() {
         let budget = LocalBudget::default();
-        let key = BudgetKey::new("get_v9_something_new", Counted::Legacy);
+        // The table lists no per-API-key limit for the legacy categories.
+        let key = BudgetKey::new(Operation::GetV1UsersCategories, Counted::ApiKey);
         for _ in 0..50 {
             go(&budget, key).await;
         }

@@ -28,6 +28,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
+use roblox_inventory_api::operations::{Operation, Per};
+
 pub use local::LocalBudget;
 #[cfg(feature = "redis")]
 pub use redis::{RedisBudget, RedisBudgetBuilder};
@@ -84,12 +86,12 @@ impl std::fmt::Display for Scope {
     }
 }
 
-/// What a budget counts a request against: the operation (the snake_cased
-/// operationId of the spec), the kind of credential, and which one.
+/// What a budget counts a request against: the operation, the kind of
+/// credential, and which one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct BudgetKey {
-    /// The operation, e.g. `get_v1_users_items_is_owned`.
-    pub operation: &'static str,
+    /// The operation.
+    pub operation: Operation,
     /// The kind of credential.
     pub counted: Counted,
     /// Which credential ([`Scope::NONE`] when it does not matter or is unknown).
@@ -98,7 +100,7 @@ pub struct BudgetKey {
 
 impl BudgetKey {
     /// The key for `operation` counted against `counted`, whatever credential.
-    pub const fn new(operation: &'static str, counted: Counted) -> Self {
+    pub const fn new(operation: Operation, counted: Counted) -> Self {
         Self {
             operation,
             counted,
@@ -130,44 +132,33 @@ impl Limit {
     }
 }
 
-/// The documented limit of an operation for a credential: 100/min per API-key
-/// owner and 20/min per OAuth authorization on the Open Cloud list (from the
-/// document, through the generated `RATE_LIMITS`), and the per-operation legacy
-/// limits of the last OAS that listed them (OAS-2025; facts §1.2–§1.8).
-pub fn documented_limit(operation: &str, counted: Counted) -> Option<Limit> {
-    let per = match counted {
-        Counted::ApiKey => "perApiKeyOwner",
-        Counted::OAuth => "perOauth2Authorization",
-        Counted::Legacy => "",
+/// The documented limit of an operation for a credential, from the operation
+/// table (the spec's `x-roblox-rate-limits`: the document's Open Cloud limits,
+/// 100/min per API-key owner and 20/min per OAuth grant, and the overlay's
+/// legacy limits with their sources). A legacy request is counted per address
+/// and, with a cookie, per cookie too: the tighter of those limits applies.
+pub fn documented_limit(operation: Operation, counted: Counted) -> Option<Limit> {
+    let applies = |per: Per| match counted {
+        Counted::ApiKey => per == Per::ApiKeyOwner,
+        Counted::OAuth => per == Per::Oauth2Authorization,
+        Counted::Legacy => matches!(per, Per::Ip | Per::Cookie),
     };
-    if let Some((_, _, max, secs)) = roblox_inventory_api::RATE_LIMITS
+    operation
+        .rate_limits()
         .iter()
-        .find(|(op, p, ..)| *op == operation && *p == per)
-    {
-        return Some(Limit {
-            max: u32::try_from(*max).ok()?,
-            window: Duration::from_secs(*secs),
-        });
-    }
-    let per_minute = |max| {
-        Some(Limit {
-            max,
-            window: Duration::from_secs(60),
+        .filter(|limit| applies(limit.per))
+        .filter(|limit| !limit.period.is_zero())
+        // The tightest: fewest requests per second.
+        .min_by(|a, b| {
+            let rate = |l: &&roblox_inventory_api::operations::RateLimit| {
+                f64::from(l.max) / l.period.as_secs_f64()
+            };
+            rate(a).total_cmp(&rate(b))
         })
-    };
-    match operation {
-        "post_v1_collections_items"
-        | "get_v1_packages_assets"
-        | "get_v1_users_places_inventory" => per_minute(1_000),
-        "delete_v1_collections_items" => per_minute(200),
-        "get_v1_users_assets_collectibles" => Some(Limit {
-            max: 4,
-            window: Duration::from_secs(1),
-        }),
-        "get_v1_users_categories" | "get_v1_users_items_is_owned" => per_minute(10_000),
-        "get_v2_users_inventory" => per_minute(450),
-        _ => None,
-    }
+        .map(|limit| Limit {
+            max: limit.max,
+            window: limit.period,
+        })
 }
 
 /// The longest wait a header may ask for; anything longer is read as this.
@@ -293,7 +284,7 @@ impl Outlook {
 #[non_exhaustive]
 pub struct NoSlotBeforeDeadline {
     /// The operation.
-    pub operation: &'static str,
+    pub operation: Operation,
     /// How long until the budget expects a slot; zero if it cannot tell.
     pub ready_in: Duration,
 }
@@ -381,21 +372,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn documented_limits_come_from_the_document_and_the_facts() {
+    fn documented_limits_come_from_the_operation_table() {
         let limit = |op, counted| documented_limit(op, counted).map(|l| (l.max, l.window));
         assert_eq!(
-            limit("cloud_list_inventory_items", Counted::ApiKey),
+            limit(Operation::CloudListInventoryItems, Counted::ApiKey),
             Some((100, Duration::from_secs(60)))
         );
         assert_eq!(
-            limit("cloud_list_inventory_items", Counted::OAuth),
+            limit(Operation::CloudListInventoryItems, Counted::OAuth),
             Some((20, Duration::from_secs(60)))
         );
         assert_eq!(
-            limit("get_v1_users_assets_collectibles", Counted::Legacy),
+            limit(Operation::GetV1UsersAssetsCollectibles, Counted::Legacy),
             Some((4, Duration::from_secs(1)))
         );
-        assert_eq!(limit("unknown", Counted::Legacy), None);
+        // Every limit of every operation is reachable through some credential.
+        for operation in Operation::ALL {
+            for limit in operation.rate_limits() {
+                let counted = match limit.per {
+                    Per::ApiKeyOwner => Counted::ApiKey,
+                    Per::Oauth2Authorization => Counted::OAuth,
+                    _ => Counted::Legacy,
+                };
+                assert!(
+                    documented_limit(*operation, counted).is_some(),
+                    "{operation}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! process back when Roblox answers 429 or reports nothing remaining: later
 //! reservations start after the reset Roblox gave.
 //!
-//! Keys: `{prefix}:v1:{<scope>:<operation>}:w:<window>` and `…:back`, where the
+//! Keys: `{prefix}:v2:{<scope>:<operation>}:w:<window>` and `…:back`, where the
 //! scope is the [budget id](RedisBudgetBuilder::budget_id) if one is set, else
 //! the kind of credential and its fingerprint ([`Scope`](super::Scope): a hash,
 //! never a secret). The braces keep one operation's keys in one cluster slot.
@@ -365,8 +365,9 @@ impl RedisBudget {
             None => format!("{counted}-{}", key.scope),
         };
         let base = format!(
-            "{}:v1:{{{scope}:{}}}",
-            self.inner.config.prefix, key.operation
+            "{}:v2:{{{scope}:{}}}",
+            self.inner.config.prefix,
+            key.operation.operation_id()
         );
         (format!("{base}:w"), format!("{base}:back"))
     }
@@ -495,7 +496,7 @@ impl RequestBudget for RedisBudget {
             let (taken, wait) = match reserved {
                 Ok(found) => found,
                 Err(reason) => {
-                    tracing::warn!(operation = key.operation, %reason, policy = ?self.inner.config.policy, "the shared request budget is unavailable");
+                    tracing::warn!(operation = key.operation.operation_id(), %reason, policy = ?self.inner.config.policy, "the shared request budget is unavailable");
                     match self.inner.config.policy {
                         FailurePolicy::FailClosed => {
                             return Err(BudgetError::Unavailable { reason })

@@ -139,8 +139,8 @@ impl OwnershipCheck {
                     return None;
                 }
                 let budgets = plan::Budgets {
-                    cloud: client.budget_outlook("cloud_list_inventory_items"),
-                    legacy: client.budget_outlook("get_v1_users_items_is_owned"),
+                    cloud: client.budget_outlook(crate::Operation::CloudListInventoryItems),
+                    legacy: client.budget_outlook(crate::Operation::GetV1UsersItemsIsOwned),
                 };
                 let plan = plan::plan(&round, &items, client.has_cloud_credential(), budgets);
                 let answers = run::run(client.clone(), plan, concurrency);

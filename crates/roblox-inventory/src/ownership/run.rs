@@ -23,7 +23,7 @@ fn answer(user_id: u64, item: Item, owned: Result<bool, Arc<Error>>) -> Ownershi
 
 fn needs_open_cloud() -> Error {
     Error::MissingCredential {
-        operation: "Cloud_ListInventoryItems",
+        operation: crate::Operation::CloudListInventoryItems,
         needs: "an API key or OAuth token: only Open Cloud answers for private servers",
     }
 }

@@ -28,7 +28,7 @@ async fn a_window_goes_at_once_and_the_next_request_waits_for_its_reset() {
     }
     assert_eq!(sandbox.requests(Route::ListInventoryItems), 100);
     let outlook = cloud
-        .budget_outlook("cloud_list_inventory_items")
+        .budget_outlook(roblox_inventory::Operation::CloudListInventoryItems)
         .expect("the budget knows the window");
     assert_eq!(outlook.remaining, 0);
     // The 101st would have to wait for the reset (about a minute): refused at once.
@@ -38,7 +38,10 @@ async fn a_window_goes_at_once_and_the_next_request_waits_for_its_reset() {
             operation,
             ready_in,
         } => {
-            assert_eq!(operation, "Cloud_ListInventoryItems");
+            assert_eq!(
+                operation,
+                roblox_inventory::Operation::CloudListInventoryItems
+            );
             assert!(ready_in > Duration::from_secs(30), "{ready_in:?}");
         }
         other => panic!("{other:?}"),

@@ -315,7 +315,7 @@ async fn hardening_08_one_deadline_covers_every_attempt_and_wait() {
         matches!(
             error,
             Error::DeadlineExceeded {
-                operation: "GetV1UsersCategories",
+                operation: roblox_inventory::Operation::GetV1UsersCategories,
                 ..
             }
         ),

@@ -173,7 +173,7 @@ async fn missing_credentials_fail_before_any_request() {
         matches!(
             error,
             Error::MissingCredential {
-                operation: "Cloud_ListInventoryItems",
+                operation: roblox_inventory::Operation::CloudListInventoryItems,
                 ..
             }
         ),
@@ -577,7 +577,10 @@ async fn rate_limit_headers_are_exposed() {
         .await
         .unwrap();
     let info = cloud.last_rate_limit().expect("headers seen");
-    assert_eq!(info.operation, "cloud_list_inventory_items");
+    assert_eq!(
+        info.operation,
+        roblox_inventory::Operation::CloudListInventoryItems
+    );
     assert_eq!(info.remaining, Some(99));
     assert_eq!(info.limit.as_deref(), Some("100, 100;w=60"));
 }
@@ -925,7 +928,7 @@ async fn no_secret_reaches_tracing_output_at_any_level_even_on_failures() {
 
     let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(
-        output.contains("cloud_list_inventory_items") && output.contains("attempt"),
+        output.contains("Cloud_ListInventoryItems") && output.contains("attempt"),
         "tracing saw the requests: {output}"
     );
     for secret in [
@@ -1095,14 +1098,13 @@ async fn fault_matrix_for_writes() {
             (Fault::TooManyRequests { .. }, Err(e)) => {
                 assert!(matches!(e, Error::RateLimited { .. }))
             }
-            (Fault::DropConnection, Err(e)) => assert!(
-                matches!(e, Error::Transport(_) | Error::Decode { .. }),
-                "{e:?}"
-            ),
+            // The 200 status line arrived before the cut: the write happened, and
+            // its body (declared optional) is not read.
+            (Fault::DropConnection, Ok(())) => {}
             (Fault::Stall(_), Err(e)) => assert!(matches!(e, Error::Timeout(_)), "{e:?}"),
             (Fault::OmitCsrfHeader, Err(e)) => assert!(matches!(e, Error::Csrf(_)), "{e:?}"),
-            // A malformed 200 still means the write happened: the body is not checked.
-            (Fault::MalformedJson, _) => {}
+            // A malformed 200 still means the write happened: the body is not read.
+            (Fault::MalformedJson, Ok(())) => {}
             (fault, result) => panic!("{fault:?}: {result:?}"),
         }
         // Put the world back for the next fault.

@@ -1,4 +1,4 @@
-//! Named, tolerant Rust enums for the spec's enum schemas.
+//! Named, tolerant Rust enums for the spec's enum schemas (`pub mod enums`).
 //!
 //! typify turns an integer enum into a validated newtype (`AssetType(i32)`) and a
 //! string enum into a strict enum that fails on values Roblox adds later. Roblox
@@ -37,7 +37,7 @@ enum Kind {
 }
 
 /// `CLASSIC_TSHIRT` → `ClassicTshirt`; `Asc` → `Asc`.
-fn variant_name(value: &str) -> String {
+pub(crate) fn variant_name(value: &str) -> String {
     let words: Vec<&str> = value
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -114,7 +114,7 @@ pub fn enum_specs(spec: &openapiv3::OpenAPI) -> Vec<EnumSpec> {
     out
 }
 
-fn ident(name: &str) -> Ident {
+pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
@@ -383,224 +383,5 @@ mod tests {
             "CollectibleItemInstanceStateUnspecified"
         );
         assert_eq!(variant_name("10"), "V10");
-    }
-}
-
-/// Each operation's id with the value of its `extension`, for operations that have it.
-fn operations_with<'a>(
-    spec: &'a openapiv3::OpenAPI,
-    extension: &'a str,
-) -> impl Iterator<Item = (&'a String, &'a Value)> + 'a {
-    spec.paths
-        .iter()
-        .filter_map(|(_, item)| item.as_item())
-        .flat_map(|item| item.iter().map(|(_, op)| op))
-        .filter_map(move |op| Some((op.operation_id.as_ref()?, op.extensions.get(extension)?)))
-}
-
-/// A variant name from a documented error message: its first sentence in
-/// PascalCase, without a leading "The specified"/"The".
-fn error_variant(message: &str) -> String {
-    let first = message
-        .split(['.', '!', '?'])
-        .next()
-        .unwrap_or(message)
-        .replace('\'', "");
-    let trimmed = first.trim();
-    let trimmed = trimmed
-        .strip_prefix("The specified ")
-        .or_else(|| trimmed.strip_prefix("The "))
-        .unwrap_or(trimmed);
-    let mut name: String = trimmed
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut chars = w.chars();
-            chars
-                .next()
-                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
-        })
-        .collect();
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert(0, 'E');
-    }
-    name
-}
-
-/// One enum per operation with numbered errors (`x-roblox-error-codes`), so callers
-/// match on documented codes that come from the document, not from hand-typed lists.
-pub fn error_code_tokens(spec: &openapiv3::OpenAPI) -> TokenStream {
-    let mut items = Vec::new();
-    for (id, codes) in operations_with(spec, "x-roblox-error-codes") {
-        let Some(codes) = codes.as_array() else {
-            continue;
-        };
-        let mut entries: Vec<(u16, i64, String, String)> = Vec::new();
-        for entry in codes {
-            let (Some(status), Some(code), Some(message)) = (
-                entry.get("status").and_then(Value::as_u64),
-                entry.get("code").and_then(Value::as_i64),
-                entry.get("message").and_then(Value::as_str),
-            ) else {
-                continue;
-            };
-            let mut variant = error_variant(message);
-            if entries.iter().any(|(_, _, _, v)| *v == variant) {
-                variant = format!("{variant}{code}");
-            }
-            entries.push((status as u16, code, message.to_string(), variant));
-        }
-        if entries.is_empty() {
-            continue;
-        }
-        let name = ident(&format!("{}Error", variant_name(id)));
-        let doc = format!("The numbered errors the document lists for `{id}`.");
-        let variants: Vec<Ident> = entries.iter().map(|(_, _, _, v)| ident(v)).collect();
-        let docs: Vec<String> = entries
-            .iter()
-            .map(|(s, c, m, _)| format!("HTTP {s}, code {c}: {m}"))
-            .collect();
-        let statuses: Vec<u16> = entries.iter().map(|(s, ..)| *s).collect();
-        let codes: Vec<i64> = entries.iter().map(|(_, c, ..)| *c).collect();
-        let messages: Vec<&str> = entries.iter().map(|(_, _, m, _)| m.as_str()).collect();
-        items.push(quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-            #[non_exhaustive]
-            pub enum #name {
-                #( #[doc = #docs] #variants, )*
-            }
-
-            impl #name {
-                /// The HTTP status it comes with.
-                pub fn status(self) -> u16 {
-                    match self { #( Self::#variants => #statuses, )* }
-                }
-                /// The numeric code in the error body.
-                pub fn code(self) -> i64 {
-                    match self { #( Self::#variants => #codes, )* }
-                }
-                /// The documented message.
-                pub fn message(self) -> &'static str {
-                    match self { #( Self::#variants => #messages, )* }
-                }
-            }
-
-            impl DocumentedError for #name {
-                fn from_status_code(status: u16, code: i64) -> Option<Self> {
-                    match (status, code) {
-                        #( (#statuses, #codes) => Some(Self::#variants), )*
-                        _ => None,
-                    }
-                }
-            }
-        });
-    }
-    quote! {
-        /// An operation's documented error codes.
-        pub trait DocumentedError: Sized {
-            /// The documented error with this status and code, if there is one.
-            fn from_status_code(status: u16, code: i64) -> Option<Self>;
-        }
-
-        #(#items)*
-    }
-}
-
-#[cfg(test)]
-mod error_tests {
-    use super::error_variant;
-
-    #[test]
-    fn error_variants() {
-        assert_eq!(
-            error_variant("The specified user does not exist!"),
-            "UserDoesNotExist"
-        );
-        assert_eq!(
-            error_variant(
-                "The specified game pass does not exist! Are you using the new game pass ID?"
-            ),
-            "GamePassDoesNotExist"
-        );
-        assert_eq!(
-            error_variant("You don't own the specified item."),
-            "YouDontOwnTheSpecifiedItem"
-        );
-        assert_eq!(
-            error_variant("Token Validation Failed"),
-            "TokenValidationFailed"
-        );
-    }
-}
-
-/// The document's rate limits (`x-roblox-rate-limits`) as data:
-/// `(snake_cased operationId, counted per, max, period in seconds)`.
-pub fn rate_limit_tokens(spec: &openapiv3::OpenAPI) -> TokenStream {
-    let mut rows = Vec::new();
-    for (id, limits) in operations_with(spec, "x-roblox-rate-limits") {
-        let Some(limits) = limits.as_object() else {
-            continue;
-        };
-        let operation = snake(id);
-        for (per, limit) in limits {
-            let max = limit
-                .get("maxInPeriod")
-                .and_then(Value::as_u64)
-                .unwrap_or(0);
-            let period: u64 = match limit.get("period").and_then(Value::as_str) {
-                Some("SECOND") => 1,
-                Some("MINUTE") => 60,
-                Some("HOUR") => 3_600,
-                Some("DAY") => 86_400,
-                _ => continue,
-            };
-            rows.push(quote! { (#operation, #per, #max, #period) });
-        }
-    }
-    quote! {
-        /// The document's rate limits: (operation as the generated client names it,
-        /// what the limit is counted per, requests, period in seconds).
-        pub const RATE_LIMITS: &[(&str, &str, u64, u64)] = &[#(#rows),*];
-    }
-}
-
-/// `Cloud_ListInventoryItems` → `cloud_list_inventory_items`, as progenitor names operations.
-fn snake(id: &str) -> String {
-    let mut out = String::new();
-    let mut previous_lower = false;
-    for c in id.chars() {
-        if c == '_' || c == '-' {
-            if !out.ends_with('_') {
-                out.push('_');
-            }
-            previous_lower = false;
-        } else if c.is_ascii_uppercase() {
-            if previous_lower && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-            previous_lower = false;
-        } else {
-            out.push(c);
-            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod snake_tests {
-    #[test]
-    fn snake_case_matches_progenitor() {
-        assert_eq!(
-            super::snake("Cloud_ListInventoryItems"),
-            "cloud_list_inventory_items"
-        );
-        assert_eq!(
-            super::snake("GetV1UsersItemsIsOwned"),
-            "get_v1_users_items_is_owned"
-        );
     }
 }
