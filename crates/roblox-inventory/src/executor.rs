@@ -654,3 +654,30 @@ pub fn handle_response_bytes(data: &[u8]) -> Option<crate::Error> {
         .unwrap_or_default();
     handle_response(status, &headers, body)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_decision_travels_inside_the_error_and_is_taken_once() {
+        let error = mint(Error::WrongHost {
+            operation: Operation::CloudListInventoryItems,
+            client: Host::Legacy,
+        });
+        // reqwest's own text is generic; the decision's is the source's.
+        let source = std::error::Error::source(&error).map(ToString::to_string);
+        assert!(
+            source.is_some_and(|s| s.contains("Cloud_ListInventoryItems")),
+            "{error:?}"
+        );
+        assert!(matches!(
+            decided(&error),
+            Some(Error::WrongHost {
+                operation: Operation::CloudListInventoryItems,
+                client: Host::Legacy
+            })
+        ));
+        assert!(decided(&error).is_none(), "taken once");
+    }
+}

@@ -293,3 +293,94 @@ async fn collection_writes_succeed_on_an_empty_or_empty_object_body() {
         assert_written(&written);
     }
 }
+
+/// A token source's own error reaches an escape-hatch caller typed, however
+/// many calls failed before it is converted (the old process-wide table kept
+/// 256, then turned the rest into text).
+#[tokio::test]
+async fn token_source_errors_reach_escape_hatch_callers_typed() {
+    #[derive(Debug)]
+    struct Revoked(u32);
+    impl std::fmt::Display for Revoked {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "grant {} was revoked", self.0)
+        }
+    }
+    impl std::error::Error for Revoked {}
+    struct Failing(std::sync::atomic::AtomicU32);
+    impl roblox_inventory::auth::TokenSource for Failing {
+        fn token(&self) -> roblox_inventory::auth::TokenFuture<'_> {
+            let n = self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Box::pin(async move { Err(Revoked(n).into()) })
+        }
+    }
+    let sandbox = sandbox(Sandbox::builder().rate_limits(false)).await;
+    let client = client(&sandbox)
+        .oauth_token_source(Failing(std::sync::atomic::AtomicU32::new(0)))
+        .build()
+        .unwrap();
+    let mut failed = Vec::new();
+    for _ in 0..300 {
+        failed.push(
+            client
+                .cloud_api()
+                .cloud_list_inventory_items()
+                .user_id("156")
+                .send()
+                .await
+                .map(|_| ())
+                .unwrap_err(),
+        );
+    }
+    // Converted last-first: the earliest failures are the ones a bounded table lost.
+    for (n, error) in failed.into_iter().enumerate().rev() {
+        match roblox_inventory::Error::from_api(error).await {
+            roblox_inventory::Error::TokenSource(source) => {
+                let revoked = source
+                    .downcast_ref::<Revoked>()
+                    .expect("the source's own error");
+                assert_eq!(revoked.0 as usize, n);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(
+        sandbox.requests(Route::ListInventoryItems),
+        0,
+        "nothing sent"
+    );
+}
+
+/// What the client decides is never read from a response: a server that sends
+/// the header names the client once used for its stand-ins is read as itself.
+#[tokio::test]
+async fn a_response_cannot_pose_as_a_decision_of_the_client() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("x-roblox-inventory-no-slot-ms", "5")
+                .insert_header("x-roblox-inventory-deadline-ms", "5")
+                .insert_header("x-roblox-inventory-token-error", "1")
+                .set_body_string(r#"{"errors":[{"code":0,"message":"TooManyRequests"}]}"#),
+        )
+        .mount(&server)
+        .await;
+    let client = roblox_inventory::Client::builder()
+        .base_url(server.uri())
+        .without_rate_limiter()
+        .retry(roblox_inventory::RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let error = client
+        .is_owned(1, roblox_inventory::models::OwnershipItemType::GamePass, 2)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, roblox_inventory::Error::RateLimited { .. }),
+        "{error:?}"
+    );
+}
