@@ -391,7 +391,7 @@ impl Emitter<'_> {
             self.used_operation_facts.insert(format!("private {key}"));
             if private.code.is_some() && !documents(endpoint, private.status, private.code) {
                 self.ov.error(
-                    0,
+                    self.overlay.entry_line("private_inventory", &key),
                     format!(
                         "private_inventory `{key}`: {} {} is not a response the document lists",
                         private.status,
@@ -437,7 +437,7 @@ impl Emitter<'_> {
                     for limit in extra {
                         if limits.iter().any(|l| l.key == limit.key) {
                             self.ov.error(
-                                0,
+                                self.overlay.entry_line("rate_limits", &key),
                                 format!(
                                     "rate_limits `{key}`: the document already lists `{}`",
                                     limit.key
@@ -448,7 +448,11 @@ impl Emitter<'_> {
                         }
                     }
                 }
-                Err(message) => self.ov.error(0, format!("rate_limits `{key}`: {message}")),
+                Err(message) => {
+                    let line = self.overlay.entry_line("rate_limits", &key);
+                    self.ov
+                        .error(line, format!("rate_limits `{key}`: {message}"))
+                }
             }
         }
         if limits.is_empty() {
@@ -1080,27 +1084,28 @@ impl Emitter<'_> {
             .overlay
             .rate_limits
             .iter()
-            .map(|r| ("limits", &r.operation))
+            .map(|r| ("limits", "rate_limits", &r.operation))
             .chain(
                 self.overlay
                     .private_inventory
                     .iter()
-                    .map(|r| ("private", &r.operation)),
+                    .map(|r| ("private", "private_inventory", &r.operation)),
             )
             .chain(
                 self.overlay
                     .optional_bodies
                     .iter()
-                    .map(|r| ("body", &r.operation)),
+                    .map(|r| ("body", "optional_bodies", &r.operation)),
             );
-        for (kind, operation) in keyed {
+        for (kind, list, operation) in keyed {
             if !self
                 .used_operation_facts
                 .contains(&format!("{kind} {operation}"))
             {
+                let line = self.overlay.entry_line(list, operation);
                 self.ov.error(
-                    0,
-                    format!("`{operation}` ({kind}) matches no operation of the document"),
+                    line,
+                    format!("{list}: `{operation}` matches no operation of the document"),
                 );
             }
         }

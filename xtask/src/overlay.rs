@@ -245,12 +245,37 @@ pub struct Overlay {
     /// Corrections to parameters the document declares.
     #[serde(default)]
     pub parameter_patches: Vec<ParameterPatch>,
+    /// The file's text, for the line numbers of diagnostics.
+    #[serde(skip)]
+    pub text: String,
 }
 
 impl Overlay {
     /// The host facts for `url`.
     pub fn host(&self, url: &str) -> Option<&Host> {
         self.hosts.iter().find(|h| h.url == url)
+    }
+
+    /// The line (1-based) of the first line of the file that contains `needle`,
+    /// or 0 when none does.
+    pub fn line_of(&self, needle: &str) -> usize {
+        self.text
+            .lines()
+            .position(|line| line.contains(needle))
+            .map_or(0, |at| at + 1)
+    }
+
+    /// The line of the entry for the operation `key` (`METHOD /path`) in the
+    /// list that starts with `list:`, or of the list itself.
+    pub fn entry_line(&self, list: &str, key: &str) -> usize {
+        let start = self.line_of(&format!("{list}:"));
+        let entry = format!("operation: {key}");
+        self.text
+            .lines()
+            .enumerate()
+            .skip(start)
+            .find(|(_, line)| line.trim_start().trim_start_matches("- ") == entry)
+            .map_or(start, |(at, _)| at + 1)
     }
 
     /// The scheme facts for a document scheme id.
@@ -262,7 +287,10 @@ impl Overlay {
 /// Parses the overlay and checks every entry names its source.
 pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Overlay> {
     let overlay = match serde_saphyr::from_str::<Overlay>(text) {
-        Ok(overlay) => overlay,
+        Ok(overlay) => Overlay {
+            text: text.to_string(),
+            ..overlay
+        },
         Err(e) => {
             let message = e.to_string();
             let line = line_in_message(&message).unwrap_or(0);

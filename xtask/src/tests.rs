@@ -107,6 +107,10 @@ enums:
     description: A kind of thing.
     names: {0: Small, 1: Large}
     source: test
+rate_limits:
+  - operation: DELETE /v2/things/{thingId}
+    limits: {perIp: 10/minute, perCookie: 5/minute}
+    source: test
 "#;
 
 fn ok(doc: &str) -> Generated {
@@ -532,6 +536,76 @@ fn overlay_facts_need_sources_and_valid_schemas() {
             .iter()
             .any(|d| d.file == OVERLAY && d.message.contains("overlay is invalid")),
         "{broken:#?}"
+    );
+}
+
+/// The operation table (issue 17) needs a rate limit for every operation, and
+/// the overlay's CSRF and private-inventory facts must name documented answers.
+#[test]
+fn operations_need_what_the_operation_table_needs() {
+    let spec = json(&ok(DOC));
+    let delete = &spec["paths"]["/v2/things/{thingId}"]["delete"];
+    assert_eq!(
+        delete["x-roblox-rate-limits"],
+        serde_json::json!({
+            "perCookie": {"maxInPeriod": 5, "period": "MINUTE"},
+            "perIp": {"maxInPeriod": 10, "period": "MINUTE"}
+        })
+    );
+    let at = |overlay: &str, needle: &str| {
+        overlay
+            .lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i + 1)
+            .unwrap()
+    };
+    // No limit anywhere: the document's endpoint line.
+    let unlimited = OVERLAY_TEXT.replace("rate_limits:", "old_rate_limits_removed:");
+    let unlimited = unlimited
+        .split("old_rate_limits_removed:")
+        .next()
+        .unwrap()
+        .to_string();
+    let errors = generate_from_texts(DOC, &unlimited).unwrap_err();
+    let delete_line = line_of(DOC, "### DELETE `/v2/things/{thingId}`");
+    assert!(
+        errors.iter().any(|d| d.file == DOCUMENT
+            && d.line == delete_line
+            && d.message.contains("has no rate limit")),
+        "{errors:#?}"
+    );
+    // An entry for no operation, and a coded private answer the document does
+    // not list: the overlay's line.
+    let stale = format!(
+        "{OVERLAY_TEXT}  - operation: GET /v9/gone\n    limits: {{perIp: 1/second}}\n    source: test\n\
+         private_inventory:\n  - operation: GET /v1/things/{{thingId}}\n    status: 403\n    code: 9\n    source: test\n"
+    );
+    let errors = generate_from_texts(DOC, &stale).unwrap_err();
+    for (needle, text) in [
+        ("operation: GET /v9/gone", "matches no operation"),
+        (
+            "operation: GET /v1/things/{thingId}",
+            "is not a response the document lists",
+        ),
+    ] {
+        let line = at(&stale, needle);
+        assert!(
+            errors
+                .iter()
+                .any(|d| d.file == OVERLAY && d.line == line && d.message.contains(text)),
+            "{text} at {line}: {errors:#?}"
+        );
+    }
+    // A CSRF rule whose refusal the operation does not document.
+    let csrf = format!(
+        "{OVERLAY_TEXT}csrf_protected:\n  - host: https://legacy.example.com\n    methods: [DELETE]\n    \
+         header: x-csrf-token\n    status: 403\n    code: 0\n    source: test\n"
+    );
+    let errors = generate_from_texts(DOC, &csrf).unwrap_err();
+    assert!(
+        errors.iter().any(|d| d.line == delete_line
+            && d.message.contains("needs the X-CSRF-TOKEN exchange")),
+        "{errors:#?}"
     );
 }
 
