@@ -18,7 +18,9 @@ use roblox_inventory::oauth::{Callback, OAuthApp, RefreshingTokenSource, Scope, 
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::{Failure, Secret};
+use crate::args::Cli;
+use crate::credentials::Secret;
+use crate::Failure;
 
 /// The redirect URI registered for rbxinv-style apps (and the sandbox's).
 pub(crate) const DEFAULT_REDIRECT_URI: &str = "http://localhost:8910/callback";
@@ -182,6 +184,35 @@ pub(crate) enum Browser {
     Person,
     /// rbxinv follows it itself with this cookie: the sandbox's consent needs no screen.
     Sandbox(String),
+}
+
+/// `rbxinv login`, against Roblox (or --base-url), or completed by rbxinv itself
+/// on the embedded sandbox.
+pub(crate) async fn run(args: LoginArgs, cli: &Cli) -> Result<ExitCode, Failure> {
+    if !cli.sandbox {
+        return login(args, cli.base_url.clone(), Browser::Person, None).await;
+    }
+    // A free loopback port, registered with the embedded sandbox's apps.
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .map_err(|e| format!("cannot listen for the callback: {e}"))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen for the callback: {e}"))?
+        .port();
+    let redirect_uri = format!("http://127.0.0.1:{port}/callback");
+    let sandbox = crate::setup::embedded(Some(&redirect_uri)).await?;
+    let cookie = Secret::given(cli.roblosecurity.clone(), cli.roblosecurity_file.as_deref())?
+        .map_or_else(|| "sandbox-cookie-builderman".to_string(), |c| c.expose());
+    let result = login(
+        args.with_redirect_uri(redirect_uri),
+        Some(sandbox.base_url()),
+        Browser::Sandbox(cookie),
+        Some(listener),
+    )
+    .await;
+    sandbox.shutdown().await;
+    result
 }
 
 /// `rbxinv login`: returns the exit status.

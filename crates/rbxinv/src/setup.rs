@@ -1,0 +1,118 @@
+//! Putting the client together: the embedded sandbox, credentials and the
+//! shared request budget.
+
+use roblox_inventory::Client;
+
+use crate::args::Cli;
+use crate::credentials::Secret;
+use crate::{login, Failure};
+
+/// The embedded sandbox (feature `sandbox`).
+#[cfg(feature = "sandbox")]
+pub(crate) type Embedded = roblox_inventory_sandbox::Sandbox;
+
+/// Built without the `sandbox` feature: there is never an embedded sandbox.
+#[cfg(not(feature = "sandbox"))]
+pub(crate) enum Embedded {}
+
+#[cfg(not(feature = "sandbox"))]
+impl Embedded {
+    pub(crate) fn base_url(&self) -> String {
+        match *self {}
+    }
+
+    pub(crate) async fn shutdown(self) {
+        match self {}
+    }
+}
+
+/// Starts the embedded sandbox with its default world, rate limits off; its
+/// OAuth apps also accept `redirect_uri` when given (`login --sandbox`).
+pub(crate) async fn embedded(redirect_uri: Option<&str>) -> Result<Embedded, Failure> {
+    #[cfg(feature = "sandbox")]
+    {
+        let mut world = roblox_inventory_sandbox::World::default_world();
+        if let Some(uri) = redirect_uri {
+            for app in &mut world.oauth_apps {
+                app.redirect_uris.push(uri.to_string());
+            }
+        }
+        roblox_inventory_sandbox::Sandbox::builder()
+            .world(world)
+            .rate_limits(false)
+            .start()
+            .await
+            .map_err(|e| format!("cannot start the sandbox: {e}").into())
+    }
+    #[cfg(not(feature = "sandbox"))]
+    {
+        let _ = redirect_uri;
+        Err("this rbxinv was built without the `sandbox` feature: --sandbox and demo are not available"
+            .to_string()
+            .into())
+    }
+}
+
+/// The shared budget of `--budget-redis` (feature `redis`).
+#[cfg(feature = "redis")]
+pub(crate) fn redis_budget(
+    url: &str,
+    budget_id: Option<&str>,
+) -> Result<roblox_inventory::budget::RedisBudget, Failure> {
+    let builder = roblox_inventory::budget::RedisBudget::builder(url);
+    let builder = match budget_id {
+        Some(id) => builder.budget_id(id),
+        None => builder,
+    };
+    builder.build().map_err(Failure::from)
+}
+
+#[cfg(not(feature = "redis"))]
+pub(crate) fn redis_budget(
+    _: &str,
+    _: Option<&str>,
+) -> Result<roblox_inventory::budget::Unlimited, Failure> {
+    Err(
+        "this rbxinv was built without the `redis` feature: --budget-redis is not available"
+            .to_string()
+            .into(),
+    )
+}
+
+/// The client the options ask for: the embedded sandbox's (with its builderman
+/// key and cookie unless others are given) or Roblox's (or --base-url), the
+/// credentials from flags, the environment, files or the stored login, and a
+/// shared budget with --budget-redis.
+pub(crate) fn client(cli: &Cli, sandbox: Option<&Embedded>) -> Result<Client, Failure> {
+    let mut builder = Client::builder();
+    let mut api_key = Secret::given(cli.api_key.clone(), cli.api_key_file.as_deref())?;
+    let oauth_token = Secret::given(cli.oauth_token.clone(), cli.oauth_token_file.as_deref())?;
+    let mut cookie = Secret::given(cli.roblosecurity.clone(), cli.roblosecurity_file.as_deref())?;
+    if let Some(sandbox) = sandbox {
+        builder = builder.base_url(sandbox.base_url()).without_rate_limiter();
+        if api_key.is_none() && oauth_token.is_none() {
+            api_key = Some(Secret::from("sandbox-key-builderman"));
+        }
+        cookie = cookie.or_else(|| Some(Secret::from("sandbox-cookie-builderman")));
+    } else if let Some(url) = &cli.base_url {
+        builder = builder.base_url(url.clone());
+    }
+    if let Some(url) = &cli.budget_redis {
+        builder = builder.request_budget(redis_budget(&url.expose(), cli.budget_id.as_deref())?);
+    }
+    let stored_login = sandbox.is_none() && api_key.is_none() && oauth_token.is_none();
+    if let Some(key) = api_key {
+        builder = builder.api_key(key.expose());
+    }
+    if let Some(token) = oauth_token {
+        builder = builder.oauth_token(token.expose());
+    } else if stored_login {
+        if let Some(source) = login::stored_source(cli.base_url.as_deref())? {
+            builder = builder.oauth_token_source(source);
+        }
+    }
+    if let Some(cookie) = cookie {
+        builder = builder.roblosecurity(cookie.expose());
+    }
+    Ok(builder.build()?)
+}
