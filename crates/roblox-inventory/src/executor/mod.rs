@@ -29,20 +29,28 @@
 //! reserved, nothing is kept anywhere but in the error the caller holds, and a
 //! server cannot forge one.
 
-use std::sync::{Arc, Mutex};
+mod credentials;
+mod decision;
+mod inspect;
+
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, Request, Response};
-use roblox_inventory_api::operations::{Host, Operation, Placement};
+use roblox_inventory_api::operations::{Host, Operation};
 use roblox_inventory_api::{ExecuteFuture, RequestExecutor};
 use secrecy::ExposeSecret;
 
-use crate::auth::{ApiKey, CloudCredential, OAuthToken, Roblosecurity};
-use crate::budget::{BudgetError, BudgetKey, Counted, RateLimitHeaders, Report, RequestBudget};
+use crate::auth::OAuthToken;
+use crate::budget::{BudgetError, BudgetKey, RateLimitHeaders, Report, RequestBudget};
 use crate::client::{lock, RateLimitInfo, Shared};
 use crate::error::Error;
 use crate::retry::{retry_after, retryable_status};
+
+pub(crate) use credentials::Carried;
+pub(crate) use decision::{decided, mint};
+pub use inspect::{handle_response, handle_response_bytes};
 
 /// How long a call may wait for the request budget.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -63,70 +71,6 @@ impl BudgetWait {
     }
 }
 
-/// A decision of the client, on its way to the caller as the source of a
-/// `reqwest::Error` (see the module docs).
-#[derive(Debug)]
-pub(crate) struct Decided {
-    /// Taken out once, by whoever converts the error.
-    error: Mutex<Option<Error>>,
-    /// What it said, for `Display` after it was taken.
-    text: String,
-}
-
-impl std::fmt::Display for Decided {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
-impl std::error::Error for Decided {}
-
-/// The `reqwest::Error` that carries `error` as its source.
-pub(crate) fn mint(error: Error) -> reqwest::Error {
-    use http_body::Body as _;
-    let decided = Decided {
-        text: error.to_string(),
-        error: Mutex::new(Some(error)),
-    };
-    let mut body = reqwest::Body::wrap_stream(futures_util::stream::iter([Err::<
-        bytes::Bytes,
-        Decided,
-    >(decided)]));
-    // The stream is ready at once: the first poll yields its error.
-    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
-    for _ in 0..4 {
-        if let std::task::Poll::Ready(Some(Err(error))) =
-            std::pin::Pin::new(&mut body).poll_frame(&mut context)
-        {
-            return error;
-        }
-    }
-    // Not reached (a test checks the poll above); were it, the caller gets a
-    // plain error rather than a hang or a panic.
-    tracing::error!("the executor could not hand its decision to the caller");
-    let mut response = http::Response::new(bytes::Bytes::new());
-    *response.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
-    match Response::from(response).error_for_status() {
-        Err(error) => error,
-        Ok(_) => mint(Error::InvalidArgument {
-            name: "executor",
-            reason: "unreachable".into(),
-        }),
-    }
-}
-
-/// The decision `error` carries, taken out of it (see [`mint`]).
-pub(crate) fn decided(error: &reqwest::Error) -> Option<Error> {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(current) = source {
-        if let Some(decided) = current.downcast_ref::<Decided>() {
-            return lock(&decided.error).take();
-        }
-        source = current.source();
-    }
-    None
-}
-
 /// Why an attempt ended without a response to hand back.
 enum Failure {
     /// reqwest failed (connect, timeout, a body cut off).
@@ -136,77 +80,6 @@ enum Failure {
 }
 
 type Outcome = Result<Response, Failure>;
-
-/// The credential a request of an operation carries.
-#[derive(Clone, Copy)]
-pub(crate) enum Carried<'a> {
-    /// An API key in this header.
-    Header(&'static str, &'a ApiKey),
-    /// An OAuth token, as `Authorization: Bearer`.
-    Bearer(&'a OAuthToken),
-    /// The cookie, under this name.
-    Cookie(&'static str, &'a Roblosecurity),
-    /// None.
-    Nothing,
-}
-
-impl Shared {
-    /// The credential `operation`'s requests carry: the first scheme of its
-    /// `security` (in the spec's order) this client has.
-    pub(crate) fn carried(&self, operation: Operation) -> Carried<'_> {
-        for scheme in operation.schemes() {
-            match (scheme.placement(), &self.cloud_credential, &self.cookie) {
-                (Placement::Header(name), Some(CloudCredential::ApiKey(key)), _) => {
-                    return Carried::Header(name, key)
-                }
-                (Placement::Bearer, Some(CloudCredential::OAuth(token)), _) => {
-                    return Carried::Bearer(token)
-                }
-                (Placement::Cookie(name), _, Some(cookie)) => return Carried::Cookie(name, cookie),
-                _ => {}
-            }
-        }
-        Carried::Nothing
-    }
-
-    /// Fails with [`Error::MissingCredential`] when `operation` needs a
-    /// credential this client does not have.
-    pub(crate) fn require_credential(&self, operation: Operation) -> Result<(), Error> {
-        if operation.allows_anonymous() || !matches!(self.carried(operation), Carried::Nothing) {
-            return Ok(());
-        }
-        Err(Error::MissingCredential {
-            operation,
-            needs: needs(operation),
-        })
-    }
-
-    /// The budget key of `operation`'s requests: the operation, the kind of
-    /// credential they carry and which one.
-    pub(crate) fn budget_key(&self, operation: Operation) -> BudgetKey {
-        let (counted, scope) = match self.carried(operation) {
-            Carried::Header(..) => (Counted::ApiKey, self.cloud_scope),
-            Carried::Bearer(_) => (Counted::OAuth, self.cloud_scope),
-            Carried::Cookie(..) => (Counted::Legacy, self.legacy_scope),
-            Carried::Nothing => (Counted::Legacy, crate::budget::Scope::NONE),
-        };
-        BudgetKey::new(operation, counted).with_scope(scope)
-    }
-}
-
-/// What `operation` accepts, for [`Error::MissingCredential`].
-fn needs(operation: Operation) -> &'static str {
-    let placements: Vec<Placement> = operation.schemes().iter().map(|s| s.placement()).collect();
-    match placements.as_slice() {
-        [Placement::Header(_)] => "an API key (ClientBuilder::api_key)",
-        [Placement::Bearer] => "an OAuth token (ClientBuilder::oauth_token)",
-        [Placement::Header(_), Placement::Bearer] | [Placement::Bearer, Placement::Header(_)] => {
-            "an API key (ClientBuilder::api_key) or an OAuth token (ClientBuilder::oauth_token)"
-        }
-        [Placement::Cookie(_)] => "a .ROBLOSECURITY cookie (ClientBuilder::roblosecurity)",
-        _ => "a credential the operation accepts",
-    }
-}
 
 /// Adds credentials, runs the X-CSRF-TOKEN exchange, paces and retries.
 pub(crate) struct Executor {
@@ -584,100 +457,5 @@ impl RequestExecutor for Executor {
             }
             .instrument(span),
         )
-    }
-}
-
-/// What the client does with a response before its body is decoded, for the
-/// fuzz target and the property test: read the rate-limit headers, report them
-/// to a budget and ask it what is left, work out the retry hint, and turn an
-/// error status and body into an [`Error`](crate::Error). Never panics.
-#[doc(hidden)]
-pub fn handle_response(
-    status: u16,
-    headers: &[(String, String)],
-    body: &[u8],
-) -> Option<crate::Error> {
-    let mut map = http::HeaderMap::new();
-    for (name, value) in headers {
-        if let (Ok(name), Ok(value)) = (
-            http::HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(value),
-        ) {
-            map.append(name, value);
-        }
-    }
-    let budget = crate::budget::LocalBudget::default();
-    let key = BudgetKey::new(Operation::CloudListInventoryItems, Counted::ApiKey);
-    let read = RateLimitHeaders::parse(&map);
-    budget.report(
-        key,
-        Report::Response {
-            status,
-            headers: read,
-        },
-    );
-    let _ = budget.outlook(key);
-    let hint = retryable_status(status)
-        .then(|| retry_after(&map))
-        .flatten();
-    (status >= 400).then(|| {
-        crate::error::ErrorContext::new(Operation::CloudListInventoryItems)
-            .classify(status, body, hint)
-    })
-}
-
-/// [`handle_response`] on arbitrary bytes (the fuzz target `responses` and its
-/// regression inputs): two bytes of status, then `name: value` header lines up to
-/// an empty line, then the body.
-#[doc(hidden)]
-pub fn handle_response_bytes(data: &[u8]) -> Option<crate::Error> {
-    let (status, rest) = match data {
-        [a, b, rest @ ..] => (100 + u16::from_be_bytes([*a, *b]) % 500, rest),
-        _ => (200, data),
-    };
-    let text = String::from_utf8_lossy(rest);
-    let mut headers = Vec::new();
-    let mut lines = text.split('\n');
-    let mut consumed = 0;
-    for line in lines.by_ref() {
-        consumed += line.len() + 1;
-        if line.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            headers.push((name.trim().to_string(), value.trim().to_string()));
-        }
-    }
-    let body = text
-        .as_bytes()
-        .get(consumed.min(text.len())..)
-        .unwrap_or_default();
-    handle_response(status, &headers, body)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_decision_travels_inside_the_error_and_is_taken_once() {
-        let error = mint(Error::WrongHost {
-            operation: Operation::CloudListInventoryItems,
-            client: Host::Legacy,
-        });
-        // reqwest's own text is generic; the decision's is the source's.
-        let source = std::error::Error::source(&error).map(ToString::to_string);
-        assert!(
-            source.is_some_and(|s| s.contains("Cloud_ListInventoryItems")),
-            "{error:?}"
-        );
-        assert!(matches!(
-            decided(&error),
-            Some(Error::WrongHost {
-                operation: Operation::CloudListInventoryItems,
-                client: Host::Legacy
-            })
-        ));
-        assert!(decided(&error).is_none(), "taken once");
     }
 }
