@@ -110,6 +110,8 @@ pub struct OperationFacts {
     pub schemes: Vec<String>,
     /// Whether it may be called with no credential.
     pub anonymous: bool,
+    /// The OAuth 2.0 scopes its security asks for.
+    pub scopes: Vec<String>,
     /// The X-CSRF-TOKEN exchange: header, and the status and code of a refused token.
     pub csrf: Option<(String, u16, i64)>,
     /// Its rate limits.
@@ -228,8 +230,14 @@ pub fn table(spec: &openapiv3::OpenAPI) -> Result<Table, CodegenError> {
             let requirements = op.security.clone().unwrap_or_default();
             let anonymous = requirements.iter().any(|r| r.is_empty());
             let mut accepted = Vec::new();
+            let mut scopes: Vec<String> = Vec::new();
             for requirement in &requirements {
-                for name in requirement.keys() {
+                for (name, wanted) in requirement {
+                    for scope in wanted {
+                        if !scopes.contains(scope) {
+                            scopes.push(scope.clone());
+                        }
+                    }
                     if !schemes.iter().any(|s| &s.name == name) {
                         return Err(table_error(
                             &id,
@@ -350,6 +358,7 @@ pub fn table(spec: &openapiv3::OpenAPI) -> Result<Table, CodegenError> {
                 method: method.to_ascii_uppercase(),
                 path: path.clone(),
                 schemes: accepted,
+                scopes,
                 anonymous,
                 csrf,
                 rate_limits,

@@ -86,6 +86,13 @@ pub fn table_tokens(table: &Table) -> TokenStream {
         })
         .collect();
     let anonymous: Vec<bool> = ops.iter().map(|o| o.anonymous).collect();
+    let scopes: Vec<TokenStream> = ops
+        .iter()
+        .map(|o| {
+            let each = o.scopes.iter();
+            quote!(&[#(#each),*])
+        })
+        .collect();
     let csrf: Vec<TokenStream> = ops
         .iter()
         .map(|o| {
@@ -318,6 +325,11 @@ pub fn table_tokens(table: &Table) -> TokenStream {
             /// The security schemes it accepts, in the spec's order.
             pub const fn schemes(self) -> &'static [Scheme] {
                 match self { #( Operation::#variants => #schemes, )* }
+            }
+
+            /// The OAuth 2.0 scopes its security asks for.
+            pub const fn oauth_scopes(self) -> &'static [&'static str] {
+                match self { #( Operation::#variants => #scopes, )* }
             }
 
             /// Whether it may be called with no credential.

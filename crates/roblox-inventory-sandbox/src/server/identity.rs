@@ -1,7 +1,9 @@
 //! Who a request is (API key owner, OAuth grant, signed-in cookie or nobody),
-//! and the hygiene check: a credential sent to a host that does not take it.
+//! and the hygiene check: a credential sent to an operation that does not take
+//! it. Header and cookie names are the spec's security schemes.
 
 use super::*;
+use roblox_inventory_api::operations::{Placement, Scheme};
 
 /// The credential a request carries, as far as the sandbox is concerned.
 pub(super) enum CloudCaller {
@@ -48,7 +50,32 @@ pub(super) fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h s
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-pub(super) fn cookie(headers: &HeaderMap) -> Option<String> {
+/// Where the spec's security schemes put a credential of this kind: the API
+/// key's header, the cookie's name.
+fn placed(kind: fn(Placement) -> Option<&'static str>) -> Option<&'static str> {
+    Scheme::ALL
+        .iter()
+        .find_map(|scheme| kind(scheme.placement()))
+}
+
+/// The API key's header (the spec's header-placed scheme).
+fn api_key_header() -> Option<&'static str> {
+    placed(|p| match p {
+        Placement::Header(name) => Some(name),
+        _ => None,
+    })
+}
+
+/// The signed-in cookie's name (the spec's cookie-placed scheme).
+fn cookie_name() -> Option<&'static str> {
+    placed(|p| match p {
+        Placement::Cookie(name) => Some(name),
+        _ => None,
+    })
+}
+
+/// The value of the cookie named `wanted`, if the request carries it.
+fn cookie_named(headers: &HeaderMap, wanted: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -56,8 +83,13 @@ pub(super) fn cookie(headers: &HeaderMap) -> Option<String> {
         .flat_map(|v| v.split(';'))
         .find_map(|pair| {
             let (name, value) = pair.trim().split_once('=')?;
-            (name == ".ROBLOSECURITY").then(|| value.to_string())
+            (name == wanted).then(|| value.to_string())
         })
+}
+
+/// The signed-in cookie's value, if the request carries one.
+pub(super) fn cookie(headers: &HeaderMap) -> Option<String> {
+    cookie_named(headers, cookie_name()?)
 }
 
 pub(super) fn cloud_caller(
@@ -65,7 +97,7 @@ pub(super) fn cloud_caller(
     world: &World,
     headers: &HeaderMap,
 ) -> Result<CloudCaller, Reply> {
-    if let Some(key) = header_str(headers, "x-api-key") {
+    if let Some(key) = api_key_header().and_then(|name| header_str(headers, name)) {
         return world
             .api_keys
             .iter()
@@ -127,26 +159,28 @@ pub(super) fn may_view(world: &World, headers: &HeaderMap, user: &User) -> bool 
     user.inventory_public || legacy_caller(world, headers).ok().flatten() == Some(user.id)
 }
 
-/// Records credentials sent to a host that does not take them (secret-hygiene tests read these).
+/// Records credentials sent to an operation whose `security` does not name
+/// them, as the operation table says (secret-hygiene tests read these).
 pub(super) fn check_hygiene(state: &AppState, route: Route, headers: &HeaderMap) {
-    if route.is_open_cloud() {
-        if cookie(headers).is_some() {
-            state.violation(format!(
-                "{}: .ROBLOSECURITY cookie sent to the Open Cloud host",
-                route.operation_id()
-            ));
+    let operation = route.operation();
+    for scheme in Scheme::ALL {
+        if operation.accepts(*scheme) {
+            continue;
         }
-    } else {
-        if headers.contains_key("x-api-key") {
+        let sent = match scheme.placement() {
+            Placement::Header(name) => headers.contains_key(name).then(|| name.to_string()),
+            Placement::Cookie(name) => {
+                cookie_named(headers, name).map(|_| format!("{name} cookie"))
+            }
+            Placement::Bearer => headers
+                .contains_key(header::AUTHORIZATION)
+                .then(|| "Authorization".to_string()),
+            _ => None,
+        };
+        if let Some(sent) = sent {
             state.violation(format!(
-                "{}: x-api-key sent to the legacy host",
-                route.operation_id()
-            ));
-        }
-        if headers.contains_key(header::AUTHORIZATION) {
-            state.violation(format!(
-                "{}: Authorization sent to the legacy host",
-                route.operation_id()
+                "{operation}: {sent} sent to the {} host, which does not take it for this operation",
+                operation.host()
             ));
         }
     }

@@ -40,8 +40,9 @@ mod routing;
 use self::{cloud::*, collections::*, identity::*, legacy::*, limits::*, reply::*, routing::*};
 pub(crate) use identity::cookie_user;
 
-/// The OAuth scope that unlocks private inventories (document; facts §1.1).
-pub const INVENTORY_READ_SCOPE: &str = "user.inventory-item:read";
+/// The OAuth scope that unlocks private inventories: the one the spec's
+/// security asks for on Open Cloud's listing (facts §1.1).
+pub const INVENTORY_READ_SCOPE: &str = Operation::CloudListInventoryItems.oauth_scopes()[0];
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
 

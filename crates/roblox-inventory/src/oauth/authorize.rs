@@ -22,13 +22,17 @@ pub enum Scope {
     Other(String),
 }
 
+/// The scope that reads a private inventory: the one the spec's security asks
+/// for on Open Cloud's listing.
+const INVENTORY_ITEM_READ: &str = crate::Operation::CloudListInventoryItems.oauth_scopes()[0];
+
 impl Scope {
     /// The scope as Roblox names it.
     pub fn as_str(&self) -> &str {
         match self {
             Scope::OpenId => "openid",
             Scope::Profile => "profile",
-            Scope::InventoryItemRead => "user.inventory-item:read",
+            Scope::InventoryItemRead => INVENTORY_ITEM_READ,
             Scope::Other(other) => other,
         }
     }
@@ -47,7 +51,7 @@ impl std::str::FromStr for Scope {
         Ok(match text {
             "openid" => Scope::OpenId,
             "profile" => Scope::Profile,
-            "user.inventory-item:read" => Scope::InventoryItemRead,
+            INVENTORY_ITEM_READ => Scope::InventoryItemRead,
             other => Scope::Other(other.to_string()),
         })
     }
