@@ -277,7 +277,6 @@ pub fn run(root: &Path, scratch: &Path, target_dir: &Path) -> Result<Report, Str
         &example,
         format!(
             "//! Written by the regeneration drill.\n\
-             use roblox_inventory::api::prelude::*;\n\n\
              fn main() {{\n    \
                  let client = roblox_inventory::Client::builder().build().expect(\"client\");\n    \
                  let _request = client.legacy_api().{NEW_METHOD}().user_id(156);\n\
@@ -285,6 +284,7 @@ pub fn run(root: &Path, scratch: &Path, target_dir: &Path) -> Result<Report, Str
         ),
     )
     .map_err(|e| format!("{}: {e}", example.display()))?;
+    forget_builds(&copy, target_dir)?;
     cargo(
         &copy,
         target_dir,
@@ -400,8 +400,32 @@ fn follows(copy: &Path, target_dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The workspace's own crates: what [`forget_builds`] removes.
+const OURS: &[&str] = &[
+    "roblox-inventory-codegen",
+    "roblox-inventory-api",
+    "roblox-inventory",
+    "roblox-inventory-sandbox",
+];
+
+/// Removes the builds of the workspace's own crates from `target_dir`, so the
+/// next build is of the tree at `workspace`. The workspace and its copies share
+/// one target directory (the dependencies are built once), and cargo gives a
+/// path crate the same fingerprint in every copy of the tree (it hashes its path
+/// relative to the workspace): without this, a build of the copy could be
+/// taken for fresh while it is the original's (or another copy's), and the
+/// drill would compare a tree with itself.
+fn forget_builds(workspace: &Path, target_dir: &Path) -> Result<(), String> {
+    let mut args = vec!["clean", "--quiet"];
+    for krate in OURS {
+        args.extend(["-p", krate]);
+    }
+    cargo(workspace, target_dir, &args)
+}
+
 /// The public surface of `roblox-inventory` in the workspace at `workspace`.
 pub fn public_surface(workspace: &Path, target_dir: &Path) -> Result<String, String> {
+    forget_builds(workspace, target_dir)?;
     cargo(
         workspace,
         target_dir,

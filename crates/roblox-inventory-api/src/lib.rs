@@ -5,21 +5,28 @@
 //! faithful, one-method-per-operation image of the spec; the generation settings
 //! and the reasons for them are documented in `roblox-inventory-codegen`.
 //!
-//! # Two hosts, two traits
+//! # Two hosts, a client type each
 //!
 //! progenitor gives a [`Client`] one base URL and ignores the spec's per-operation
-//! `servers`. Operations are therefore split by tag into two extension traits:
+//! `servers`. Operations are therefore split by tag into two extension traits,
 //! [`prelude::ClientCloudExt`] for `https://apis.roblox.com` (Open Cloud) and
-//! [`prelude::ClientLegacyExt`] for `https://inventory.roblox.com`. Build one
-//! `Client` per host (they can share one `reqwest::Client`) and call each trait's
-//! methods only on the matching instance.
+//! [`prelude::ClientLegacyExt`] for `https://inventory.roblox.com`, and the
+//! codegen adds a type per host, [`CloudClient`] and [`LegacyClient`], whose
+//! methods are that host's operations and no others: wrap a `Client` built with
+//! the host's base URL, and another host's operation cannot be written against
+//! it. An executor learns the host from [`Hooks::bound_to`] and refuses the
+//! other host's operations as well.
 //!
 //! ```no_run
-//! use roblox_inventory_api::{enums::OwnershipItemType, prelude::*, Client, Hooks};
+//! use roblox_inventory_api::{enums::OwnershipItemType, Client, Hooks, LegacyClient};
 //!
 //! # async fn run() -> Result<(), roblox_inventory_api::Error<roblox_inventory_api::ByteStream>> {
 //! let http = reqwest::Client::new();
-//! let legacy = Client::new_with_client("https://inventory.roblox.com", http, Hooks::default());
+//! let legacy = LegacyClient::new(Client::new_with_client(
+//!     "https://inventory.roblox.com",
+//!     http,
+//!     Hooks::default(),
+//! ));
 //! let owned = legacy
 //!     .get_v1_users_items_is_owned()
 //!     .user_id(1)

@@ -375,15 +375,16 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// credentials and the X-CSRF-TOKEN.
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) cloud: roblox_inventory_api::Client,
-    pub(crate) legacy: roblox_inventory_api::Client,
+    pub(crate) cloud: roblox_inventory_api::CloudClient,
+    pub(crate) legacy: roblox_inventory_api::LegacyClient,
+    /// The connection pool both share.
+    http: reqwest::Client,
     pub(crate) shared: Arc<Shared>,
     pub(crate) wait: BudgetWait,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use roblox_inventory_api::ClientInfo;
         f.debug_struct("Client")
             .field("cloud_base_url", &self.cloud.baseurl())
             .field("legacy_base_url", &self.legacy.baseurl())
@@ -411,30 +412,30 @@ impl Client {
             shared: Arc::clone(&shared),
             wait,
         });
-        // Each generated client is bound to the host its base URL serves: the
-        // executor refuses any other host's operation called through it.
-        Client {
-            cloud: roblox_inventory_api::Client::new_with_client(
-                cloud_base_url,
+        // Each generated client serves one host: its type has only that host's
+        // operations, and its hooks are bound to the host, so the executor
+        // refuses any other host's operation that reaches it anyway.
+        let bound = |url: &str, host: Host| {
+            roblox_inventory_api::Client::new_with_client(
+                url,
                 http.clone(),
-                Hooks::bound_to(Host::Cloud, executor.clone()),
-            ),
-            legacy: roblox_inventory_api::Client::new_with_client(
-                legacy_base_url,
-                http,
-                Hooks::bound_to(Host::Legacy, executor),
-            ),
+                Hooks::bound_to(host, executor.clone()),
+            )
+        };
+        Client {
+            cloud: roblox_inventory_api::CloudClient::new(bound(cloud_base_url, Host::Cloud)),
+            legacy: roblox_inventory_api::LegacyClient::new(bound(legacy_base_url, Host::Legacy)),
+            http,
             shared,
             wait,
         }
     }
 
     fn with_wait(&self, wait: BudgetWait) -> Client {
-        use roblox_inventory_api::ClientInfo;
         Client::wired(
             self.cloud.baseurl(),
             self.legacy.baseurl(),
-            self.cloud.client().clone(),
+            self.http.clone(),
             Arc::clone(&self.shared),
             wait,
         )
@@ -488,16 +489,13 @@ impl Client {
     /// the request budget, the operation deadline and tracing all apply.
     ///
     /// The escape hatch for operations this crate does not wrap yet (one Roblox
-    /// added, regenerated the same day): call them with the traits in
-    /// [`api::prelude`](crate::api::prelude). Only Open Cloud operations (tag
-    /// `cloud`, [`ClientCloudExt`](crate::api::prelude::ClientCloudExt)) belong on
-    /// it: another host's operation is refused before anything is sent, and
-    /// [`Error::from_api`] reads it as [`Error::WrongHost`]. Convert every error
-    /// with [`Error::from_api`] to get what the client decided, typed.
+    /// added, regenerated the same day). Its methods are the Open Cloud
+    /// operations and no others: a legacy operation cannot be written against it,
+    /// so the API key or OAuth token cannot reach the legacy host by way of it.
+    /// Convert errors with [`Error::from_api`] to get what the client decided,
+    /// typed.
     ///
     /// ```no_run
-    /// use roblox_inventory::api::prelude::*;
-    ///
     /// # async fn run(client: roblox_inventory::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let page = client
     ///     .cloud_api()
@@ -511,16 +509,32 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cloud_api(&self) -> &roblox_inventory_api::Client {
+    ///
+    /// A legacy operation does not compile against it:
+    ///
+    /// ```compile_fail,E0599
+    /// # async fn run(client: roblox_inventory::Client) {
+    /// use roblox_inventory::api::prelude::*;
+    /// let _ = client.cloud_api().get_v1_users_categories().user_id(156).send().await;
+    /// # }
+    /// ```
+    pub fn cloud_api(&self) -> &roblox_inventory_api::CloudClient {
         &self.cloud
     }
 
     /// The generated low-level client for the legacy host
     /// (`https://inventory.roblox.com`), wired like [`Client::cloud_api`]: the
     /// cookie, the X-CSRF-TOKEN exchange, retries, budget, deadline and tracing.
-    /// Only legacy operations ([`ClientLegacyExt`](crate::api::prelude::ClientLegacyExt))
-    /// belong on it; another host's operation is refused ([`Error::WrongHost`]).
-    pub fn legacy_api(&self) -> &roblox_inventory_api::Client {
+    /// Its methods are the legacy operations and no others, so the cookie cannot
+    /// reach the Open Cloud host by way of it:
+    ///
+    /// ```compile_fail,E0599
+    /// # async fn run(client: roblox_inventory::Client) {
+    /// use roblox_inventory::api::prelude::*;
+    /// let _ = client.legacy_api().cloud_list_inventory_items().user_id("156").send().await;
+    /// # }
+    /// ```
+    pub fn legacy_api(&self) -> &roblox_inventory_api::LegacyClient {
         &self.legacy
     }
 }
@@ -576,5 +590,93 @@ mod tests {
             .legacy_base_url("ftp://example.com")
             .build()
             .is_err());
+    }
+
+    /// Behind the host-bound types: a generated client whose hooks are bound to
+    /// one host refuses the other host's operations before anything is sent,
+    /// and neither server sees the other host's credential (issue 17).
+    #[tokio::test]
+    async fn a_client_bound_to_one_host_refuses_the_others_operations() {
+        use roblox_inventory_api::enums::OwnershipItemType;
+        use roblox_inventory_api::prelude::{ClientCloudExt, ClientLegacyExt};
+        use wiremock::matchers::any;
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+
+        let (cloud_host, legacy_host) = (MockServer::start().await, MockServer::start().await);
+        for server in [&cloud_host, &legacy_host] {
+            Mock::given(any())
+                .respond_with(ResponseTemplate::new(200).set_body_string("true"))
+                .mount(server)
+                .await;
+        }
+        let client = Client::builder()
+            .cloud_base_url(cloud_host.uri())
+            .legacy_base_url(legacy_host.uri())
+            .api_key("key-for-open-cloud-only")
+            .roblosecurity("cookie-for-the-legacy-host-only")
+            .without_rate_limiter()
+            .build()
+            .unwrap();
+        // The generated clients as the host-bound types wrap them: the raw one
+        // has both hosts' methods.
+        let executor = Arc::new(Executor {
+            shared: Arc::clone(&client.shared),
+            wait: client.wait,
+        });
+        let raw = |url: String, host: Host| {
+            roblox_inventory_api::Client::new_with_client(
+                &url,
+                client.http.clone(),
+                Hooks::bound_to(host, executor.clone()),
+            )
+        };
+        let (cloud, legacy) = (
+            raw(cloud_host.uri(), Host::Cloud),
+            raw(legacy_host.uri(), Host::Legacy),
+        );
+        let through_legacy = legacy
+            .cloud_list_inventory_items()
+            .user_id("156")
+            .send()
+            .await
+            .map(|_| ())
+            .unwrap_err();
+        let through_cloud = cloud
+            .get_v1_users_items_is_owned()
+            .user_id(156)
+            .item_type(OwnershipItemType::GamePass)
+            .item_target_id(1111)
+            .send()
+            .await
+            .map(|_| ())
+            .unwrap_err();
+        assert!(matches!(
+            Error::from_api(through_legacy).await,
+            Error::WrongHost {
+                operation: Operation::CloudListInventoryItems,
+                client: Host::Legacy
+            }
+        ));
+        assert!(matches!(
+            Error::from_api(through_cloud).await,
+            Error::WrongHost {
+                operation: Operation::GetV1UsersItemsIsOwned,
+                client: Host::Cloud
+            }
+        ));
+        // Right-host calls through the same raw clients go, with their own credential.
+        assert!(legacy
+            .get_v1_users_items_is_owned()
+            .user_id(156)
+            .item_type(OwnershipItemType::GamePass)
+            .item_target_id(1111)
+            .send()
+            .await
+            .unwrap()
+            .into_inner());
+        let legacy_saw = legacy_host.received_requests().await.unwrap();
+        assert_eq!(legacy_saw.len(), 1, "only the right-host call");
+        assert!(legacy_saw[0].headers.get("x-api-key").is_none());
+        assert!(cloud_host.received_requests().await.unwrap().is_empty());
     }
 }

@@ -1,7 +1,5 @@
 //! One method per operation of the spec.
 
-use roblox_inventory_api::prelude::*;
-
 use crate::client::Client;
 use crate::error::{Error, ErrorContext};
 use crate::filter::InventoryFilter;

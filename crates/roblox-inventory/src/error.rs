@@ -448,8 +448,6 @@ impl Error {
     /// response is read here, hence `async`.
     ///
     /// ```no_run
-    /// use roblox_inventory::api::prelude::*;
-    ///
     /// # async fn run(client: roblox_inventory::Client) -> Result<(), roblox_inventory::Error> {
     /// let page = match client.cloud_api().cloud_list_inventory_items().user_id("156").send().await {
     ///     Ok(page) => page.into_inner(),

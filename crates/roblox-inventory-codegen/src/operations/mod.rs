@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use crate::CodegenError;
 
-pub use tokens::table_tokens;
+pub use tokens::{host_client_tokens, table_tokens};
 
 #[cfg(test)]
 mod tests;

@@ -395,3 +395,70 @@ pub fn table_tokens(table: &Table) -> TokenStream {
         }
     }
 }
+
+/// One client type per host (`CloudClient`, `LegacyClient`): a generated
+/// `Client` whose base URL serves that host, with that host's operations as
+/// its only methods, so another host's operation cannot be written against
+/// it. Each method forwards to progenitor's per-tag trait (`Client{Tag}Ext`).
+pub fn host_client_tokens(table: &Table) -> TokenStream {
+    let items = table.hosts.iter().map(|host| {
+        let name = ident(&format!("{}Client", host.tag.to_pascal_case()));
+        let trait_name = ident(&format!("Client{}Ext", host.tag.to_pascal_case()));
+        let variant = pascal(&host.tag);
+        let doc = format!(
+            "The `{}` host ({}): a generated [`Client`] whose base URL serves it, with \
+             this host's operations and no other. Its hooks should be \
+             [`Hooks::bound_to`](crate::Hooks::bound_to) `Host::{}` as well, so an executor \
+             refuses what this type cannot express.",
+            host.tag, host.url, variant
+        );
+        let ops: Vec<_> = table
+            .operations
+            .iter()
+            .filter(|o| o.host == host.tag)
+            .collect();
+        let methods = ops.iter().map(|o| ident(&o.method_name));
+        let builders = ops.iter().map(|o| ident(&o.method_name.to_pascal_case()));
+        let docs = ops.iter().map(|o| {
+            format!(
+                "{} (`{} {}`, operationId `{}`).",
+                o.summary.trim_end_matches('.'),
+                o.method,
+                o.path,
+                o.operation_id
+            )
+        });
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug)]
+            pub struct #name {
+                client: Client,
+            }
+
+            impl #name {
+                /// Wraps `client`, whose base URL must serve this host.
+                pub fn new(client: Client) -> Self {
+                    Self { client }
+                }
+
+                /// The base URL requests go to.
+                pub fn baseurl(&self) -> &str {
+                    ClientInfo::baseurl(&self.client)
+                }
+
+                /// The host these operations are served by.
+                pub const fn host() -> operations::Host {
+                    operations::Host::#variant
+                }
+
+                #(
+                    #[doc = #docs]
+                    pub fn #methods(&self) -> builder::#builders<'_> {
+                        #trait_name::#methods(&self.client)
+                    }
+                )*
+            }
+        }
+    });
+    quote! { #(#items)* }
+}

@@ -1,5 +1,4 @@
 // Lists a user's game passes with an API key: the same program as ../peer (and, built with rustls-ring, ../ring).
-use roblox_inventory::api::prelude::*;
 #[tokio::main]
 async fn main() {
     let key = std::env::var("ROBLOX_API_KEY").unwrap_or_default();
