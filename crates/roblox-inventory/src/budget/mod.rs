@@ -5,8 +5,8 @@
 //! credential (facts §4.4) and says on every response what is left:
 //! `x-ratelimit-remaining` and `x-ratelimit-reset` (seconds until the window
 //! resets). A budget takes the documented limits as its prior
-//! ([`documented_limit`]: the spec's `x-roblox-rate-limits`, the legacy limits of
-//! facts §1) and those headers as the truth: it lets through up to what remains
+//! ([`documented_limit`]: the operation table's, from the spec's
+//! `x-roblox-rate-limits`) and those headers as the truth: it lets through up to what remains
 //! at once, waits for the reset when nothing remains, and holds back everyone
 //! sharing the budget after a 429.
 //!
