@@ -163,16 +163,26 @@ pub fn change_document(document: &str) -> Result<String, String> {
 }
 
 /// The overlay with what a maintainer adds for the new endpoint (its rate
-/// limit) and one changed fact (is-owned's limit), or why it cannot be changed.
+/// limit, and that it needs the cookie without the X-CSRF-TOKEN exchange) and
+/// one changed fact (is-owned's limit), or why it cannot be changed.
 pub fn change_overlay(overlay: &str) -> Result<String, String> {
     let is_owned = "  - operation: GET /v1/users/{userId}/items/{itemType}/{itemTargetId}/is-owned\n    limits: {perIp: 10000/minute}\n";
-    if !overlay.contains(is_owned) || !overlay.contains("\nrate_limits:\n") {
+    if !overlay.contains(is_owned)
+        || !overlay.contains("\nrate_limits:\n")
+        || !overlay.contains("\ncookie_operations:\n")
+    {
         return Err("the overlay has no is-owned rate limit to change".into());
     }
     Ok(overlay
         .replacen(
             is_owned,
             &is_owned.replace("10000/minute", &format!("{CHANGED_LIMIT}/minute")),
+            1,
+        )
+        .replacen(
+            "\ncookie_operations:\n",
+            "\ncookie_operations:\n  - operations:\n      - GET /v1/users/{userId}/can-view-inventory\n    \
+             cookie: required\n    csrf: none\n    source: the regeneration drill\n",
             1,
         )
         .replacen(

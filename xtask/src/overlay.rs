@@ -57,49 +57,64 @@ pub struct SecurityScheme {
     pub source: String,
 }
 
-/// A rule that applies to every operation on `host` with one of `methods`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OperationRule {
-    /// The server URL.
-    pub host: String,
-    /// Upper-case HTTP methods.
-    pub methods: Vec<String>,
-    /// Where the rule comes from.
-    pub source: String,
+/// Whether an operation that takes the `.ROBLOSECURITY` cookie also answers
+/// without it (the page format writes both as `Cookie`).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CookieUse {
+    /// It answers without a cookie too (`security: [{}, {cookie}]`).
+    Optional,
+    /// It needs the cookie.
+    Required,
 }
 
-impl OperationRule {
-    /// Whether the rule covers an operation.
-    pub fn applies(&self, host: &str, method: &str) -> bool {
-        self.host == host && self.methods.iter().any(|m| m.eq_ignore_ascii_case(method))
-    }
-}
-
-/// The X-CSRF-TOKEN exchange for the cookie-authenticated operations on `host`
-/// with one of `methods`.
-#[derive(Debug, Clone, Deserialize)]
+/// The X-CSRF-TOKEN exchange: a refused token is answered with `status` and
+/// legacy `code` (a documented error of the operation) and a fresh token in
+/// `header`, which the retry carries.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct CsrfRule {
-    /// The server URL.
-    pub host: String,
-    /// Upper-case HTTP methods.
-    pub methods: Vec<String>,
+pub struct CsrfExchange {
     /// The request and response header that carries the token.
     pub header: String,
     /// The status of an answer that refuses the token.
     pub status: u16,
-    /// Its legacy code (a documented error of every operation it covers).
+    /// Its legacy code.
     pub code: i64,
-    /// Where the rule comes from.
-    pub source: String,
 }
 
-impl CsrfRule {
-    /// Whether the rule covers an operation.
-    pub fn applies(&self, host: &str, method: &str) -> bool {
-        self.host == host && self.methods.iter().any(|m| m.eq_ignore_ascii_case(method))
-    }
+/// `none`, written out: the operation needs no X-CSRF-TOKEN exchange.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum NoCsrf {
+    /// No exchange.
+    None,
+}
+
+/// Whether a cookie operation needs the X-CSRF-TOKEN exchange: always stated.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum CsrfUse {
+    /// `csrf: none`.
+    No(NoCsrf),
+    /// `csrf: {header, status, code}`.
+    Exchange(CsrfExchange),
+}
+
+/// What the page format cannot say about operations that take the cookie,
+/// stated for each operation by name (`METHOD /path`): whether the cookie is
+/// optional, and whether the X-CSRF-TOKEN exchange applies. The xtask asks for
+/// every cookie operation no entry names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CookieFacts {
+    /// The operations, each as `METHOD /path`.
+    pub operations: Vec<String>,
+    /// Whether they answer without the cookie.
+    pub cookie: CookieUse,
+    /// Whether they need the X-CSRF-TOKEN exchange.
+    pub csrf: CsrfUse,
+    /// Where the facts come from.
+    pub source: String,
 }
 
 /// Rate limits the document does not list for an operation (Roblox's current
@@ -218,12 +233,9 @@ pub struct Overlay {
     pub hosts: Vec<Host>,
     /// Per-scheme facts.
     pub security_schemes: Vec<SecurityScheme>,
-    /// Operations that may also be called without credentials.
+    /// Per cookie operation: optional or required, and the X-CSRF-TOKEN exchange.
     #[serde(default)]
-    pub anonymous_access: Vec<OperationRule>,
-    /// Operations that need the X-CSRF-TOKEN exchange.
-    #[serde(default)]
-    pub csrf_protected: Vec<CsrfRule>,
+    pub cookie_operations: Vec<CookieFacts>,
     /// Rate limits the document does not list.
     #[serde(default)]
     pub rate_limits: Vec<RateLimitFacts>,
@@ -278,6 +290,14 @@ impl Overlay {
             .map_or(start, |(at, _)| at + 1)
     }
 
+    /// The cookie facts that name `key` (`METHOD /path`).
+    pub fn cookie_facts(&self, key: &str) -> Vec<&CookieFacts> {
+        self.cookie_operations
+            .iter()
+            .filter(|f| f.operations.iter().any(|o| o == key))
+            .collect()
+    }
+
     /// The scheme facts for a document scheme id.
     pub fn scheme(&self, id: &str) -> Option<&SecurityScheme> {
         self.security_schemes.iter().find(|s| s.id == id)
@@ -315,11 +335,10 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Overlay> {
         )
         .chain(
             overlay
-                .anonymous_access
+                .cookie_operations
                 .iter()
-                .map(|r| (&r.host, &r.source)),
+                .filter_map(|r| Some((r.operations.first()?, &r.source))),
         )
-        .chain(overlay.csrf_protected.iter().map(|r| (&r.host, &r.source)))
         .chain(
             overlay
                 .rate_limits

@@ -111,6 +111,17 @@ rate_limits:
   - operation: DELETE /v2/things/{thingId}
     limits: {perIp: 10/minute, perCookie: 5/minute}
     source: test
+cookie_operations:
+  - operations:
+      - GET /v1/things/{thingId}
+    cookie: required
+    csrf: none
+    source: test
+  - operations:
+      - DELETE /v2/things/{thingId}
+    cookie: required
+    csrf: none
+    source: test
 "#;
 
 fn ok(doc: &str) -> Generated {
@@ -577,8 +588,12 @@ fn operations_need_what_the_operation_table_needs() {
     // An entry for no operation, and a coded private answer the document does
     // not list: the overlay's line.
     let stale = format!(
-        "{OVERLAY_TEXT}  - operation: GET /v9/gone\n    limits: {{perIp: 1/second}}\n    source: test\n\
-         private_inventory:\n  - operation: GET /v1/things/{{thingId}}\n    status: 403\n    code: 9\n    source: test\n"
+        "{}private_inventory:\n  - operation: GET /v1/things/{{thingId}}\n    status: 403\n    code: 9\n    source: test\n",
+        OVERLAY_TEXT.replacen(
+            "rate_limits:\n",
+            "rate_limits:\n  - operation: GET /v9/gone\n    limits: {perIp: 1/second}\n    source: test\n",
+            1
+        )
     );
     let errors = generate_from_texts(DOC, &stale).unwrap_err();
     for (needle, text) in [
@@ -596,17 +611,78 @@ fn operations_need_what_the_operation_table_needs() {
             "{text} at {line}: {errors:#?}"
         );
     }
-    // A CSRF rule whose refusal the operation does not document.
-    let csrf = format!(
-        "{OVERLAY_TEXT}csrf_protected:\n  - host: https://legacy.example.com\n    methods: [DELETE]\n    \
-         header: x-csrf-token\n    status: 403\n    code: 0\n    source: test\n"
+    // A CSRF exchange whose refusal the operation does not document.
+    let csrf = OVERLAY_TEXT.replacen(
+        "      - DELETE /v2/things/{thingId}\n    cookie: required\n    csrf: none",
+        "      - DELETE /v2/things/{thingId}\n    cookie: required\n    \
+         csrf: {header: x-csrf-token, status: 403, code: 0}",
+        1,
     );
+    assert_ne!(csrf, OVERLAY_TEXT);
     let errors = generate_from_texts(DOC, &csrf).unwrap_err();
     assert!(
         errors.iter().any(|d| d.line == delete_line
             && d.message.contains("needs the X-CSRF-TOKEN exchange")),
         "{errors:#?}"
     );
+}
+
+/// The page format writes every cookie the same way: each cookie operation's
+/// facts are stated by name, or the xtask asks for them (issue 18).
+#[test]
+fn cookie_operations_are_stated_or_asked_for() {
+    let spec = json(&ok(DOC));
+    let get = &spec["paths"]["/v1/things/{thingId}"]["get"];
+    assert_eq!(
+        get["security"],
+        serde_json::json!([{"key": []}, {"cookie": []}])
+    );
+    let optional = OVERLAY_TEXT.replacen(
+        "      - GET /v1/things/{thingId}\n    cookie: required",
+        "      - GET /v1/things/{thingId}\n    cookie: optional",
+        1,
+    );
+    let spec = json(&generate_from_texts(DOC, &optional).unwrap());
+    assert_eq!(
+        spec["paths"]["/v1/things/{thingId}"]["get"]["security"],
+        serde_json::json!([{}, {"key": []}, {"cookie": []}])
+    );
+    // Unstated: the error names the endpoint's line.
+    let unstated = OVERLAY_TEXT.replacen(
+        "      - GET /v1/things/{thingId}\n",
+        "      - GET /v9/not-this-one\n",
+        1,
+    );
+    let errors = generate_from_texts(DOC, &unstated).unwrap_err();
+    let get_line = line_of(DOC, "### GET `/v1/things/{thingId}`");
+    assert!(
+        errors.iter().any(|d| d.file == DOCUMENT
+            && d.line == get_line
+            && d.message.contains("cookie_operations")),
+        "{errors:#?}"
+    );
+    // Named twice, or naming no cookie operation: the overlay's line.
+    let twice = format!(
+        "{OVERLAY_TEXT}  - operations:\n      - GET /v1/things/{{thingId}}\n    cookie: optional\n    csrf: none\n    source: test\n"
+    );
+    let errors = generate_from_texts(DOC, &twice).unwrap_err();
+    assert!(
+        errors.iter().any(|d| d.message.contains("more than one")),
+        "{errors:#?}"
+    );
+    let stray = format!(
+        "{OVERLAY_TEXT}  - operations:\n      - GET /v9/gone\n    cookie: optional\n    csrf: none\n    source: test\n"
+    );
+    let errors = generate_from_texts(DOC, &stray).unwrap_err();
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.file == OVERLAY && d.message.contains("GET /v9/gone")),
+        "{errors:#?}"
+    );
+    // `csrf` must be stated.
+    let silent = OVERLAY_TEXT.replacen("    csrf: none\n", "", 1);
+    assert!(generate_from_texts(DOC, &silent).is_err());
 }
 
 #[test]
@@ -747,4 +823,78 @@ mod properties {
             let _ = generate_from_bytes(bytes, OVERLAY_TEXT.as_bytes().to_vec());
         }
     }
+}
+
+/// More of the page format (issue 18): an empty `**Auth:**` line, values that
+/// start with a digit, `true | false`, links to other pages' operations.
+#[test]
+fn more_of_the_page_format_converts() {
+    let overlay_without_delete = OVERLAY_TEXT.replacen(
+        "  - operations:\n      - DELETE /v2/things/{thingId}\n    cookie: required\n    csrf: none\n    source: test\n",
+        "",
+        1,
+    );
+    assert_ne!(overlay_without_delete, OVERLAY_TEXT);
+    let doc = DOC
+        .replacen("**Auth:** Cookie (`.ROBLOSECURITY`)", "**Auth:** ", 1)
+        .replacen(
+            "| `kind` | query |",
+            "| `size` | query | `150x150 \\| 420x420` | No | The size. |\n| `flag` | query | `true \\| false` | No | A flag. |\n| `kind` | query |",
+            1,
+        )
+        .replacen(
+            "Things for tests.",
+            "Things for tests; see [another page's operation](#Badges_GetBadge).",
+            1,
+        );
+    let generated = generate_from_texts(&doc, &overlay_without_delete).expect("converts");
+    let spec = json(&generated);
+    let delete = &spec["paths"]["/v2/things/{thingId}"]["delete"];
+    assert_eq!(delete["security"], serde_json::json!([]), "no credential");
+    let params = spec["paths"]["/v1/things/{thingId}"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|p| p["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name}: {params:#?}"))
+    };
+    let size = serde_json::to_string(&param("size")).unwrap();
+    assert!(
+        size.contains("150x150") && size.contains("420x420"),
+        "{size}"
+    );
+    assert_eq!(param("flag")["schema"]["type"], "boolean");
+    assert!(
+        generated
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("#Badges_GetBadge")),
+        "an unknown anchor is a warning: {:#?}",
+        generated.warnings
+    );
+    // `0 | Foo` is still ambiguous.
+    let mixed = DOC.replacen("`0 \\| 1`", "`0 \\| Foo`", 1);
+    assert!(generate_from_texts(&mixed, OVERLAY_TEXT).is_err());
+}
+
+/// operationIds are never empty and never name one generated method twice.
+#[test]
+fn operation_ids_are_never_empty_or_alike() {
+    let no_summary = DOC.replacen("Get Thing\n\nGets one thing.\n\n", "", 1);
+    assert_ne!(no_summary, DOC);
+    let errors = generate_from_texts(&no_summary, OVERLAY_TEXT).unwrap_err();
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.message.contains("has no summary line")),
+        "{errors:#?}"
+    );
+    assert_eq!(
+        roblox_inventory_codegen::operations::method_name("Cloud_GetAllIconsForABadge"),
+        "cloud_get_all_icons_for_a_badge"
+    );
 }

@@ -6,6 +6,10 @@ impl Parser<'_> {
     /// Maps an `**Auth:**` line to scheme ids (`API Key … or OAuth 2.0 …`).
     pub(super) fn auth_ids_from(&mut self, rest: &[Inline], line: usize) -> Option<Vec<String>> {
         let text = to_plain(rest);
+        // An empty `**Auth:**` line is how the pages write "no credential".
+        if text.trim().is_empty() {
+            return Some(Vec::new());
+        }
         let mut ids = Vec::new();
         for part in text.split(" or ") {
             match scheme_id(part) {

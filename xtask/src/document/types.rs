@@ -24,6 +24,15 @@ pub(super) fn is_model_name(text: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
 }
 
+/// A string enum value as the pages write one: letters, digits, `_`, `-`, `.`
+/// and `:` (`HAT`, `150x150`, `image/png` is not one).
+fn is_enum_value(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
+}
+
 pub(super) fn parse_type(text: &str) -> Result<Parsed, String> {
     let text = text.trim();
     if text.is_empty() {
@@ -56,14 +65,19 @@ pub(super) fn parse_type(text: &str) -> Result<Parsed, String> {
         if parts.iter().any(|p| p.is_empty()) {
             return Err(format!("`{text}` has an empty alternative"));
         }
-        if parts.iter().all(|p| p.parse::<i64>().is_ok()) {
+        let numbers = parts.iter().filter(|p| p.parse::<i64>().is_ok()).count();
+        if numbers == parts.len() {
             return enum_of(Primitive::Integer, &parts).map(Parsed::Type);
         }
-        if parts.iter().all(|p| is_model_name(p) && !p.contains('.')) {
+        if parts.len() == 2 && parts.iter().all(|p| p == "true" || p == "false") {
+            return Ok(Parsed::Type(TypeExpr::Primitive(Primitive::Boolean)));
+        }
+        // Names, and values that start with a digit (`150x150 | 420x420`).
+        if numbers == 0 && parts.iter().all(|p| is_enum_value(p)) {
             return enum_of(Primitive::String, &parts).map(Parsed::Type);
         }
         return Err(format!(
-            "`{text}` mixes numbers and names; an enum must be all integers or all names"
+            "`{text}` mixes integers and names; an enum must be all integers or all text values"
         ));
     }
     if is_model_name(text) {

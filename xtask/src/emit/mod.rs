@@ -363,9 +363,11 @@ impl Emitter<'_> {
         }
         for (anchor, line) in &self.doc.anchors {
             if !known.contains(anchor) && !known.contains(&anchor.to_ascii_lowercase()) {
-                self.md.error(
+                // Pages link to operations by Roblox's own anchors and to other
+                // pages' operations: nothing in the spec depends on the link.
+                self.md.warn(
                     *line,
-                    format!("link `#{anchor}` points to no model or operation of the document"),
+                    format!("link `#{anchor}` points to no model or operation of this document (left as written)"),
                 );
             }
         }
@@ -407,7 +409,13 @@ impl Emitter<'_> {
                     .iter()
                     .map(|r| ("body", "optional_bodies", &r.operation)),
             );
-        for (kind, list, operation) in keyed {
+        let cookie_keys = self
+            .overlay
+            .cookie_operations
+            .iter()
+            .flat_map(|f| f.operations.iter())
+            .map(|o| ("cookie", "cookie_operations", o));
+        for (kind, list, operation) in keyed.chain(cookie_keys) {
             if !self
                 .used_operation_facts
                 .contains(&format!("{kind} {operation}"))

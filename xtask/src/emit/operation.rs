@@ -3,6 +3,7 @@
 //! private inventory, documented error codes).
 
 use super::*;
+use crate::overlay::{CookieFacts, CookieUse, CsrfUse};
 
 impl Emitter<'_> {
     pub(super) fn paths(
@@ -28,6 +29,36 @@ impl Emitter<'_> {
                 continue;
             };
             let id = operation_id(host.operation_ids, &host.operation_id_prefix, endpoint);
+            if id == host.operation_id_prefix {
+                self.md.error(
+                    endpoint.line,
+                    format!(
+                        "`{} {}` has no summary line, and {}'s operationIds are made from it",
+                        endpoint.method, endpoint.path, host.url
+                    ),
+                );
+                continue;
+            }
+            // Two ids progenitor names alike would be one method: the name is
+            // the codegen's, the one the operation table is checked against.
+            let method = roblox_inventory_codegen::operations::method_name(&id);
+            if let Some((other, previous)) = source_map
+                .operations
+                .iter()
+                .find(|(other, _)| {
+                    roblox_inventory_codegen::operations::method_name(other) == method
+                })
+                .filter(|(other, _)| **other != id)
+            {
+                self.md.error(
+                    endpoint.line,
+                    format!(
+                        "operationId `{id}` gives the generated method `{method}`, as `{other}` \
+                         (line {previous}) does"
+                    ),
+                );
+                continue;
+            }
             if let Some(previous) = source_map.operations.get(&id) {
                 self.md.error(
                     endpoint.line,
@@ -83,7 +114,12 @@ impl Emitter<'_> {
         if endpoint.deprecated {
             op.insert("deprecated".into(), json!(true));
         }
-        op.insert("security".into(), self.security(endpoint, server));
+        let uses_cookie = endpoint
+            .auth
+            .as_ref()
+            .is_some_and(|(ids, _)| ids.iter().any(|i| i == "cookie"));
+        let cookie = uses_cookie.then(|| self.cookie_facts(endpoint)).flatten();
+        op.insert("security".into(), self.security(endpoint, cookie.as_ref()));
         op.insert("servers".into(), json!([{"url": server}]));
         if let Some(stability) = &endpoint.stability {
             op.insert("x-roblox-stability".into(), json!(stability));
@@ -111,24 +147,14 @@ impl Emitter<'_> {
         if !codes.is_empty() {
             op.insert("x-roblox-error-codes".into(), Value::Array(codes));
         }
-        let uses_cookie = endpoint
-            .auth
-            .as_ref()
-            .is_some_and(|(ids, _)| ids.iter().any(|i| i == "cookie"));
         let key = format!("{} {}", endpoint.method, endpoint.path);
-        if let Some(rule) = self
-            .overlay
-            .csrf_protected
-            .iter()
-            .find(|r| r.applies(server, &endpoint.method))
-            .filter(|_| uses_cookie)
-        {
+        if let Some(CsrfUse::Exchange(rule)) = cookie.as_ref().map(|f| &f.csrf) {
             if !documents(endpoint, rule.status, Some(rule.code)) {
                 self.md.error(
                     endpoint.line,
                     format!(
                         "`{key}` needs the X-CSRF-TOKEN exchange, but its responses do not list \
-                         the refusal the overlay's csrf_protected names ({} code {})",
+                         the refusal the overlay's cookie_operations names ({} code {})",
                         rule.status, rule.code
                     ),
                 );
@@ -174,6 +200,43 @@ impl Emitter<'_> {
             op.insert("x-codeSamples".into(), Value::Array(samples));
         }
         Value::Object(op)
+    }
+
+    /// The overlay's statement about a cookie operation (optional or required,
+    /// CSRF or not), or an error asking for it: the page format writes every
+    /// cookie the same way, so nothing is assumed.
+    fn cookie_facts(&mut self, endpoint: &Endpoint) -> Option<CookieFacts> {
+        let key = format!("{} {}", endpoint.method, endpoint.path);
+        let facts: Vec<CookieFacts> = self
+            .overlay
+            .cookie_facts(&key)
+            .into_iter()
+            .cloned()
+            .collect();
+        self.used_operation_facts.insert(format!("cookie {key}"));
+        match facts.as_slice() {
+            [one] => Some(one.clone()),
+            [] => {
+                self.md.error(
+                    endpoint.line,
+                    format!(
+                        "`{key}` takes the .ROBLOSECURITY cookie: say in the overlay's \
+                         `cookie_operations` whether the cookie is optional or required and \
+                         whether it needs the X-CSRF-TOKEN exchange (`csrf: none` or \
+                         `{{header, status, code}}`)"
+                    ),
+                );
+                None
+            }
+            _ => {
+                let line = self.overlay.line_of(&format!("- {key}"));
+                self.ov.error(
+                    line,
+                    format!("`{key}` is named by more than one cookie_operations entry"),
+                );
+                None
+            }
+        }
     }
 
     /// The document's rate limits of `endpoint` with the overlay's; an
@@ -431,7 +494,7 @@ impl Emitter<'_> {
         Value::Object(responses)
     }
 
-    pub(super) fn security(&mut self, endpoint: &Endpoint, server: &str) -> Value {
+    pub(super) fn security(&mut self, endpoint: &Endpoint, cookie: Option<&CookieFacts>) -> Value {
         let Some((ids, _)) = &endpoint.auth else {
             self.md.error(
                 endpoint.line,
@@ -440,12 +503,7 @@ impl Emitter<'_> {
             return json!([]);
         };
         let mut requirements = Vec::new();
-        if self
-            .overlay
-            .anonymous_access
-            .iter()
-            .any(|r| r.applies(server, &endpoint.method))
-        {
+        if cookie.is_some_and(|f| f.cookie == CookieUse::Optional) {
             requirements.push(json!({}));
         }
         for id in ids {

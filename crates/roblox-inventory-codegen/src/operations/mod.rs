@@ -227,8 +227,13 @@ pub fn table(spec: &openapiv3::OpenAPI) -> Result<Table, CodegenError> {
                     url,
                 }),
             }
-            let requirements = op.security.clone().unwrap_or_default();
-            let anonymous = requirements.iter().any(|r| r.is_empty());
+            // `security: []` is an operation that takes no credential; a missing
+            // `security` would inherit the spec's, which the table does not guess.
+            let requirements = op
+                .security
+                .clone()
+                .ok_or_else(|| table_error(&id, "no `security`: how is it called?"))?;
+            let anonymous = requirements.is_empty() || requirements.iter().any(|r| r.is_empty());
             let mut accepted = Vec::new();
             let mut scopes: Vec<String> = Vec::new();
             for requirement in &requirements {
@@ -352,7 +357,7 @@ pub fn table(spec: &openapiv3::OpenAPI) -> Result<Table, CodegenError> {
                 }
             };
             operations.push(OperationFacts {
-                method_name: id.to_snake_case(),
+                method_name: method_name(&id),
                 summary: op.summary.clone().unwrap_or_default(),
                 host: tag,
                 method: method.to_ascii_uppercase(),
@@ -373,6 +378,12 @@ pub fn table(spec: &openapiv3::OpenAPI) -> Result<Table, CodegenError> {
         schemes,
         operations,
     })
+}
+
+/// The method progenitor generates for `operation_id` (its snake case): one
+/// function, checked against progenitor's output by [`check_method_names`].
+pub fn method_name(operation_id: &str) -> String {
+    operation_id.to_snake_case()
 }
 
 /// Fails unless progenitor's generated source names exactly the table's
