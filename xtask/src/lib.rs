@@ -74,12 +74,22 @@ pub fn generate_from_bytes(
     document: Vec<u8>,
     overlay: Vec<u8>,
 ) -> Result<Generated, Vec<Diagnostic>> {
-    let mut md = Diagnostics::for_file(DOCUMENT);
-    let mut ov = Diagnostics::for_file(OVERLAY);
+    generate_named_bytes((DOCUMENT, document), (OVERLAY, overlay))
+}
+
+/// [`generate_from_bytes`], with the file names diagnostics name.
+fn generate_named_bytes(
+    (document_name, document): (&str, Vec<u8>),
+    (overlay_name, overlay): (&str, Vec<u8>),
+) -> Result<Generated, Vec<Diagnostic>> {
+    let mut md = Diagnostics::for_file(document_name);
+    let mut ov = Diagnostics::for_file(overlay_name);
     let document = decode_text(document, &mut md);
     let overlay = decode_text(overlay, &mut ov);
     match (document, overlay) {
-        (Some(document), Some(overlay)) => generate_from_texts(&document, &overlay),
+        (Some(document), Some(overlay)) => {
+            generate_named((document_name, &document), (overlay_name, &overlay))
+        }
         _ => {
             md.extend(ov);
             Err(md.into_vec())
@@ -89,8 +99,16 @@ pub fn generate_from_bytes(
 
 /// Generates the spec from the document and overlay texts.
 pub fn generate_from_texts(document: &str, overlay: &str) -> Result<Generated, Vec<Diagnostic>> {
-    let mut md = Diagnostics::for_file(DOCUMENT);
-    let mut ov = Diagnostics::for_file(OVERLAY);
+    generate_named((DOCUMENT, document), (OVERLAY, overlay))
+}
+
+/// [`generate_from_texts`], with the file names diagnostics name.
+fn generate_named(
+    (document_name, document): (&str, &str),
+    (overlay_name, overlay): (&str, &str),
+) -> Result<Generated, Vec<Diagnostic>> {
+    let mut md = Diagnostics::for_file(document_name);
+    let mut ov = Diagnostics::for_file(overlay_name);
     let doc = document::parse(document, &mut md);
     let overlay = overlay::parse(overlay, &mut ov);
     let (Some(doc), Some(overlay)) = (doc, overlay) else {
@@ -131,18 +149,50 @@ pub fn generate_from_texts(document: &str, overlay: &str) -> Result<Generated, V
     })
 }
 
+/// The two inputs of a spec: a document in Roblox's feature-page format (any
+/// file name) and the overlay of facts it leaves out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sources {
+    /// The Markdown document.
+    pub document: PathBuf,
+    /// The overlay (YAML).
+    pub overlay: PathBuf,
+}
+
+impl Sources {
+    /// `inventories.md` and `overlay.yaml` in `dir` (the layout of `spec/source/`).
+    pub fn in_dir(dir: &Path) -> Self {
+        Self {
+            document: dir.join(DOCUMENT),
+            overlay: dir.join(OVERLAY),
+        }
+    }
+}
+
 /// Generates the spec from a `spec/source/` directory.
 pub fn generate(source_dir: &Path) -> Result<Generated, Vec<Diagnostic>> {
-    let read = |name: &str| {
-        std::fs::read(source_dir.join(name)).map_err(|e| Diagnostic {
-            severity: Severity::Error,
-            file: name.to_string(),
-            line: 0,
-            message: format!("cannot read {}: {e}", source_dir.join(name).display()),
-        })
+    generate_sources(&Sources::in_dir(source_dir))
+}
+
+/// Generates the spec from a document and an overlay; diagnostics name the
+/// files as given.
+pub fn generate_sources(sources: &Sources) -> Result<Generated, Vec<Diagnostic>> {
+    let read = |path: &Path| {
+        let name = path.display().to_string();
+        match std::fs::read(path) {
+            Ok(bytes) => Ok((name, bytes)),
+            Err(e) => Err(Diagnostic {
+                severity: Severity::Error,
+                file: name.clone(),
+                line: 0,
+                message: format!("cannot read {name}: {e}"),
+            }),
+        }
     };
-    match (read(DOCUMENT), read(OVERLAY)) {
-        (Ok(document), Ok(overlay)) => generate_from_bytes(document, overlay),
+    match (read(&sources.document), read(&sources.overlay)) {
+        (Ok((dn, document)), Ok((on, overlay))) => {
+            generate_named_bytes((&dn, document), (&on, overlay))
+        }
         (document, overlay) => Err(document.err().into_iter().chain(overlay.err()).collect()),
     }
 }
@@ -188,11 +238,21 @@ pub fn spec_command(
     check: bool,
     log: &mut dyn std::io::Write,
 ) -> Result<bool, String> {
-    let generated = match generate(source) {
+    spec_command_for(&Sources::in_dir(source), out, check, log)
+}
+
+/// [`spec_command`] for a document and an overlay anywhere, under any names.
+pub fn spec_command_for(
+    sources: &Sources,
+    out: &Path,
+    check: bool,
+    log: &mut dyn std::io::Write,
+) -> Result<bool, String> {
+    let generated = match generate_sources(sources) {
         Ok(generated) => generated,
         Err(diagnostics) => {
             for diagnostic in &diagnostics {
-                let _ = writeln!(log, "{}", with_dir(source, diagnostic));
+                let _ = writeln!(log, "{diagnostic}");
             }
             let errors = diagnostics
                 .iter()
@@ -203,7 +263,7 @@ pub fn spec_command(
         }
     };
     for warning in &generated.warnings {
-        let _ = writeln!(log, "{}", with_dir(source, warning));
+        let _ = writeln!(log, "{warning}");
     }
     // progenitor panics on some spec shapes; catch that here rather than in build.rs.
     if let Err(e) = roblox_inventory_codegen::generate(&generated.spec) {
@@ -226,7 +286,7 @@ pub fn spec_command(
             "{}",
             diff.unified_diff().context_radius(3).header(
                 &format!("{} (checked in)", out.display()),
-                &format!("generated from {}", source.display())
+                &format!("generated from {}", sources.document.display())
             )
         );
         let _ = writeln!(
@@ -244,13 +304,6 @@ pub fn spec_command(
         let _ = writeln!(log, "{} is already up to date", out.display());
     }
     Ok(true)
-}
-
-/// Prefixes a diagnostic's file with the source directory, so editors can jump to it.
-fn with_dir(source: &Path, diagnostic: &Diagnostic) -> String {
-    let mut d = diagnostic.clone();
-    d.file = source.join(&d.file).display().to_string();
-    d.to_string()
 }
 
 #[cfg(test)]

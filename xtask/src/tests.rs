@@ -898,3 +898,36 @@ fn operation_ids_are_never_empty_or_alike() {
         "cloud_get_all_icons_for_a_badge"
     );
 }
+
+/// Any document name: `cargo xtask spec --document FILE --overlay FILE`, and
+/// diagnostics name the files as given.
+#[test]
+fn documents_and_overlays_under_any_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = Sources {
+        document: dir.path().join("badges.md"),
+        overlay: dir.path().join("badges-facts.yaml"),
+    };
+    std::fs::write(&sources.document, DOC).unwrap();
+    std::fs::write(&sources.overlay, OVERLAY_TEXT).unwrap();
+    let out = dir.path().join("badges.json");
+    let mut log = Vec::new();
+    assert!(spec_command_for(&sources, &out, false, &mut log).unwrap());
+    let log = String::from_utf8(log).unwrap();
+    assert!(
+        log.contains(&format!("{}:", sources.document.display())),
+        "warnings name the document: {log}"
+    );
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("Cloud_GetThing"));
+    std::fs::write(&sources.overlay, "hosts: [").unwrap();
+    let mut log = Vec::new();
+    assert!(!spec_command_for(&sources, &out, true, &mut log).unwrap());
+    assert!(
+        String::from_utf8(log)
+            .unwrap()
+            .contains(&format!("{}:", sources.overlay.display())),
+        "errors name the overlay"
+    );
+}
