@@ -35,6 +35,8 @@ pub struct Generated {
     pub json: String,
     /// Warnings about the sources (the spec was produced anyway).
     pub warnings: Vec<Diagnostic>,
+    /// The document's line of each operation.
+    pub source_map: emit::SourceMap,
 }
 
 /// The workspace root (the parent of the xtask crate).
@@ -131,6 +133,7 @@ fn generate_named(
         }
     };
     lint::lint(&spec, &emitted.source_map, &mut md);
+    let source_map = emitted.source_map;
     if md.has_errors() {
         return Err(md.into_vec());
     }
@@ -146,6 +149,7 @@ fn generate_named(
         spec,
         json,
         warnings: md.into_vec(),
+        source_map,
     })
 }
 
@@ -265,12 +269,23 @@ pub fn spec_command_for(
     for warning in &generated.warnings {
         let _ = writeln!(log, "{warning}");
     }
-    // progenitor panics on some spec shapes; catch that here rather than in build.rs.
+    // progenitor panics on some spec shapes; catch that here rather than in
+    // build.rs, at the line of the operation that causes it.
     if let Err(e) = roblox_inventory_codegen::generate(&generated.spec) {
-        let _ =
-            writeln!(log,
-            "error: the spec is valid OpenAPI but progenitor cannot generate a client from it: {e}"
-        );
+        let line = match &e {
+            roblox_inventory_codegen::CodegenError::PanickedAt { operation, .. } => {
+                generated.source_map.operations.get(operation).copied()
+            }
+            _ => None,
+        };
+        let _ = match line {
+            Some(line) => writeln!(log, "{}:{line}: error: {e}", sources.document.display()),
+            None => writeln!(
+                log,
+                "{}: error: the spec is valid OpenAPI but progenitor cannot generate a client from it: {e}",
+                sources.document.display()
+            ),
+        };
         return Ok(false);
     }
 

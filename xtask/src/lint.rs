@@ -56,6 +56,21 @@ pub fn lint(spec: &OpenAPI, source_map: &SourceMap, diags: &mut Diagnostics) {
                 }
             }
             for p in &params {
+                if let Parameter::Query { parameter_data, .. }
+                | Parameter::Header { parameter_data, .. } = p
+                {
+                    if let Some(model) = object_model(spec, &parameter_data.format) {
+                        diags.error(
+                            line,
+                            format!(
+                                "operation `{id}`: parameter `{}`: its type is the model `{model}`, \
+                                 which progenitor cannot send as a query or header parameter (it \
+                                 panics); use its fields as parameters, or a string",
+                                parameter_data.name
+                            ),
+                        );
+                    }
+                }
                 if let Parameter::Cookie { parameter_data, .. } = p {
                     diags.error(
                         line,
@@ -146,6 +161,28 @@ pub fn lint(spec: &OpenAPI, source_map: &SourceMap, diags: &mut Diagnostics) {
                 0,
                 diags,
             );
+        }
+    }
+}
+
+/// The name of the object model a parameter's schema is, if it is one (a
+/// `$ref` to an object schema, or an inline object).
+fn object_model(spec: &OpenAPI, format: &openapiv3::ParameterSchemaOrContent) -> Option<String> {
+    let openapiv3::ParameterSchemaOrContent::Schema(schema) = format else {
+        return None;
+    };
+    let is_object = |schema: &openapiv3::Schema| {
+        matches!(
+            schema.schema_kind,
+            openapiv3::SchemaKind::Type(openapiv3::Type::Object(_))
+        ) || matches!(&schema.schema_kind, openapiv3::SchemaKind::Any(any) if !any.properties.is_empty())
+    };
+    match schema {
+        ReferenceOr::Item(schema) => is_object(schema).then(|| "an inline object".to_string()),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/schemas/")?;
+            let target = spec.components.as_ref()?.schemas.get(name)?.as_item()?;
+            is_object(target).then(|| name.to_string())
         }
     }
 }

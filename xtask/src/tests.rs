@@ -931,3 +931,22 @@ fn documents_and_overlays_under_any_name() {
         "errors name the overlay"
     );
 }
+
+/// A query parameter whose type is a model makes progenitor panic: refused
+/// first, at the endpoint's line, naming the operation and the parameter.
+#[test]
+fn a_model_as_a_query_parameter_is_refused_with_its_location() {
+    let doc = DOC.replacen(
+        "| `kind` | query |",
+        "| `shape` | query | `Thing` | No | A thing as a filter. |\n| `kind` | query |",
+        1,
+    );
+    let line = line_of(&doc, "### GET `/v1/things/{thingId}`");
+    let errors = generate_from_texts(&doc, OVERLAY_TEXT).unwrap_err();
+    assert!(
+        errors.iter().any(|d| d.line == line
+            && d.message
+                .contains("operation `Cloud_GetThing`: parameter `shape`")),
+        "{errors:#?}"
+    );
+}

@@ -44,10 +44,11 @@
 #![deny(missing_docs)]
 
 pub mod error_codes;
+pub mod located;
 pub mod named_enums;
 pub mod operations;
 
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor::{GenerationSettings, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
 /// What can go wrong turning a spec into Rust code.
 #[derive(Debug, thiserror::Error)]
@@ -55,9 +56,21 @@ pub enum CodegenError {
     /// progenitor rejected the spec with an error.
     #[error("progenitor rejected the spec: {0}")]
     Progenitor(String),
-    /// progenitor panicked on the spec (it asserts instead of erroring on some shapes).
+    /// progenitor panicked on the spec (it asserts instead of erroring on some
+    /// shapes), and no single operation does it alone.
     #[error("progenitor panicked on the spec: {0}")]
     Panicked(String),
+    /// progenitor panicked on this operation (and, if one is named, this
+    /// parameter: without it, the operation generates).
+    #[error("operation `{operation}`: {}progenitor cannot generate it: {message}", parameter.as_ref().map(|p| format!("parameter `{p}`: ")).unwrap_or_default())]
+    PanickedAt {
+        /// The operationId.
+        operation: String,
+        /// The parameter that makes it panic, when removing one is enough.
+        parameter: Option<String>,
+        /// progenitor's message.
+        message: String,
+    },
     /// The spec lacks a fact the operation table needs.
     #[error("the operation table: {0}")]
     Table(String),
@@ -104,22 +117,14 @@ pub fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
 /// Generate the formatted Rust source of the low-level client for `spec`.
 ///
 /// progenitor panics on some spec shapes rather than returning an error; those
-/// panics are caught and reported as [`CodegenError::Panicked`] so a bad spec
-/// gives a readable message instead of a build-script backtrace.
+/// panics are caught, without the backtrace, and traced to the operation and
+/// parameter that cause them ([`CodegenError::PanickedAt`], see [`located`]),
+/// so a bad spec gives a located message instead of a build-script backtrace.
 pub fn generate(spec: &openapiv3::OpenAPI) -> Result<String, CodegenError> {
-    let tokens = std::panic::catch_unwind(|| {
-        let mut generator = Generator::new(&settings(spec));
-        generator.generate_tokens(spec)
-    })
-    .map_err(|payload| {
-        let message = payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "unknown panic".to_string());
-        CodegenError::Panicked(message)
-    })?
-    .map_err(|e| CodegenError::Progenitor(e.to_string()))?;
+    let tokens = match located::progenitor_tokens(spec) {
+        Err(CodegenError::Panicked(message)) => return Err(located::locate(spec, message)),
+        other => other?,
+    };
     let table = operations::table(spec)?;
     let enums = named_enums::enum_tokens(&named_enums::enum_specs(spec));
     let error_codes = error_codes::error_code_tokens(spec);

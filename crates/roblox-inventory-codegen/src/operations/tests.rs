@@ -77,3 +77,31 @@ fn method_names_are_checked_against_progenitors_output() {
     let renamed = generated.replace("get_v1_users_categories", "get_v1_users_categories2");
     assert!(check_method_names(&table, &renamed).is_err());
 }
+
+#[test]
+fn a_progenitor_panic_names_its_operation_and_parameter() {
+    let mut spec = spec();
+    let categories = &mut spec["paths"]["/v1/users/{userId}/categories"]["get"];
+    categories["parameters"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "in": "query",
+            "name": "shape",
+            "required": false,
+            "schema": {"$ref": "#/components/schemas/CategoriesModel"},
+            "style": "form"
+        }));
+    let spec: openapiv3::OpenAPI = serde_json::from_value(spec).unwrap();
+    match crate::generate(&spec) {
+        Err(CodegenError::PanickedAt {
+            operation,
+            parameter,
+            ..
+        }) => {
+            assert_eq!(operation, "GetV1UsersCategories");
+            assert_eq!(parameter.as_deref(), Some("shape"));
+        }
+        other => panic!("{:?}", other.map(|code| code.len())),
+    }
+}
