@@ -862,10 +862,13 @@ fn more_of_the_page_format_converts() {
             .cloned()
             .unwrap_or_else(|| panic!("{name}: {params:#?}"))
     };
-    let size = serde_json::to_string(&param("size")).unwrap();
-    assert!(
-        size.contains("150x150") && size.contains("420x420"),
-        "{size}"
+    assert_eq!(
+        param("size")["schema"]["$ref"],
+        "#/components/schemas/CloudGetThingSize"
+    );
+    assert_eq!(
+        spec["components"]["schemas"]["CloudGetThingSize"]["enum"],
+        serde_json::json!(["150x150", "420x420"])
     );
     assert_eq!(param("flag")["schema"]["type"], "boolean");
     assert!(
@@ -949,4 +952,55 @@ fn a_model_as_a_query_parameter_is_refused_with_its_location() {
                 .contains("operation `Cloud_GetThing`: parameter `shape`")),
         "{errors:#?}"
     );
+}
+
+/// Every enum becomes a named component, wherever the document defines it, so
+/// the generated type keeps values Roblox adds later (issue 18 item 2).
+#[test]
+fn enums_in_models_and_parameters_are_named_components() {
+    let doc = DOC
+        .replacen(
+            "| `tags` | `string[]` | No | Its tags. |",
+            "| `tags` | `string[]` | No | Its tags. |\n| `size` | `small \\| large` | No | Its size. |\n| `grades` | `integer enum (2 values)` | No | Its grades. Valid values: `1`, `2` |",
+            1,
+        )
+        .replacen(
+            "| `kind` | query |",
+            "| `order` | query | `Asc \\| Desc` | No | The order. |\n| `kind` | query |",
+            1,
+        );
+    let generated = generate_from_texts(&doc, OVERLAY_TEXT).expect("converts");
+    let spec = json(&generated);
+    let schemas = &spec["components"]["schemas"];
+    assert_eq!(
+        schemas["ThingSize"]["enum"],
+        serde_json::json!(["small", "large"])
+    );
+    assert_eq!(
+        spec["components"]["schemas"]["Thing"]["properties"]["size"]["allOf"][0]["$ref"],
+        "#/components/schemas/ThingSize"
+    );
+    assert_eq!(
+        schemas["CloudGetThingOrder"]["enum"],
+        serde_json::json!(["Asc", "Desc"])
+    );
+    assert_eq!(schemas["ThingGrades"]["enum"], serde_json::json!([1, 2]));
+    let code = roblox_inventory_codegen::generate(&generated.spec).expect("generates");
+    assert!(
+        code.contains("V1,") && code.contains("pub enum ThingGrades"),
+        "unnamed numbers"
+    );
+    for tolerant in [
+        "pub enum ThingSize",
+        "pub enum CloudGetThingOrder",
+        "pub enum ThingGrades",
+    ] {
+        let at = code
+            .find(tolerant)
+            .unwrap_or_else(|| panic!("{tolerant} in the code"));
+        assert!(
+            code[at..].lines().take(12).any(|l| l.contains("Unknown(")),
+            "{tolerant} keeps unknown values"
+        );
+    }
 }

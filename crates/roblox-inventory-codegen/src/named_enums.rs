@@ -82,13 +82,23 @@ pub fn enum_specs(spec: &openapiv3::OpenAPI) -> Vec<EnumSpec> {
             .to_string();
         let kind = match value.get("type").and_then(Value::as_str) {
             Some("integer") => {
-                let Some(names) = value.get("x-enum-varnames").and_then(Value::as_array) else {
-                    continue;
-                };
+                // Without names, each value is its own variant (`V10`, `VNeg1`):
+                // still tolerant of values added later, which a newtype typify
+                // validates against the list is not.
+                let names = value.get("x-enum-varnames").and_then(Value::as_array);
                 let variants = values
                     .iter()
-                    .zip(names)
-                    .filter_map(|(v, n)| Some((v.as_i64()?, variant_name(n.as_str()?))))
+                    .enumerate()
+                    .filter_map(|(at, v)| {
+                        let number = v.as_i64()?;
+                        let name = match names {
+                            // A `null` name is deliberate: no variant, kept as the number.
+                            Some(names) => variant_name(names.get(at)?.as_str()?),
+                            None if number < 0 => format!("VNeg{}", number.unsigned_abs()),
+                            None => format!("V{number}"),
+                        };
+                        Some((number, name))
+                    })
                     .collect();
                 let by_name = value
                     .get("x-roblox-inferred")

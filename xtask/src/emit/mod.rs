@@ -242,6 +242,41 @@ impl Emitter<'_> {
     }
 
     /// The JSON schema for a type, resolving model names.
+    /// [`Self::schema_for`], with an enum (or an array of one) made a named
+    /// component (`hint`, `{hint}Item`), so the codegen makes it tolerant of
+    /// values Roblox adds later: typify's own enums for inline schemas fail a
+    /// whole response on one unknown value.
+    fn schema_for_named(&mut self, ty: &TypeExpr, line: usize, hint: &str) -> Value {
+        match ty {
+            TypeExpr::IntEnum(_) | TypeExpr::StrEnum(_) => {
+                let schema = self.schema_for(ty, line);
+                let name = hint.to_string();
+                if self.models.values().any(|short| *short == name) {
+                    self.md.error(
+                        line,
+                        format!("this enum would be named `{name}`, which is a model's name"),
+                    );
+                    return schema;
+                }
+                match self.schemas.get(&name) {
+                    Some(existing) if *existing != schema => self.md.error(
+                        line,
+                        format!("two different enums would both be named `{name}`"),
+                    ),
+                    Some(_) => {}
+                    None => {
+                        self.schemas.insert(name.clone(), schema);
+                    }
+                }
+                json!({"$ref": format!("#/components/schemas/{name}")})
+            }
+            TypeExpr::Array(inner) => {
+                json!({"type": "array", "items": self.schema_for_named(inner, line, &format!("{hint}Item"))})
+            }
+            _ => self.schema_for(ty, line),
+        }
+    }
+
     fn schema_for(&mut self, ty: &TypeExpr, line: usize) -> Value {
         match ty {
             TypeExpr::Primitive(p) => json!({"type": primitive_name(*p)}),

@@ -109,7 +109,10 @@ impl Emitter<'_> {
             );
         }
         op.insert("operationId".into(), json!(id));
-        op.insert("parameters".into(), Value::Array(self.parameters(endpoint)));
+        op.insert(
+            "parameters".into(),
+            Value::Array(self.parameters(endpoint, id)),
+        );
         op.insert("responses".into(), self.responses(endpoint));
         if endpoint.deprecated {
             op.insert("deprecated".into(), json!(true));
@@ -294,7 +297,7 @@ impl Emitter<'_> {
             .collect()
     }
 
-    pub(super) fn parameters(&mut self, endpoint: &Endpoint) -> Vec<Value> {
+    pub(super) fn parameters(&mut self, endpoint: &Endpoint, id: &str) -> Vec<Value> {
         let variables = path_variables(&endpoint.path);
         let mut out = Vec::new();
         for param in &endpoint.params {
@@ -349,9 +352,13 @@ impl Emitter<'_> {
             let schema = match (&param.ty, patch.as_ref().and_then(|p| p.ty.clone())) {
                 (_, Some(ty)) => json!({ "type": ty }),
                 (TypeExpr::IntEnum(_) | TypeExpr::StrEnum(_), None) => {
-                    self.enum_schema(endpoint, &param.name, &param.ty, param.line)
+                    let hint = format!("{}{}", pascal(id), pascal(&param.name));
+                    self.enum_schema(endpoint, &param.name, &param.ty, param.line, &hint)
                 }
-                (ty, None) => self.schema_for(ty, param.line),
+                (ty, None) => {
+                    let hint = format!("{}{}", pascal(id), pascal(&param.name));
+                    self.schema_for_named(ty, param.line, &hint)
+                }
             };
             let required = patch
                 .as_ref()

@@ -11,6 +11,7 @@ impl Emitter<'_> {
         param: &str,
         ty: &TypeExpr,
         line: usize,
+        hint: &str,
     ) -> Value {
         let key = format!("{} {} {}", endpoint.method, endpoint.path, param);
         let Some(facts) = self
@@ -20,8 +21,8 @@ impl Emitter<'_> {
             .find(|e| e.used_by.contains(&key))
             .cloned()
         else {
-            self.md.warn(line, format!("enum parameter `{param}` has no `enums` entry in the overlay (`{key}`); it stays inline and unnamed"));
-            return self.schema_for(ty, line);
+            self.md.warn(line, format!("enum parameter `{param}` has no `enums` entry in the overlay (`{key}`); it is named `{hint}`, its values without names"));
+            return self.schema_for_named(ty, line, hint);
         };
         let mut schema = Map::new();
         match ty {
@@ -132,8 +133,10 @@ impl Emitter<'_> {
         for model in &doc.models {
             let mut properties = Map::new();
             let mut required = Vec::new();
+            let short = short_name(&model.name);
             for property in &model.properties {
-                let mut schema = self.schema_for(&property.ty, property.line);
+                let hint = format!("{short}{}", pascal(&property.name));
+                let mut schema = self.schema_for_named(&property.ty, property.line, &hint);
                 for patch in &self.overlay.patches {
                     if glob_match(&patch.schema, &model.name)
                         && patch.property == property.name
@@ -168,7 +171,6 @@ impl Emitter<'_> {
                 schema.insert("required".into(), json!(required));
             }
             schema.insert("properties".into(), Value::Object(properties));
-            let short = short_name(&model.name);
             if short != model.name {
                 schema.insert("x-roblox-name".into(), json!(model.name));
             }
