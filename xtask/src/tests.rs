@@ -1004,3 +1004,62 @@ fn enums_in_models_and_parameters_are_named_components() {
         );
     }
 }
+
+/// `**Request Body:**` (issue 18 item 1): a JSON body typed by a model becomes
+/// `requestBody` and a builder argument; its example is checked against the
+/// model; a media type progenitor cannot send is refused at its line.
+#[test]
+fn request_bodies_convert() {
+    let post = "### POST `/v1/things`\n\nCreate Thing\n\nCreates a thing.\n\n\
+        **Auth:** API Key (`x-api-key` header)\n\n\
+        **Request Body:** `application/json` — Type: `Thing`\n\n\
+        See [Thing](#thing) in Models.\n\n\
+        **Request example:**\n```json\n{\"id\": 1, \"tags\": [\"a\"]}\n```\n\n\
+        **Responses:**\n\n- `200`: OK → `Thing`\n\n\
+        **Rate Limits:** perApiKeyOwner: 10/minute\n\n";
+    let doc = DOC.replacen("endpoints: 2", "endpoints: 3", 1).replacen(
+        "### DELETE",
+        &format!("{post}### DELETE"),
+        1,
+    );
+    let generated = generate_from_texts(&doc, OVERLAY_TEXT).expect("converts");
+    let spec = json(&generated);
+    let body = &spec["paths"]["/v1/things"]["post"]["requestBody"];
+    assert_eq!(body["required"], true);
+    assert_eq!(
+        body["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Thing"
+    );
+    let code = roblox_inventory_codegen::generate(&generated.spec).expect("generates");
+    let builder = code.find("pub struct CloudCreateThing").expect("a builder");
+    assert!(
+        code[builder..].contains("pub fn body<V>"),
+        "the builder takes the body"
+    );
+
+    let wrong = doc.replacen(
+        "{\"id\": 1, \"tags\": [\"a\"]}",
+        "{\"id\": 1, \"colour\": \"red\"}",
+        1,
+    );
+    let errors = generate_from_texts(&wrong, OVERLAY_TEXT).unwrap_err();
+    assert!(
+        errors.iter().any(|d| d
+            .message
+            .contains("the request example does not fit `Thing`")),
+        "{errors:#?}"
+    );
+    let multipart = doc.replacen(
+        "`application/json` — Type: `Thing`",
+        "`multipart/form-data` — Type: `object`",
+        1,
+    );
+    let line = line_of(&multipart, "**Request Body:**");
+    let errors = generate_from_texts(&multipart, OVERLAY_TEXT).unwrap_err();
+    assert!(
+        errors.iter().any(|d| d.line == line
+            && d.message
+                .contains("operation `Cloud_CreateThing`: request body `multipart/form-data`")),
+        "{errors:#?}"
+    );
+}

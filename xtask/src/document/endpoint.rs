@@ -78,6 +78,7 @@ impl Parser<'_> {
             rate_limits: Vec::new(),
             error_handling: Vec::new(),
             code_samples: Vec::new(),
+            request_body: None,
         });
     }
 
@@ -153,6 +154,8 @@ impl Parser<'_> {
             "Responses",
             "Response fields",
             "Response example",
+            "Request Body",
+            "Request example",
             "Rate Limits",
             "Error handling",
             "Example",
@@ -205,6 +208,11 @@ impl Parser<'_> {
                 ),
             },
             "Response example" => self.expect = Expect::ResponseExample(line),
+            "Request example" => self.expect = Expect::RequestExample(line),
+            "Request Body" => match request_body(rest, line) {
+                Ok(body) => endpoint.request_body = Some(body),
+                Err(message) => self.diags.error(line, message),
+            },
             "Example" => self.expect = Expect::CodeSample(line),
             "Rate Limits" => match parse_rate_limits(&text) {
                 Ok(limits) => endpoint.rate_limits = limits,
@@ -437,4 +445,30 @@ pub(super) fn parse_error_handling(rest: &[Inline]) -> Result<Vec<(String, Strin
         *text = text.trim().trim_start_matches(':').trim().to_string();
     }
     Ok(out)
+}
+
+/// `` `application/json` — Type: `Model` `` (or `` Type: `object` ``).
+pub(super) fn request_body(rest: &[Inline], line: usize) -> Result<RequestBody, String> {
+    let usage = "**Request Body:** should read `` `media/type` — Type: `Model` `` (or `object`)";
+    let spans = code_spans(rest);
+    let (Some(media), Some(ty)) = (spans.first(), spans.get(1)) else {
+        return Err(usage.into());
+    };
+    if !media.contains('/') {
+        return Err(format!("`{media}` is not a media type; {usage}"));
+    }
+    let ty = if ty.trim() == "object" {
+        BodyType::Object
+    } else {
+        match parse_type(ty)? {
+            Parsed::Type(ty) => BodyType::Typed(ty),
+            Parsed::EnumOf(..) => return Err(format!("`{ty}` is not a body type; {usage}")),
+        }
+    };
+    Ok(RequestBody {
+        line,
+        media: media.trim().to_ascii_lowercase(),
+        ty,
+        example: None,
+    })
 }

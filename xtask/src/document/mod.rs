@@ -215,6 +215,30 @@ pub struct Endpoint {
     pub error_handling: Vec<(String, String)>,
     /// `**Example:**` code blocks.
     pub code_samples: Vec<CodeSample>,
+    /// `**Request Body:**`, with its `**Request example:**`.
+    pub request_body: Option<RequestBody>,
+}
+
+/// What a request body is, as `Type:` names it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyType {
+    /// A type of the document (`Model`, `string`, `Model[]`).
+    Typed(TypeExpr),
+    /// `object`: fields the page lists only by example (multipart bodies).
+    Object,
+}
+
+/// `` **Request Body:** `application/json` — Type: `Model` ``.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    /// The label's line.
+    pub line: usize,
+    /// The media type (`application/json`, `multipart/form-data`).
+    pub media: String,
+    /// The body's type.
+    pub ty: BodyType,
+    /// The `**Request example:**` JSON, with its line.
+    pub example: Option<(serde_json::Value, usize)>,
 }
 
 /// One row of a model's property table.
@@ -282,6 +306,7 @@ enum Expect {
     ParamTable(usize),
     ResponseList(usize),
     ResponseExample(usize),
+    RequestExample(usize),
     CodeSample(usize),
 }
 
@@ -439,6 +464,7 @@ impl<'d> Parser<'d> {
             Expect::ParamTable(l) => (l, "a parameter table after **Parameters:**"),
             Expect::ResponseList(l) => (l, "a list after **Responses:**"),
             Expect::ResponseExample(l) => (l, "a code block after **Response example:**"),
+            Expect::RequestExample(l) => (l, "a code block after **Request example:**"),
             Expect::CodeSample(l) => (l, "a code block after **Example:**"),
         };
         self.diags.error(
@@ -525,6 +551,29 @@ impl<'d> Parser<'d> {
                     Err(e) => self.diags.error(
                         block.line + e.line(),
                         format!("the response example is not valid JSON: {e}"),
+                    ),
+                }
+                true
+            }
+            (Expect::RequestExample(_), BlockKind::Code { text, .. }) => {
+                self.expect = Expect::Nothing;
+                match serde_json::from_str::<serde_json::Value>(text) {
+                    Ok(value) => {
+                        let body = self
+                            .endpoints
+                            .last_mut()
+                            .and_then(|e| e.request_body.as_mut());
+                        match body {
+                            Some(body) => body.example = Some((value, block.line)),
+                            None => self.diags.error(
+                                block.line,
+                                "a **Request example:** without a **Request Body:** before it",
+                            ),
+                        }
+                    }
+                    Err(e) => self.diags.error(
+                        block.line + e.line(),
+                        format!("the request example is not valid JSON: {e}"),
                     ),
                 }
                 true

@@ -306,6 +306,25 @@ impl Emitter<'_> {
     fn check_examples(&mut self) {
         let doc = self.doc;
         for endpoint in &doc.endpoints {
+            if let Some(body) = &endpoint.request_body {
+                let model = match &body.ty {
+                    crate::document::BodyType::Typed(TypeExpr::Named(name)) => Some(name),
+                    _ => None,
+                };
+                if let (Some((example, line)), Some(name)) = (&body.example, model) {
+                    if let Some(short) = self.models.get(name).cloned() {
+                        let schema = json!({"$ref": format!("#/components/schemas/{short}")});
+                        let mut problems = Vec::new();
+                        self.example_fits(example, &schema, &short, &mut problems);
+                        for problem in problems {
+                            self.md.error(
+                                *line,
+                                format!("the request example does not fit `{name}`: {problem}"),
+                            );
+                        }
+                    }
+                }
+            }
             let Some((example, line)) = &endpoint.response_example else {
                 continue;
             };

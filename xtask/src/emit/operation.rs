@@ -3,6 +3,7 @@
 //! private inventory, documented error codes).
 
 use super::*;
+use crate::document::BodyType;
 use crate::overlay::{CookieFacts, CookieUse, CsrfUse};
 
 impl Emitter<'_> {
@@ -113,6 +114,9 @@ impl Emitter<'_> {
             "parameters".into(),
             Value::Array(self.parameters(endpoint, id)),
         );
+        if let Some(body) = self.request_body(endpoint, id) {
+            op.insert("requestBody".into(), body);
+        }
         op.insert("responses".into(), self.responses(endpoint));
         if endpoint.deprecated {
             op.insert("deprecated".into(), json!(true));
@@ -203,6 +207,42 @@ impl Emitter<'_> {
             op.insert("x-codeSamples".into(), Value::Array(samples));
         }
         Value::Object(op)
+    }
+
+    /// `requestBody`, for a `**Request Body:**` progenitor can send.
+    fn request_body(&mut self, endpoint: &Endpoint, id: &str) -> Option<Value> {
+        let body = endpoint.request_body.as_ref()?;
+        // What progenitor 0.15 generates a body argument for.
+        const SENDABLE: [&str; 4] = [
+            "application/json",
+            "application/x-www-form-urlencoded",
+            "application/octet-stream",
+            "text/plain",
+        ];
+        if !SENDABLE.contains(&body.media.as_str()) {
+            self.md.error(
+                body.line,
+                format!(
+                    "operation `{id}`: request body `{}`: progenitor 0.15 generates no client for \
+                     it (it sends {})",
+                    body.media,
+                    SENDABLE.join(", ")
+                ),
+            );
+            return None;
+        }
+        let schema = match &body.ty {
+            BodyType::Typed(ty) => {
+                let hint = format!("{}Body", pascal(id));
+                self.schema_for_named(ty, body.line, &hint)
+            }
+            // Fields the page shows only by example: a JSON object of any
+            // fields, not a guess at their types.
+            BodyType::Object => json!({"type": "object", "additionalProperties": {}}),
+        };
+        let mut content = Map::new();
+        content.insert(body.media.clone(), json!({ "schema": schema }));
+        Some(json!({"required": true, "content": content}))
     }
 
     /// The overlay's statement about a cookie operation (optional or required,
