@@ -221,6 +221,9 @@ pub struct ParameterPatch {
     /// Its JSON type (`string`), replacing the document's.
     #[serde(default, rename = "type")]
     pub ty: Option<String>,
+    /// For an array in the query: `true` sends `ids=1&ids=2`, `false` `ids=1,2`.
+    #[serde(default)]
+    pub explode: Option<bool>,
     /// Where the fact comes from.
     pub source: String,
 }

@@ -1063,3 +1063,51 @@ fn request_bodies_convert() {
         "{errors:#?}"
     );
 }
+
+/// How a query array goes on the wire is stated in the overlay or asked for;
+/// `explode: false` (`ids=1,2`) reaches progenitor, which would repeat the key,
+/// as text the caller joins.
+#[test]
+fn query_arrays_need_their_wire_style() {
+    let doc = DOC.replacen(
+        "| `kind` | query |",
+        "| `ids` | query | `integer[]` | No | The ids. |\n| `kind` | query |",
+        1,
+    );
+    let line = line_of(&doc, "| `ids` | query |");
+    let errors = generate_from_texts(&doc, OVERLAY_TEXT).unwrap_err();
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.line == line && d.message.contains("explode: false")),
+        "{errors:#?}"
+    );
+    for (explode, wanted) in [
+        (true, "::std::vec::Vec<i64>"),
+        (false, "::std::string::String"),
+    ] {
+        let overlay = format!(
+            "{OVERLAY_TEXT}parameter_patches:\n  - parameter: GET /v1/things/{{thingId}} ids\n    explode: {explode}\n    source: test\n"
+        );
+        let generated = generate_from_texts(&doc, &overlay).expect("converts");
+        let spec = json(&generated);
+        let ids = spec["paths"]["/v1/things/{thingId}"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "ids")
+            .cloned()
+            .unwrap();
+        assert_eq!(ids["explode"], explode);
+        assert_eq!(ids["schema"]["type"], "array", "the spec keeps the array");
+        let code = roblox_inventory_codegen::generate(&generated.spec).unwrap();
+        let builder = code.find("pub struct CloudGetThing<'a>").unwrap();
+        assert!(
+            code[builder..]
+                .lines()
+                .take(12)
+                .any(|l| l.contains("ids: Result<") && l.contains(wanted)),
+            "explode: {explode}: ids takes {wanted}"
+        );
+    }
+}

@@ -47,6 +47,7 @@ pub mod error_codes;
 pub mod located;
 pub mod named_enums;
 pub mod operations;
+pub mod unexploded;
 
 use progenitor::{GenerationSettings, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
@@ -121,6 +122,7 @@ pub fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
 /// parameter that cause them ([`CodegenError::PanickedAt`], see [`located`]),
 /// so a bad spec gives a located message instead of a build-script backtrace.
 pub fn generate(spec: &openapiv3::OpenAPI) -> Result<String, CodegenError> {
+    let spec = &unexploded::as_text(spec);
     let tokens = match located::progenitor_tokens(spec) {
         Err(CodegenError::Panicked(message)) => return Err(located::locate(spec, message)),
         other => other?,

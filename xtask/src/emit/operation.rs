@@ -387,7 +387,7 @@ impl Emitter<'_> {
                 .find(|p| p.parameter == key)
                 .cloned();
             if patch.is_some() {
-                self.used_parameter_patches.insert(key);
+                self.used_parameter_patches.insert(key.clone());
             }
             let schema = match (&param.ty, patch.as_ref().and_then(|p| p.ty.clone())) {
                 (_, Some(ty)) => json!({ "type": ty }),
@@ -414,6 +414,23 @@ impl Emitter<'_> {
             value.insert("schema".into(), schema);
             if param.location == "query" {
                 value.insert("style".into(), json!("form"));
+                // How an array goes on the wire (`ids=1&ids=2` or `ids=1,2`) is
+                // not in the page format: stated in the overlay, or asked for.
+                if matches!(param.ty, TypeExpr::Array(_)) {
+                    match patch.as_ref().and_then(|p| p.explode) {
+                        Some(explode) => {
+                            value.insert("explode".into(), json!(explode));
+                        }
+                        None => self.md.error(
+                            param.line,
+                            format!(
+                                "query parameter `{name}` is an array: say in the overlay's \
+                                 parameter_patches (`{key}`) whether it goes as `{name}=1&{name}=2` \
+                                 (explode: true) or `{name}=1,2` (explode: false)"
+                            ),
+                        ),
+                    }
+                }
             }
             out.push(Value::Object(value));
         }
@@ -488,8 +505,12 @@ impl Emitter<'_> {
                     );
                     continue;
                 }
-                if response.ty.is_some() {
-                    self.md.warn(response.line, "error bodies are always emitted as raw bytes (`*/*`); the named type is ignored");
+                // Error bodies stay raw bytes for the generated client (status,
+                // headers and any body survive); the documented schema is kept
+                // beside them for readers and the error parser.
+                if let Some(ty) = &response.ty {
+                    let schema = self.schema_for(ty, response.line);
+                    value.insert("x-roblox-body".into(), schema);
                 }
                 value.insert("content".into(), json!({"*/*": {"schema": {}}}));
                 let codes: Vec<Value> = response
