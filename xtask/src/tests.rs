@@ -1111,3 +1111,31 @@ fn query_arrays_need_their_wire_style() {
         );
     }
 }
+
+/// Formats and `null` in type cells reach the spec: `string (date-time)`
+/// becomes the lenient timestamp, `T | null` a nullable T.
+#[test]
+fn formats_and_nulls_reach_the_spec() {
+    let doc = DOC.replacen(
+        "| `tags` | `string[]` | No | Its tags. |",
+        "| `tags` | `string[]` | No | Its tags. |\n| `created` | `string (date-time)` | No | When. |\n| `note` | `string \\| null` | No | A note. |\n| `size` | `integer (int64) \\| null` | No | A size. |",
+        1,
+    );
+    let generated = generate_from_texts(&doc, OVERLAY_TEXT).expect("converts");
+    let spec = json(&generated);
+    let props = &spec["components"]["schemas"]["Thing"]["properties"];
+    assert_eq!(props["created"]["format"], "date-time");
+    assert_eq!(props["note"]["nullable"], true);
+    assert_eq!(props["size"]["format"], "int64");
+    assert_eq!(props["size"]["nullable"], true);
+    let code = roblox_inventory_codegen::generate(&generated.spec).unwrap();
+    assert!(
+        code.contains("crate::Timestamp"),
+        "date-time is the lenient timestamp"
+    );
+    assert!(generate_from_texts(
+        &DOC.replacen("`string[]`", "`string (date time)`", 1),
+        OVERLAY_TEXT
+    )
+    .is_err());
+}

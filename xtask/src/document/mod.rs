@@ -115,6 +115,10 @@ pub enum TypeExpr {
     IntEnum(Vec<i64>),
     /// A string enum with its values.
     StrEnum(Vec<String>),
+    /// A scalar with a format: `string (date-time)`, `integer (int64)`.
+    Formatted(Primitive, String),
+    /// `T \| null`: the value may be `null`.
+    Nullable(Box<TypeExpr>),
 }
 
 /// One row of a parameter table.

@@ -41,6 +41,39 @@ pub(super) fn parse_type(text: &str) -> Result<Parsed, String> {
     if let Some(p) = primitive(text) {
         return Ok(Parsed::Type(TypeExpr::Primitive(p)));
     }
+    // `string (date-time)`, `integer (int64)`: a scalar with its format.
+    if let Some((base, format)) = text.strip_suffix(')').and_then(|t| t.split_once(" (")) {
+        if let Some(p) = primitive(base.trim()) {
+            let format = format.trim();
+            if format.is_empty()
+                || !format
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
+                return Err(format!(
+                    "`{format}` is not a format like date-time or int64"
+                ));
+            }
+            return Ok(Parsed::Type(TypeExpr::Formatted(p, format.to_string())));
+        }
+    }
+    // `T | null`, `null | T`: T, or `null`.
+    if text.contains('|') {
+        let parts: Vec<&str> = text.split('|').map(str::trim).collect();
+        if parts.len() == 2 && parts.contains(&"null") {
+            let inner = parts
+                .iter()
+                .find(|p| **p != "null")
+                .copied()
+                .unwrap_or("null");
+            return match parse_type(inner)? {
+                Parsed::Type(TypeExpr::Nullable(_)) | Parsed::EnumOf(..) => {
+                    Err(format!("`{text}` is not a type"))
+                }
+                Parsed::Type(ty) => Ok(Parsed::Type(TypeExpr::Nullable(Box::new(ty)))),
+            };
+        }
+    }
     if let Some(inner) = text.strip_suffix("[]") {
         return match parse_type(inner)? {
             Parsed::Type(ty) => Ok(Parsed::Type(TypeExpr::Array(Box::new(ty)))),

@@ -273,6 +273,11 @@ impl Emitter<'_> {
             TypeExpr::Array(inner) => {
                 json!({"type": "array", "items": self.schema_for_named(inner, line, &format!("{hint}Item"))})
             }
+            TypeExpr::Nullable(inner)
+                if matches!(**inner, TypeExpr::IntEnum(_) | TypeExpr::StrEnum(_)) =>
+            {
+                json!({"allOf": [self.schema_for_named(inner, line, hint)], "nullable": true})
+            }
             _ => self.schema_for(ty, line),
         }
     }
@@ -285,6 +290,19 @@ impl Emitter<'_> {
             }
             TypeExpr::IntEnum(values) => json!({"type": "integer", "enum": values}),
             TypeExpr::StrEnum(values) => json!({"type": "string", "enum": values}),
+            TypeExpr::Formatted(p, format) => {
+                json!({"type": primitive_name(*p), "format": format})
+            }
+            TypeExpr::Nullable(inner) => {
+                let mut schema = self.schema_for(inner, line);
+                match schema.as_object_mut() {
+                    Some(obj) if !obj.contains_key("$ref") => {
+                        obj.insert("nullable".into(), json!(true));
+                        schema
+                    }
+                    _ => json!({"allOf": [schema], "nullable": true}),
+                }
+            }
             TypeExpr::Named(name) => match self.models.get(name) {
                 Some(short) => {
                     self.used_schemas.insert(name.clone());

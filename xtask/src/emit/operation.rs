@@ -489,6 +489,10 @@ impl Emitter<'_> {
                         "content".into(),
                         json!({"application/json": {"schema": schema}}),
                     );
+                } else if response.status != "204" {
+                    // The page names no type: the body is kept as it comes (raw
+                    // bytes), never dropped. 204 has none to keep.
+                    value.insert("content".into(), json!({"*/*": {"schema": {}}}));
                 }
                 if let Some((fields, line)) = &endpoint.response_fields {
                     if response.status == "200"
