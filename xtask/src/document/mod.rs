@@ -1,10 +1,65 @@
 //! The Markdown API document → a typed [`Document`].
 //!
-//! The document format is Roblox's feature reference page: YAML front matter, an
-//! `## Authentication` list, one `###` section per endpoint under `## Endpoints`
-//! with bold-labelled fields (`**Auth:**`, `**Parameters:**` + table,
-//! `**Responses:**` + list, …), and one `###` section per model under `## Models`.
-//! Everything here is read from the text; nothing about the API is hard-coded.
+//! The document format is Roblox's feature reference page (one per feature:
+//! inventories, badges, game passes, …, all written by one generator from
+//! Roblox's OpenAPI file). Everything here is read from the text; nothing about
+//! the API is hard-coded. What the format cannot say is asked of the overlay.
+//!
+//! # The grammar, a rule and an example line each
+//!
+//! - **Front matter** (YAML): `name`, `api_base_url`, `endpoints` (the count),
+//!   `auth` (scheme ids), optional `last_updated`, `type`, `description`:
+//!   ``endpoints: 9``.
+//! - **Title and intro**: a `#` heading, then prose. Links to `#anchors` that
+//!   name no operation or model of this page (Roblox's own anchors, other
+//!   pages) are warnings, left as written:
+//!   ``You can [check](#Cloud_ListInventoryItems) if a user owns items.``
+//! - **Base URL**: ``**Base URL:** `https://apis.roblox.com` ``.
+//! - **Authentication**: a list under `## Authentication`, one scheme per item,
+//!   the method in bold (API Key with its header, OAuth 2.0 with its URLs,
+//!   Cookie with its name):
+//!   ``- **API Key**: Pass your key in the `x-api-key` HTTP header.``
+//! - **Endpoint heading**: the method and path, optionally a stability marker
+//!   in brackets (any word: `[BETA]`, `[EXPERIMENTAL]`) and `(deprecated)`:
+//!   ``### GET `/v1/users/{userId}/categories` [BETA]``.
+//! - **Summary and description**: the first paragraph is the summary (and, on
+//!   hosts that name operations by it, the operationId: never empty), the rest
+//!   description.
+//! - **Server**: ``**Server:** `https://inventory.roblox.com` `` (default: the
+//!   base URL).
+//! - **Auth**: the schemes, joined by "or", or nothing for an operation that
+//!   takes no credential:
+//!   ``**Auth:** API Key (`x-api-key` header) or OAuth 2.0 Bearer token``,
+//!   ``**Auth:** ``. Whether a cookie is optional, and whether the X-CSRF-TOKEN
+//!   exchange applies, is the overlay's `cookie_operations` (asked for otherwise).
+//! - **Scopes**: ``**Scopes:** `user.inventory-item:read` ``.
+//! - **Parameters**: a table `| Name | In | Type | Required | Description |`:
+//!   ``| `maxPageSize` | query | `integer` | No | The maximum … |``. A
+//!   description with ``Valid values: `1`, `2` `` gives an
+//!   `integer enum (N values)` its values. A query array needs its wire style
+//!   in the overlay (`parameter_patches`, `explode`).
+//! - **Type cells**: `string`, `integer`, `number`, `boolean`; `T[]`; a model
+//!   name; a format, `string (date-time)`, `integer (int64)`; `T | null`;
+//!   enums: `0 | 1 | 2` (integers), `Asc | Desc` or `150x150 | 420x420` (text),
+//!   `true | false` (a boolean), `integer enum (85 values)` with the values in
+//!   the description. Every enum becomes a named, tolerant type.
+//! - **Request body**:
+//!   ``**Request Body:** `application/json` — Type: `Model` `` (or
+//!   ``Type: `object` ``), then ``See [Model](#model) in Models.`` and
+//!   `**Request example:**` with a JSON block, checked against the model.
+//! - **Responses**: a list of status, description and type; error lines may
+//!   number their codes: ``- `200`: OK → `ListInventoryItemsResponse` ``,
+//!   ``- `403`: 0: Token Validation Failed 4: You don't own the specified item.``
+//!   A 2xx without a type keeps its body as raw bytes.
+//! - **Response fields and example**: ``**Response fields** (`Model`)``, and
+//!   `**Response example:**` with a JSON block, checked against the model.
+//! - **Rate limits**:
+//!   ``**Rate Limits:** perApiKeyOwner: 100/minute, perOauth2Authorization: 20/minute``
+//!   (operations without any take theirs from the overlay's `rate_limits`).
+//! - **Error handling**: ``**Error handling:** `401`: advice. `429`: advice.``
+//! - **Example**: `**Example:**` and a code block (kept as `x-codeSamples`).
+//! - **Models**: `## Models`, then `### Name`, a description and a table
+//!   `| Property | Type | Required | Description |`.
 //!
 //! This file holds the model ([`Document`], [`Endpoint`], …) and the block
 //! walker; each kind of section has a module: `endpoint` (an endpoint's
