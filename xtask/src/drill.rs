@@ -433,6 +433,35 @@ fn forget_builds(workspace: &Path, target_dir: &Path) -> Result<(), String> {
     cargo(workspace, target_dir, &args)
 }
 
+/// Builds (type-checks) the generated client of each spec in `specs` (name and
+/// JSON): a copy of the workspace in `scratch` whose api crate carries the spec,
+/// exactly as the published crate builds from its own copy. Returns the first
+/// failure, naming its spec.
+pub fn check_api_crate_with(
+    root: &Path,
+    scratch: &Path,
+    target_dir: &Path,
+    specs: &[(String, String)],
+) -> Result<(), String> {
+    let copy = scratch.join("workspace");
+    if copy.exists() {
+        std::fs::remove_dir_all(&copy).map_err(|e| format!("{}: {e}", copy.display()))?;
+    }
+    copy_workspace(root, &copy)?;
+    let spec_path = copy.join(crate::PACKAGE_SPEC);
+    for (name, json) in specs {
+        std::fs::write(&spec_path, json).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+        forget_builds(&copy, target_dir)?;
+        cargo(
+            &copy,
+            target_dir,
+            &["check", "-p", "roblox-inventory-api", "--lib"],
+        )
+        .map_err(|e| format!("the client generated from `{name}` does not build: {e}"))?;
+    }
+    Ok(())
+}
+
 /// The public surface of `roblox-inventory` in the workspace at `workspace`.
 pub fn public_surface(workspace: &Path, target_dir: &Path) -> Result<String, String> {
     forget_builds(workspace, target_dir)?;

@@ -2,12 +2,18 @@
 //! output anew, so fewer binaries build faster on two cores).
 
 mod drill;
+mod fixtures;
 mod fuzz_regressions;
 mod generated_client;
 mod redis_budget;
 mod spec;
 
 use std::path::{Path, PathBuf};
+
+/// Held by the tests that build copies of the workspace into `target/drill`:
+/// the copies give our crates the same cargo fingerprints, so one test's build
+/// must not be taken for another's (see `xtask::drill`).
+pub static DRILL_TARGET: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// The workspace root.
 pub fn root() -> PathBuf {

@@ -21,7 +21,10 @@ impl Emitter<'_> {
             .find(|e| e.used_by.contains(&key))
             .cloned()
         else {
-            self.md.warn(line, format!("enum parameter `{param}` has no `enums` entry in the overlay (`{key}`); it is named `{hint}`, its values without names"));
+            // Text values name themselves; numbers have no names to give.
+            if matches!(ty, TypeExpr::IntEnum(_)) {
+                self.md.warn(line, format!("enum parameter `{param}` has no `enums` entry in the overlay (`{key}`); it is named `{hint}`, its values without names"));
+            }
             return self.schema_for_named(ty, line, hint);
         };
         let mut schema = Map::new();
