@@ -76,13 +76,37 @@ fn every_fixture_converts_and_generates_a_tolerant_client() {
         );
         for operation in &table.operations {
             assert!(!operation.method_name.is_empty(), "{name}: an empty name");
-            if operation.schemes.iter().any(|s| s.contains("cookie")) && operation.method != "GET" {
-                assert!(
-                    operation.csrf.is_some() || !operation.anonymous,
-                    "{name}: {} states its cookie facts",
-                    operation.operation_id
-                );
-            }
+            assert_eq!(
+                operation.method_name,
+                roblox_inventory_codegen::operations::method_name(&operation.operation_id),
+                "{name}"
+            );
+        }
+        // Every cookie operation's facts are the overlay's: what the spec says
+        // of each is what its `cookie_operations` entry states.
+        let overlay = std::fs::read_to_string(dir.join("overlay.yaml")).unwrap();
+        for operation in table
+            .operations
+            .iter()
+            .filter(|o| o.schemes.iter().any(|s| s.contains("cookie")))
+        {
+            let key = format!("      - {} {}", operation.method, operation.path);
+            let entry = overlay
+                .split("\n  - operations:\n")
+                .find(|entry| entry.lines().any(|line| line == key))
+                .unwrap_or_else(|| panic!("{name}: no cookie_operations entry names `{key}`"));
+            assert_eq!(
+                operation.anonymous,
+                entry.contains("cookie: optional"),
+                "{name}: {}",
+                operation.operation_id
+            );
+            assert_eq!(
+                operation.csrf.is_some(),
+                !entry.contains("csrf: none"),
+                "{name}: {}",
+                operation.operation_id
+            );
         }
     }
 }
