@@ -186,8 +186,10 @@ pub struct Hooks {
 }
 
 impl Hooks {
-    /// Hooks that route every request through `executor`, for a client whose
-    /// base URL is not bound to one host (the executor decides).
+    /// Hooks that route every request through `executor` without saying which
+    /// host the client's base URL serves. An executor that attaches
+    /// credentials needs to know (the ergonomic crate's refuses such calls):
+    /// prefer [`Hooks::bound_to`].
     pub fn with_executor(executor: Arc<dyn RequestExecutor>) -> Self {
         Self {
             executor: Some(executor),
