@@ -674,6 +674,28 @@ mod tests {
             .await
             .unwrap()
             .into_inner());
+        // A client whose hooks name no host gets no credential at all.
+        let unbound = roblox_inventory_api::Client::new_with_client(
+            &legacy_host.uri(),
+            client.http.clone(),
+            Hooks::with_executor(executor.clone()),
+        );
+        let refused = unbound
+            .get_v1_users_items_is_owned()
+            .user_id(156)
+            .item_type(OwnershipItemType::GamePass)
+            .item_target_id(1111)
+            .send()
+            .await
+            .map(|_| ())
+            .unwrap_err();
+        assert!(matches!(
+            Error::from_api(refused).await,
+            Error::InvalidArgument {
+                name: "operation",
+                ..
+            }
+        ));
         let legacy_saw = legacy_host.received_requests().await.unwrap();
         assert_eq!(legacy_saw.len(), 1, "only the right-host call");
         assert!(legacy_saw[0].headers.get("x-api-key").is_none());
