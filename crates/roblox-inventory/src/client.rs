@@ -634,6 +634,20 @@ mod tests {
             raw(cloud_host.uri(), Host::Cloud),
             raw(legacy_host.uri(), Host::Legacy),
         );
+        // builderman's game pass 1111, through a raw generated client.
+        async fn is_owned_pass(
+            api: &roblox_inventory_api::Client,
+        ) -> Result<
+            roblox_inventory_api::ResponseValue<bool>,
+            roblox_inventory_api::Error<roblox_inventory_api::ByteStream>,
+        > {
+            api.get_v1_users_items_is_owned()
+                .user_id(156)
+                .item_type(OwnershipItemType::GamePass)
+                .item_target_id(1111)
+                .send()
+                .await
+        }
         let through_legacy = legacy
             .cloud_list_inventory_items()
             .user_id("156")
@@ -641,15 +655,7 @@ mod tests {
             .await
             .map(|_| ())
             .unwrap_err();
-        let through_cloud = cloud
-            .get_v1_users_items_is_owned()
-            .user_id(156)
-            .item_type(OwnershipItemType::GamePass)
-            .item_target_id(1111)
-            .send()
-            .await
-            .map(|_| ())
-            .unwrap_err();
+        let through_cloud = is_owned_pass(&cloud).await.map(|_| ()).unwrap_err();
         assert!(matches!(
             Error::from_api(through_legacy).await,
             Error::WrongHost {
@@ -665,30 +671,14 @@ mod tests {
             }
         ));
         // Right-host calls through the same raw clients go, with their own credential.
-        assert!(legacy
-            .get_v1_users_items_is_owned()
-            .user_id(156)
-            .item_type(OwnershipItemType::GamePass)
-            .item_target_id(1111)
-            .send()
-            .await
-            .unwrap()
-            .into_inner());
+        assert!(is_owned_pass(&legacy).await.unwrap().into_inner());
         // A client whose hooks name no host gets no credential at all.
         let unbound = roblox_inventory_api::Client::new_with_client(
             &legacy_host.uri(),
             client.http.clone(),
             Hooks::with_executor(executor.clone()),
         );
-        let refused = unbound
-            .get_v1_users_items_is_owned()
-            .user_id(156)
-            .item_type(OwnershipItemType::GamePass)
-            .item_target_id(1111)
-            .send()
-            .await
-            .map(|_| ())
-            .unwrap_err();
+        let refused = is_owned_pass(&unbound).await.map(|_| ()).unwrap_err();
         assert!(matches!(
             Error::from_api(refused).await,
             Error::InvalidArgument {
