@@ -6,6 +6,19 @@ use roblox_inventory_sandbox::{Route, Sandbox};
 
 use crate::{client, sandbox};
 
+/// Whether builderman (156) owns game pass 1111, through the escape hatch.
+async fn owns_pass_1111(legacy: &roblox_inventory::api::LegacyClient) -> bool {
+    legacy
+        .get_v1_users_items_is_owned()
+        .user_id(156)
+        .item_type(OwnershipItemType::GamePass)
+        .item_target_id(1111)
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+}
+
 /// A collection write succeeded (the spec declares its 200 without a body:
 /// `{}` and an empty body both succeed).
 fn assert_written<T, E>(result: &Result<T, roblox_inventory::api::Error<E>>)
@@ -34,15 +47,7 @@ async fn all_nine_generated_operations_through_the_clients_executor() {
         .unwrap()
         .into_inner();
     assert_eq!(page.inventory_items.len(), 5);
-    assert!(legacy
-        .get_v1_users_items_is_owned()
-        .user_id(156)
-        .item_type(OwnershipItemType::GamePass)
-        .item_target_id(1111)
-        .send()
-        .await
-        .unwrap()
-        .into_inner());
+    assert!(owns_pass_1111(legacy).await);
     assert!(!legacy
         .get_v1_users_categories()
         .user_id(156)
@@ -184,16 +189,7 @@ async fn each_escape_hatch_client_reaches_its_own_host_with_its_own_credential()
         .await
         .unwrap();
     assert!(page.into_inner().inventory_items.is_empty());
-    assert!(client
-        .legacy_api()
-        .get_v1_users_items_is_owned()
-        .user_id(156)
-        .item_type(OwnershipItemType::GamePass)
-        .item_target_id(1111)
-        .send()
-        .await
-        .unwrap()
-        .into_inner());
+    assert!(owns_pass_1111(client.legacy_api()).await);
     assert_written(
         &client
             .legacy_api()
