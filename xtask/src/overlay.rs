@@ -159,6 +159,47 @@ pub struct OptionalBody {
     pub source: String,
 }
 
+/// What one part of a `multipart/form-data` body carries.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum PartKind {
+    /// Text (`name=VIP`).
+    Text,
+    /// A file: bytes with a file name and a media type.
+    File,
+    /// A JSON document of the model named by `type`.
+    Json,
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormPart {
+    /// The field name.
+    pub name: String,
+    /// What it carries.
+    pub kind: PartKind,
+    /// For `json`: the model of the document it holds.
+    #[serde(default, rename = "type")]
+    pub ty: Option<String>,
+    /// Whether the request needs it.
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// The parts of a `multipart/form-data` request body, which the page shows
+/// only as an example of their names (`Type: `object``): what each carries.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormBody {
+    /// The operation, as `METHOD /path`.
+    pub operation: String,
+    /// Its parts, in the order they are sent.
+    pub parts: Vec<FormPart>,
+    /// Where the facts come from.
+    pub source: String,
+}
+
 /// Names for an enum the document lists only as values.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -248,6 +289,9 @@ pub struct Overlay {
     /// Success responses whose body may be missing.
     #[serde(default)]
     pub optional_bodies: Vec<OptionalBody>,
+    /// The parts of `multipart/form-data` request bodies.
+    #[serde(default)]
+    pub form_bodies: Vec<FormBody>,
     /// Names for the document's enums.
     #[serde(default)]
     pub enums: Vec<EnumFacts>,
@@ -357,6 +401,12 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Overlay> {
         .chain(
             overlay
                 .optional_bodies
+                .iter()
+                .map(|r| (&r.operation, &r.source)),
+        )
+        .chain(
+            overlay
+                .form_bodies
                 .iter()
                 .map(|r| (&r.operation, &r.source)),
         );

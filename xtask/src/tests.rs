@@ -1049,17 +1049,136 @@ fn request_bodies_convert() {
             .contains("the request example does not fit `Thing`")),
         "{errors:#?}"
     );
-    let multipart = doc.replacen(
-        "`application/json` — Type: `Thing`",
-        "`multipart/form-data` — Type: `object`",
+}
+
+/// A `multipart/form-data` body (issue 18 item 1): the page shows its fields
+/// only by example, so the overlay states each part; without it the body's
+/// line asks for it, and the example and the statement must name the same parts.
+#[test]
+fn form_bodies_convert_from_the_overlays_parts() {
+    let post = "### POST `/v1/things/{thingId}/icon`\n\nUpload Thing Icon\n\nSets the icon.\n\n\
+        **Auth:** API Key (`x-api-key` header)\n\n**Parameters:**\n\n\
+        | Name | In | Type | Required | Description |\n|---|---|---|---|---|\n\
+        | `thingId` | path | `integer` | Yes | The thing. |\n\n\
+        **Request Body:** `multipart/form-data` — Type: `object`\n\n\
+        **Request example:**\n```json\n{\"request\": {\"id\": 1}, \"caption\": \"Hi\", \"imageFile\": \"<binary>\"}\n```\n\n\
+        **Responses:**\n\n- `200`: OK → `Thing`\n\n\
+        **Rate Limits:** perApiKeyOwner: 10/minute\n\n";
+    let doc = DOC.replacen("endpoints: 2", "endpoints: 3", 1).replacen(
+        "### DELETE",
+        &format!("{post}### DELETE"),
         1,
     );
-    let line = line_of(&multipart, "**Request Body:**");
-    let errors = generate_from_texts(&multipart, OVERLAY_TEXT).unwrap_err();
+    let line = line_of(&doc, "**Request Body:**");
+    let errors = generate_from_texts(&doc, OVERLAY_TEXT).unwrap_err();
     assert!(
         errors.iter().any(|d| d.line == line
             && d.message
-                .contains("operation `Cloud_CreateThing`: request body `multipart/form-data`")),
+                .contains("operation `Cloud_UploadThingIcon`: request body `multipart/form-data`")
+            && d.message.contains("form_bodies")),
+        "{errors:#?}"
+    );
+
+    let form = "form_bodies:\n  - operation: POST /v1/things/{thingId}/icon\n    parts:\n      \
+        - {name: request, kind: json, type: Thing, required: true}\n      \
+        - {name: caption, kind: text}\n      \
+        - {name: imageFile, kind: file, required: true}\n    source: https://example.com/things\n";
+    let overlay = format!("{OVERLAY_TEXT}{form}");
+    let generated = generate_from_texts(&doc, &overlay).expect("converts");
+    let spec = json(&generated);
+    let media = &spec["paths"]["/v1/things/{thingId}/icon"]["post"]["requestBody"]["content"]
+        ["multipart/form-data"];
+    assert_eq!(
+        media["schema"]["properties"],
+        serde_json::json!({
+            "request": {"$ref": "#/components/schemas/Thing"},
+            "caption": {"type": "string"},
+            "imageFile": {"type": "string", "format": "binary"},
+        })
+    );
+    assert_eq!(
+        media["schema"]["required"],
+        serde_json::json!(["request", "imageFile"])
+    );
+    assert_eq!(
+        media["encoding"],
+        serde_json::json!({"request": {"contentType": "application/json"}})
+    );
+    // The generated builder takes the encoded form as its body.
+    let code = roblox_inventory_codegen::generate(&generated.spec).expect("generates");
+    let builder = code
+        .find("pub struct CloudUploadThingIcon")
+        .expect("a builder");
+    assert!(
+        code[builder..].contains("pub fn body<B>"),
+        "the builder takes the body"
+    );
+    // The operation table records the parts, for `Form` and the hooks.
+    use roblox_inventory_codegen::forms::{PartFacts, PartKind};
+    let table = roblox_inventory_codegen::operations::table(&generated.spec).unwrap();
+    let upload = table
+        .operations
+        .iter()
+        .find(|o| o.operation_id == "Cloud_UploadThingIcon")
+        .expect("in the table");
+    let part = |name: &str, kind, required| PartFacts {
+        name: name.into(),
+        kind,
+        required,
+    };
+    assert_eq!(
+        upload.form,
+        Some(vec![
+            part("request", PartKind::Json, true),
+            part("caption", PartKind::Text, false),
+            part("imageFile", PartKind::File, true),
+        ])
+    );
+    let in_table = code
+        .find("name: \"imageFile\"")
+        .expect("the part in the table");
+    assert!(code[in_table..]
+        .lines()
+        .take(3)
+        .any(|l| l.contains("kind: PartKind::File")));
+
+    // A part the example shows but the overlay does not state, and the reverse.
+    let shown = doc.replacen("\"caption\": \"Hi\", ", "\"colour\": \"red\", ", 1);
+    let errors = generate_from_texts(&shown, &overlay).unwrap_err();
+    // The example's line is its code block's, under the label.
+    let example_line = line_of(&shown, "**Request example:**") + 1;
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.line == example_line && d.message.contains("part `colour`")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors.iter().any(|d| d
+            .message
+            .contains("part `caption` is not in the page's request example")),
+        "{errors:#?}"
+    );
+    // A form statement for an operation without a body, and a json part
+    // without its model.
+    let bodiless = overlay.replacen(
+        "operation: POST /v1/things/{thingId}/icon",
+        "operation: DELETE /v2/things/{thingId}",
+        1,
+    );
+    let errors = generate_from_texts(&doc, &bodiless).unwrap_err();
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.message == "form_bodies: `DELETE /v2/things/{thingId}` has no request body"),
+        "{errors:#?}"
+    );
+    let untyped = overlay.replacen("kind: json, type: Thing,", "kind: json,", 1);
+    let errors = generate_from_texts(&doc, &untyped).unwrap_err();
+    assert!(
+        errors.iter().any(|d| d
+            .message
+            .contains("the json part `request` needs the `type`")),
         "{errors:#?}"
     );
 }

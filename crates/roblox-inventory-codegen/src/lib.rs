@@ -33,6 +33,9 @@
 //!   replaced (`with_replacement`) by an enum generated here (see [`named_enums`]):
 //!   `AssetType::Hat` instead of `AssetType(8)`, accepting names or numbers and
 //!   keeping values Roblox adds later instead of failing a whole page.
+//! * **Form bodies** (`multipart/form-data`, see [`forms`]): progenitor gets
+//!   them as raw bodies; the table records their parts, and the API crate's
+//!   `Form` encodes them and its hooks send them with their content type.
 //! * **An operation table** (see [`operations`]): every fact the runtime needs
 //!   about an operation (host, credentials, CSRF, rate limits, documented
 //!   errors, what means "private"), from the spec, next to the client.
@@ -44,6 +47,7 @@
 #![deny(missing_docs)]
 
 pub mod error_codes;
+pub mod forms;
 pub mod located;
 pub mod named_enums;
 pub mod operations;
@@ -78,6 +82,32 @@ pub enum CodegenError {
     /// progenitor produced tokens that do not parse as a Rust file.
     #[error("generated code does not parse: {0}")]
     Unparsable(String),
+}
+
+/// Calls `change` on every operation of `spec` (the rewrites that give
+/// progenitor what it can generate: [`unexploded`], [`forms`]).
+pub(crate) fn each_operation_mut(
+    spec: &mut openapiv3::OpenAPI,
+    mut change: impl FnMut(&mut openapiv3::Operation),
+) {
+    for item in spec.paths.paths.values_mut() {
+        let openapiv3::ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for operation in operations.into_iter().flatten() {
+            change(operation);
+        }
+    }
 }
 
 /// The generation settings shared by every caller, for `spec`.
@@ -122,12 +152,13 @@ pub fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
 /// parameter that cause them ([`CodegenError::PanickedAt`], see [`located`]),
 /// so a bad spec gives a located message instead of a build-script backtrace.
 pub fn generate(spec: &openapiv3::OpenAPI) -> Result<String, CodegenError> {
-    let spec = &unexploded::as_text(spec);
+    // The table reads the spec as documented; progenitor gets what it can generate.
+    let table = operations::table(spec)?;
+    let spec = &forms::as_raw_bodies(&unexploded::as_text(spec));
     let tokens = match located::progenitor_tokens(spec) {
         Err(CodegenError::Panicked(message)) => return Err(located::locate(spec, message)),
         other => other?,
     };
-    let table = operations::table(spec)?;
     let enums = named_enums::enum_tokens(&named_enums::enum_specs(spec));
     let error_codes = error_codes::error_code_tokens(spec);
     let operations = operations::table_tokens(&table);

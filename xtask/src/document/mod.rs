@@ -47,6 +47,11 @@
 //!   ``**Request Body:** `application/json` — Type: `Model` `` (or
 //!   ``Type: `object` ``), then ``See [Model](#model) in Models.`` and
 //!   `**Request example:**` with a JSON block, checked against the model.
+//!   A form, ``**Request Body:** `multipart/form-data` — Type: `object` ``,
+//!   shows its parts only by example (`{"request": {…}, "fileContent": "…"}`):
+//!   what each carries (`text`, `file`, or `json` with its model) and whether
+//!   it is required is the overlay's `form_bodies` (asked for otherwise), and
+//!   the example must show exactly the parts stated.
 //! - **Responses**: a list of status, description and type; error lines may
 //!   number their codes: ``- `200`: OK → `ListInventoryItemsResponse` ``,
 //!   ``- `403`: 0: Token Validation Failed 4: You don't own the specified item.``

@@ -480,6 +480,12 @@ impl Emitter<'_> {
                     .optional_bodies
                     .iter()
                     .map(|r| ("body", "optional_bodies", &r.operation)),
+            )
+            .chain(
+                self.overlay
+                    .form_bodies
+                    .iter()
+                    .map(|r| ("form", "form_bodies", &r.operation)),
             );
         let cookie_keys = self
             .overlay

@@ -4,7 +4,10 @@
 
 use super::*;
 use crate::document::BodyType;
-use crate::overlay::{CookieFacts, CookieUse, CsrfUse};
+use crate::overlay::{CookieFacts, CookieUse, CsrfUse, PartKind};
+
+/// The media type of a form body, which the codegen sends itself.
+const MULTIPART: &str = "multipart/form-data";
 
 impl Emitter<'_> {
     pub(super) fn paths(
@@ -209,10 +212,37 @@ impl Emitter<'_> {
         Value::Object(op)
     }
 
-    /// `requestBody`, for a `**Request Body:**` progenitor can send.
+    /// `requestBody`, for a `**Request Body:**` progenitor can send, or a
+    /// `multipart/form-data` body whose parts the overlay states.
     fn request_body(&mut self, endpoint: &Endpoint, id: &str) -> Option<Value> {
-        let body = endpoint.request_body.as_ref()?;
-        // What progenitor 0.15 generates a body argument for.
+        let key = format!("{} {}", endpoint.method, endpoint.path);
+        let form = self.overlay.form_bodies.iter().find(|f| f.operation == key);
+        if form.is_some() {
+            self.used_operation_facts.insert(format!("form {key}"));
+        }
+        let Some(body) = endpoint.request_body.as_ref() else {
+            if form.is_some() {
+                let line = self.overlay.entry_line("form_bodies", &key);
+                self.ov
+                    .error(line, format!("form_bodies: `{key}` has no request body"));
+            }
+            return None;
+        };
+        if body.media == MULTIPART {
+            return self.form_body(endpoint, body, id, form);
+        }
+        if form.is_some() {
+            let line = self.overlay.entry_line("form_bodies", &key);
+            self.ov.error(
+                line,
+                format!(
+                    "form_bodies: `{key}` has a `{}` body, not `{MULTIPART}`",
+                    body.media
+                ),
+            );
+        }
+        // What progenitor 0.15 generates a body argument for (multipart aside,
+        // which the codegen sends itself).
         const SENDABLE: [&str; 4] = [
             "application/json",
             "application/x-www-form-urlencoded",
@@ -223,8 +253,7 @@ impl Emitter<'_> {
             self.md.error(
                 body.line,
                 format!(
-                    "operation `{id}`: request body `{}`: progenitor 0.15 generates no client for \
-                     it (it sends {})",
+                    "operation `{id}`: request body `{}`: the generated client sends {} and {MULTIPART}",
                     body.media,
                     SENDABLE.join(", ")
                 ),
@@ -243,6 +272,129 @@ impl Emitter<'_> {
         let mut content = Map::new();
         content.insert(body.media.clone(), json!({ "schema": schema }));
         Some(json!({"required": true, "content": content}))
+    }
+
+    /// A `multipart/form-data` body: the page shows its fields only by
+    /// example, so what each part carries (text, a file, a JSON model) and
+    /// whether it is required come from the overlay's `form_bodies`, and the
+    /// example's fields must be exactly the parts stated.
+    fn form_body(
+        &mut self,
+        endpoint: &Endpoint,
+        body: &crate::document::RequestBody,
+        id: &str,
+        form: Option<&crate::overlay::FormBody>,
+    ) -> Option<Value> {
+        let key = format!("{} {}", endpoint.method, endpoint.path);
+        let Some(form) = form else {
+            self.md.error(
+                body.line,
+                format!(
+                    "operation `{id}`: request body `{MULTIPART}`: the page shows its fields only \
+                     by example; state each part (`text`, `file` or `json` with its `type`, and \
+                     `required`) in the overlay's `form_bodies` under `operation: {key}`"
+                ),
+            );
+            return None;
+        };
+        let line = self.overlay.entry_line("form_bodies", &key);
+        if form.parts.is_empty() {
+            self.ov
+                .error(line, format!("form_bodies: `{key}` states no parts"));
+            return None;
+        }
+        let mut properties = Map::new();
+        let mut encoding = Map::new();
+        let mut required = Vec::new();
+        for part in &form.parts {
+            if properties.contains_key(&part.name) {
+                self.ov.error(
+                    line,
+                    format!("form_bodies: `{key}`: part `{}` is stated twice", part.name),
+                );
+                continue;
+            }
+            let schema = match (part.kind, &part.ty) {
+                (PartKind::Json, Some(model)) => {
+                    let hint = format!("{}{}", pascal(id), pascal(&part.name));
+                    self.schema_for_named(&TypeExpr::Named(model.clone()), line, &hint)
+                }
+                (PartKind::Json, None) => {
+                    self.ov.error(
+                        line,
+                        format!(
+                            "form_bodies: `{key}`: the json part `{}` needs the `type` (a model) it holds",
+                            part.name
+                        ),
+                    );
+                    continue;
+                }
+                (kind, Some(_)) => {
+                    self.ov.error(
+                        line,
+                        format!(
+                            "form_bodies: `{key}`: part `{}` is `{kind:?}`; only a json part has a `type`",
+                            part.name
+                        ),
+                    );
+                    continue;
+                }
+                (PartKind::Text, None) => json!({"type": "string"}),
+                (PartKind::File, None) => json!({"type": "string", "format": "binary"}),
+            };
+            if part.kind == PartKind::Json {
+                encoding.insert(
+                    part.name.clone(),
+                    json!({"contentType": "application/json"}),
+                );
+            }
+            if part.required {
+                required.push(json!(part.name));
+            }
+            properties.insert(part.name.clone(), schema);
+        }
+        match &body.example {
+            Some((Value::Object(example), example_line)) => {
+                let shown: Vec<&String> = example.keys().collect();
+                let stated: Vec<&String> = form.parts.iter().map(|p| &p.name).collect();
+                for name in shown.iter().filter(|n| !stated.contains(n)) {
+                    self.md.error(
+                        *example_line,
+                        format!(
+                            "operation `{id}`: the request example shows the part `{name}`, \
+                             which the overlay's form_bodies entry (line {line}) does not state"
+                        ),
+                    );
+                }
+                for name in stated.iter().filter(|n| !shown.contains(n)) {
+                    self.ov.error(
+                        line,
+                        format!(
+                            "form_bodies: `{key}`: part `{name}` is not in the page's request example"
+                        ),
+                    );
+                }
+            }
+            Some((_, example_line)) => self.md.error(
+                *example_line,
+                format!(
+                    "operation `{id}`: a multipart request example must be an object of its parts"
+                ),
+            ),
+            None => {}
+        }
+        let mut schema = Map::new();
+        schema.insert("type".into(), json!("object"));
+        if !required.is_empty() {
+            schema.insert("required".into(), Value::Array(required));
+        }
+        schema.insert("properties".into(), Value::Object(properties));
+        let mut media = Map::new();
+        media.insert("schema".into(), Value::Object(schema));
+        if !encoding.is_empty() {
+            media.insert("encoding".into(), Value::Object(encoding));
+        }
+        Some(json!({"required": true, "content": {MULTIPART: media}}))
     }
 
     /// The overlay's statement about a cookie operation (optional or required,

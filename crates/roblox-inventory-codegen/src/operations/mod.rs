@@ -8,8 +8,9 @@
 //! and path template, the security schemes it accepts and whether it may be
 //! called without one (`security`), the X-CSRF-TOKEN exchange (`x-roblox-csrf`),
 //! its rate limits (`x-roblox-rate-limits`, each with what it is counted per),
-//! its documented error codes (`x-roblox-error-codes`) and which answer means
-//! "this inventory is private to you" (`x-roblox-private-inventory`).
+//! its documented error codes (`x-roblox-error-codes`), which answer means
+//! "this inventory is private to you" (`x-roblox-private-inventory`) and the
+//! parts of a `multipart/form-data` body.
 //!
 //! A spec without what the table needs is refused ([`CodegenError::Table`]);
 //! `cargo xtask spec` refuses such a document earlier, with file and line.
@@ -120,6 +121,8 @@ pub struct OperationFacts {
     pub error_codes: Vec<CodeFacts>,
     /// The status (and code) that mean "private to you".
     pub private_inventory: Option<(u16, Option<i64>)>,
+    /// The parts of its `multipart/form-data` body, if its body is a form.
+    pub form: Option<Vec<crate::forms::PartFacts>>,
 }
 
 /// The whole table.
@@ -356,7 +359,9 @@ pub fn table(spec: &openapiv3::OpenAPI) -> Result<Table, CodegenError> {
                     Some((status, code))
                 }
             };
+            let form = crate::forms::form_parts(&id, op)?;
             operations.push(OperationFacts {
+                form,
                 method_name: method_name(&id),
                 summary: op.summary.clone().unwrap_or_default(),
                 host: tag,

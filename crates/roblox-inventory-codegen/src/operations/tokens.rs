@@ -133,6 +133,24 @@ pub fn table_tokens(table: &Table) -> TokenStream {
             }))
         })
         .collect();
+    let forms: Vec<TokenStream> = ops
+        .iter()
+        .map(|o| {
+            option(o.form.as_ref().map(|parts| {
+                let each = parts.iter().map(|p| {
+                    let name = p.name.as_str();
+                    let required = p.required;
+                    let kind = match p.kind {
+                        crate::forms::PartKind::Text => quote!(PartKind::Text),
+                        crate::forms::PartKind::File => quote!(PartKind::File),
+                        crate::forms::PartKind::Json => quote!(PartKind::Json),
+                    };
+                    quote!(FormPart { name: #name, kind: #kind, required: #required })
+                });
+                quote!(&[#(#each),*])
+            }))
+        })
+        .collect();
 
     quote! {
         /// A host of the API: the operations of one tag, all served from one URL.
@@ -281,6 +299,30 @@ pub fn table_tokens(table: &Table) -> TokenStream {
             }
         }
 
+        /// What one part of a `multipart/form-data` body carries.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum PartKind {
+            /// Text.
+            Text,
+            /// A file: bytes with a file name and a media type.
+            File,
+            /// A JSON document, sent as `application/json`.
+            Json,
+        }
+
+        /// One part of an operation's `multipart/form-data` body.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub struct FormPart {
+            /// The field name.
+            pub name: &'static str,
+            /// What it carries.
+            pub kind: PartKind,
+            /// Whether the request needs it.
+            pub required: bool,
+        }
+
         /// An operation of the spec.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
@@ -360,6 +402,12 @@ pub fn table_tokens(table: &Table) -> TokenStream {
             /// The answer that means "this inventory is private to you", if it has one.
             pub const fn private_inventory(self) -> Option<PrivateInventory> {
                 match self { #( Operation::#variants => #private, )* }
+            }
+
+            /// The parts of its `multipart/form-data` body, if its body is a
+            /// form (build it with `Form`).
+            pub const fn form(self) -> Option<&'static [FormPart]> {
+                match self { #( Operation::#variants => #forms, )* }
             }
 
             /// The documented error with this status and legacy code, if any.
