@@ -53,6 +53,12 @@
 //! it accepts, the X-CSRF-TOKEN exchange, rate limits, documented error codes
 //! and which answer means "private inventory".
 //!
+//! # Form bodies
+//!
+//! An operation whose request body is `multipart/form-data` takes a [`Form`]:
+//! its parts come from the operation table, and the hooks send it with its
+//! content type (progenitor cannot generate form bodies itself).
+//!
 //! # Errors
 //!
 //! Every documented error response is declared with an opaque body, so failures
@@ -78,6 +84,11 @@ mod generated {
 }
 
 pub use generated::*;
+
+mod form;
+pub mod refusal;
+
+pub use form::{Form, FormBody, FormError};
 
 /// A timestamp as Roblox sends it, read leniently: RFC 3339; else a .NET value
 /// without an offset (`0001-01-01T00:00:00`), taken as UTC; else no time, with
@@ -233,9 +244,14 @@ impl progenitor_client::ClientHooks<Hooks> for Client {
     ) -> reqwest::Result<reqwest::Response> {
         use progenitor_client::ClientInfo;
         let hooks = self.inner();
+        let operation = operations::Operation::from_method_name(info.operation_id);
+        let mut request = request;
+        if let Some(operation) = operation {
+            // A form body goes with its content type, or not at all.
+            form::prepare(&mut request, operation).map_err(refusal::refuse)?;
+        }
         match &hooks.executor {
             Some(executor) => {
-                let operation = operations::Operation::from_method_name(info.operation_id);
                 executor
                     .execute(self.client(), request, operation, hooks.host)
                     .await
