@@ -433,33 +433,76 @@ fn forget_builds(workspace: &Path, target_dir: &Path) -> Result<(), String> {
     cargo(workspace, target_dir, &args)
 }
 
-/// Builds (type-checks) the generated client of each spec in `specs` (name and
-/// JSON): a copy of the workspace in `scratch` whose api crate carries the spec,
-/// exactly as the published crate builds from its own copy. Returns the first
+/// A spec whose generated client [`check_api_crate_with`] builds.
+#[derive(Debug, Clone)]
+pub struct ApiCrateCheck {
+    /// What to call it in messages.
+    pub name: String,
+    /// The spec's JSON.
+    pub spec: String,
+    /// A program to run against the generated client, if any: the source of
+    /// an example of the api crate (tokio with `macros` and `rt` is there),
+    /// and its arguments.
+    pub program: Option<(String, Vec<String>)>,
+}
+
+/// Builds (type-checks) the generated client of each spec in `checks`: a copy
+/// of the workspace in `scratch` whose api crate carries the spec, exactly as
+/// the published crate builds from its own copy, and runs its program, if it
+/// has one. Returns each program's standard output (by name), or the first
 /// failure, naming its spec.
 pub fn check_api_crate_with(
     root: &Path,
     scratch: &Path,
     target_dir: &Path,
-    specs: &[(String, String)],
-) -> Result<(), String> {
+    checks: &[ApiCrateCheck],
+) -> Result<Vec<(String, String)>, String> {
     let copy = scratch.join("workspace");
     if copy.exists() {
         std::fs::remove_dir_all(&copy).map_err(|e| format!("{}: {e}", copy.display()))?;
     }
     copy_workspace(root, &copy)?;
     let spec_path = copy.join(crate::PACKAGE_SPEC);
-    for (name, json) in specs {
-        std::fs::write(&spec_path, json).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+    let example = copy.join("crates/roblox-inventory-api/examples/api_crate_check.rs");
+    let mut outputs = Vec::new();
+    for check in checks {
+        std::fs::write(&spec_path, &check.spec)
+            .map_err(|e| format!("{}: {e}", spec_path.display()))?;
         forget_builds(&copy, target_dir)?;
-        cargo(
-            &copy,
-            target_dir,
-            &["check", "-p", "roblox-inventory-api", "--lib"],
-        )
-        .map_err(|e| format!("the client generated from `{name}` does not build: {e}"))?;
+        let failed = |e: String| {
+            format!(
+                "the client generated from `{}` does not build or run: {e}",
+                check.name
+            )
+        };
+        let Some((source, args)) = &check.program else {
+            cargo(
+                &copy,
+                target_dir,
+                &["check", "-p", "roblox-inventory-api", "--lib"],
+            )
+            .map_err(failed)?;
+            continue;
+        };
+        if let Some(dir) = example.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        std::fs::write(&example, source).map_err(|e| format!("{}: {e}", example.display()))?;
+        let mut command = vec![
+            "run",
+            "--quiet",
+            "-p",
+            "roblox-inventory-api",
+            "--example",
+            "api_crate_check",
+            "--",
+        ];
+        command.extend(args.iter().map(String::as_str));
+        let output = cargo_output(&copy, target_dir, &command, true).map_err(failed)?;
+        std::fs::remove_file(&example).map_err(|e| format!("{}: {e}", example.display()))?;
+        outputs.push((check.name.clone(), output));
     }
-    Ok(())
+    Ok(outputs)
 }
 
 /// The public surface of `roblox-inventory` in the workspace at `workspace`.
