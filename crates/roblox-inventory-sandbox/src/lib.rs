@@ -281,6 +281,17 @@ impl Sandbox {
             .unwrap_or(0)
     }
 
+    /// The most requests to `route` that were being answered at once (with
+    /// [`SandboxBuilder::latency`], how many a client had in flight).
+    pub fn max_in_flight(&self, route: Route) -> u64 {
+        self.state
+            .in_flight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&route)
+            .map_or(0, |(_, most)| *most)
+    }
+
     /// How many requests to `route` the rate limiter refused with 429.
     pub fn rate_limited(&self, route: Route) -> u64 {
         self.state

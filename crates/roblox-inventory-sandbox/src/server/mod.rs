@@ -80,6 +80,8 @@ pub struct AppState {
     empty_final_page: bool,
     pages_per_field: bool,
     pub(crate) requests: Mutex<HashMap<Route, u64>>,
+    /// Per route: requests being answered now, and the most there were at once.
+    pub(crate) in_flight: Mutex<HashMap<Route, (u64, u64)>>,
     /// Requests refused with 429 by the rate limiter.
     pub(crate) rate_limited: Mutex<HashMap<Route, u64>>,
     /// How long every answer waits before it is sent (a network's round trip).
@@ -117,6 +119,7 @@ impl AppState {
             empty_final_page: options.empty_final_page,
             pages_per_field: options.pages_per_field,
             requests: Mutex::new(HashMap::new()),
+            in_flight: Mutex::new(HashMap::new()),
             rate_limited: Mutex::new(HashMap::new()),
             latency: options.latency,
             violations: Mutex::new(Vec::new()),
@@ -209,6 +212,7 @@ pub async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Res
         .unwrap_or_else(|e| e.into_inner())
         .entry(route)
         .or_default() += 1;
+    let _in_flight = InFlight::enter(&state, route);
     check_hygiene(&state, route, &headers);
 
     let fault = state.faults.next(route);
@@ -421,4 +425,34 @@ fn dispatch(
         }
     };
     (reply, decision)
+}
+
+/// A request being answered on its route, counted while it lives (its answer
+/// made, or its connection gone).
+struct InFlight<'a> {
+    state: &'a AppState,
+    route: Route,
+}
+
+impl<'a> InFlight<'a> {
+    fn enter(state: &'a AppState, route: Route) -> Self {
+        let mut counts = state.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        let (now, most) = counts.entry(route).or_default();
+        *now += 1;
+        *most = (*most).max(*now);
+        Self { state, route }
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        let mut counts = self
+            .state
+            .in_flight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some((now, _)) = counts.get_mut(&self.route) {
+            *now = now.saturating_sub(1);
+        }
+    }
 }

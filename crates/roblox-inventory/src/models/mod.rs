@@ -99,6 +99,38 @@ impl Item {
             _ => false,
         }
     }
+
+    /// Whether an item the client could not read ([`ItemDetails::Unknown`],
+    /// kept as sent) may be this item: its details are of this item's kind, or
+    /// of no kind this version knows. Such an item is never answered "not owned".
+    pub(crate) fn could_be(&self, raw: &serde_json::Value) -> bool {
+        use wire::{ASSET_DETAILS, BADGE_DETAILS, GAME_PASS_DETAILS, PRIVATE_SERVER_DETAILS};
+        let own = match self {
+            Item::Asset(_) => ASSET_DETAILS,
+            Item::GamePass(_) => GAME_PASS_DETAILS,
+            Item::Badge(_) => BADGE_DETAILS,
+            Item::PrivateServer(_) => PRIVATE_SERVER_DETAILS,
+            // Open Cloud lists no bundles.
+            Item::Bundle(_) => return false,
+        };
+        let Some(fields) = raw.as_object() else {
+            return true;
+        };
+        let kinds: Vec<&str> = fields
+            .keys()
+            .map(String::as_str)
+            .filter(|k| {
+                [
+                    ASSET_DETAILS,
+                    BADGE_DETAILS,
+                    GAME_PASS_DETAILS,
+                    PRIVATE_SERVER_DETAILS,
+                ]
+                .contains(k)
+            })
+            .collect();
+        kinds.is_empty() || kinds.contains(&own)
+    }
 }
 
 #[cfg(test)]

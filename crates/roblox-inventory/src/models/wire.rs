@@ -360,6 +360,15 @@ pub(crate) fn asset_ids(wire: generated::AssetIdListModel) -> Result<Vec<u64>, U
         .collect()
 }
 
+/// The Open Cloud item's details of an asset (the key [`ItemDetails::Unknown`] keeps them under).
+pub(crate) const ASSET_DETAILS: &str = "assetDetails";
+/// … of a badge.
+pub(crate) const BADGE_DETAILS: &str = "badgeDetails";
+/// … of a game pass.
+pub(crate) const GAME_PASS_DETAILS: &str = "gamePassDetails";
+/// … of a private server.
+pub(crate) const PRIVATE_SERVER_DETAILS: &str = "privateServerDetails";
+
 /// An Open Cloud inventory item: its details become [`ItemDetails`]; details
 /// whose id is not a number, or a kind this version does not know, are kept as
 /// sent in [`ItemDetails::Unknown`] (an item is never refused: its `path` still
@@ -392,21 +401,21 @@ pub(crate) fn inventory_item(item: generated::InventoryItem) -> InventoryItem {
                         serial_number: count(c.serial_number),
                     }),
             }),
-            None => raw("assetDetails", asset),
+            None => raw(ASSET_DETAILS, asset),
         }
     } else if let Some(badge) = &item.badge_details {
         string_id(badge.badge_id.as_ref()).map_or_else(
-            || raw("badgeDetails", badge),
+            || raw(BADGE_DETAILS, badge),
             |badge_id| ItemDetails::Badge { badge_id },
         )
     } else if let Some(pass) = &item.game_pass_details {
         string_id(pass.game_pass_id.as_ref()).map_or_else(
-            || raw("gamePassDetails", pass),
+            || raw(GAME_PASS_DETAILS, pass),
             |game_pass_id| ItemDetails::GamePass { game_pass_id },
         )
     } else if let Some(server) = &item.private_server_details {
         string_id(server.private_server_id.as_ref()).map_or_else(
-            || raw("privateServerDetails", server),
+            || raw(PRIVATE_SERVER_DETAILS, server),
             |private_server_id| ItemDetails::PrivateServer { private_server_id },
         )
     } else {

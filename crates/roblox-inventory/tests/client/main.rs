@@ -12,6 +12,7 @@ use roblox_inventory_sandbox::{Fault, Route, Sandbox, SandboxBuilder, World};
 mod budget;
 mod escape_hatch;
 mod hardening;
+mod hardening2;
 mod models;
 mod oauth;
 mod ownership;

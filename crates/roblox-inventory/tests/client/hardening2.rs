@@ -1,0 +1,150 @@
+//! Issue 19 (cancellation, concurrency and clocks): each test is named
+//! `hardening2_NN_…` after the item it covers, so the list runs on its own
+//! (`cargo test -p roblox-inventory --test client hardening2_`).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use roblox_inventory::{Client, Error, Item};
+use roblox_inventory_sandbox::{Population, Route, Sandbox, World};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// A wiremock server for both hosts: the Open Cloud listing of user 1 answers
+/// `items` (one page), and is-owned answers `true` for everything.
+async fn listing_server(items: serde_json::Value) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/cloud/v2/users/1/inventory-items"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"inventoryItems": items, "nextPageToken": ""})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path_regex(
+            r"^/v1/users/1/items/[A-Za-z0-9]+/\d+/is-owned$",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(true))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A client with an API key for both hosts of `server`, without pacing.
+fn key_client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .api_key("a-key")
+        .without_rate_limiter()
+        .build()
+        .unwrap()
+}
+
+async fn is_owned_requests(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| r.url.path().to_string())
+        .filter(|p| p.ends_with("/is-owned"))
+        .collect()
+}
+
+#[tokio::test]
+async fn hardening2_01_an_unreadable_listed_item_is_never_answered_not_owned() {
+    // The listing shows a game pass whose id is empty: it may be the one asked
+    // about. The old code answered `false`; is-owned now answers it. The
+    // private server the same filter asked about cannot be that item (its
+    // details are of another kind), so its `false` stands.
+    let server = listing_server(serde_json::json!([
+        {"path": "users/1/inventory-items/a", "gamePassDetails": {"gamePassId": ""}}
+    ]))
+    .await;
+    let client = key_client(&server);
+    let answers = client
+        .owned(1, &[Item::PrivateServer(5), Item::GamePass(9)])
+        .await
+        .expect("answers");
+    assert_eq!(
+        answers,
+        vec![(Item::PrivateServer(5), false), (Item::GamePass(9), true)]
+    );
+    assert_eq!(
+        is_owned_requests(&server).await,
+        ["/v1/users/1/items/1/9/is-owned"],
+        "one is-owned request, for the game pass (item type 1)"
+    );
+
+    // Details of a kind this version does not know could be anything: the
+    // private server, which only Open Cloud answers, is a typed error.
+    let server = listing_server(serde_json::json!([
+        {"path": "users/1/inventory-items/b", "somethingNewDetails": {"id": "5"}}
+    ]))
+    .await;
+    let client = key_client(&server);
+    let answers: HashMap<Item, Result<bool, String>> = client
+        .ownership([1], &[Item::PrivateServer(5), Item::GamePass(9)])
+        .answers()
+        .map(|a| (a.item, a.owned.map_err(|e| e.to_string())))
+        .collect()
+        .await;
+    assert_eq!(answers[&Item::GamePass(9)], Ok(true));
+    let server_answer = answers[&Item::PrivateServer(5)].clone().unwrap_err();
+    assert!(server_answer.contains("cannot read"), "{server_answer}");
+    assert!(matches!(
+        client.owns(1, Item::PrivateServer(5)).await,
+        Err(Error::Decode { status: 200, .. })
+    ));
+}
+
+#[tokio::test]
+async fn hardening2_04_fallbacks_share_the_hosts_concurrency() {
+    // Every inventory is private to the key: each user's filter falls back to
+    // is-owned for its game passes. With a concurrency of 4, at most 4 is-owned
+    // requests may be in flight, however many filters fall back at once (the
+    // old code ran 4 fallbacks inside each of 4 filters: 16).
+    let population = Population {
+        private_percent: 100,
+        ..Population::new(1, 8)
+    };
+    let sandbox = Sandbox::builder()
+        .world(World::populated(&population))
+        .rate_limits(false)
+        .latency(Duration::from_millis(40))
+        .start()
+        .await
+        .expect("sandbox starts");
+    let client = Client::builder()
+        .base_url(sandbox.base_url())
+        .api_key("sandbox-key-builderman")
+        .without_rate_limiter()
+        .build()
+        .unwrap();
+    let mut items: Vec<Item> = (0..10)
+        .map(|n| Item::GamePass(Population::FIRST_GAME_PASS_ID + n))
+        .collect();
+    items.push(Item::PrivateServer(Population::FIRST_PRIVATE_SERVER_ID));
+    let users: Vec<u64> = (0..8).map(|n| population.first_user_id + n).collect();
+    let answers: Vec<_> = client
+        .ownership(users, &items)
+        .concurrency(4)
+        .answers()
+        .collect()
+        .await;
+    assert_eq!(answers.len(), 8 * 11);
+    assert_eq!(
+        sandbox.requests(Route::IsOwned),
+        8 * 10,
+        "every pass fell back"
+    );
+    assert!(
+        sandbox.max_in_flight(Route::IsOwned) <= 4,
+        "{} is-owned requests were in flight at once",
+        sandbox.max_in_flight(Route::IsOwned)
+    );
+    assert!(sandbox.max_in_flight(Route::ListInventoryItems) <= 4);
+}
