@@ -10,7 +10,7 @@ use crate::models::{
     wire, AssetType, Category, Collectible, InventoryItem, Item, OwnedAsset, OwnershipItemType,
     Place, PlacesTab, SortOrder,
 };
-use crate::pagination::{self, Limits, Page, Paged};
+use crate::pagination::{self, Limits, Page, Paged, ResumePoint};
 
 /// The page a generated call returned, or the error it failed with.
 async fn page_from<P, T>(
@@ -98,10 +98,20 @@ impl InventoryItems {
         self
     }
 
-    /// Start at this page token: a [`Page::next`], or [`Paged::resume_token`]
-    /// after an error, to continue a listing (with the same filter and page size).
+    /// Start at this page token (a [`Page::next`]), with the same filter and
+    /// page size as the listing it came from.
     pub fn page_token(mut self, token: impl Into<String>) -> Self {
-        self.limits.start = Some(token.into());
+        self.limits.from = ResumePoint::At {
+            token: Some(token.into()),
+            skip: 0,
+        };
+        self
+    }
+
+    /// Continue a listing right after what an earlier stream delivered
+    /// ([`Paged::resume_point`]), with the same filter and page size.
+    pub fn resume(mut self, point: ResumePoint) -> Self {
+        self.limits.from = point;
         self
     }
 
@@ -231,10 +241,19 @@ macro_rules! paging_options {
                 self
             }
 
-            /// Start at this cursor: a [`Page::next`], or
-            /// [`Paged::resume_token`] after an error, to continue a listing.
+            /// Start at this cursor (a [`Page::next`]).
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
-                self.limits.start = Some(cursor.into());
+                self.limits.from = ResumePoint::At {
+                    token: Some(cursor.into()),
+                    skip: 0,
+                };
+                self
+            }
+
+            /// Continue a listing right after what an earlier stream
+            /// delivered ([`Paged::resume_point`]), with the same parameters.
+            pub fn resume(mut self, point: ResumePoint) -> Self {
+                self.limits.from = point;
                 self
             }
 

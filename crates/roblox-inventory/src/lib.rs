@@ -51,8 +51,9 @@
 //! Listings are builders whose `.items()` and `.pages()` are
 //! [`Stream`](futures_core::Stream)s ([`Paged`]): pages are fetched as the stream
 //! is read, so memory stays flat. `max_items` and `max_pages` stop early; a
-//! listing that fails part-way says where to resume ([`Paged::resume_token`],
-//! given back with `page_token` or `cursor`), and every item arrives exactly
+//! listing that stops part-way (an error, a cap, a reader that stops reading)
+//! says exactly where to resume ([`Paged::resume_point`]: start, at an item of
+//! a page, or done; given back with `resume`), and every item arrives exactly
 //! once over the two runs. Paging stops only where Roblox says a listing ends
 //! (a missing or empty token; [`pagination`] explains why an empty page does
 //! not).
@@ -167,7 +168,7 @@ pub use models::wire::{
 };
 pub use models::{InventoryItem, Item, ItemDetails};
 pub use ownership::{AnswerStream, OwnershipAnswer, OwnershipCheck, IDS_PER_FILTER};
-pub use pagination::{Page, Paged};
+pub use pagination::{Page, Paged, ResumePoint};
 pub use retry::RetryConfig;
 
 // Compile-time guarantees for users who share a client across tasks and hold

@@ -9,11 +9,13 @@
 //! the same rule. A token that comes back unchanged would page forever, so it
 //! ends the stream with [`Error::Decode`].
 //!
-//! Long listings can be resumed: every [`Page`] says which token fetched it
-//! ([`Page::token`]) and which comes next; after an error,
-//! [`Paged::resume_token`] is the token of the page that failed, and the
-//! builders take it back (`page_token`, `cursor`) to continue with that page:
-//! every item arrives exactly once over the two runs.
+//! Long listings can be resumed exactly: every [`Page`] says which token
+//! fetched it ([`Page::token`]) and which comes next, and a stream says where
+//! it stands ([`Paged::resume_point`]): at the start, at an item of a page (its
+//! token and how many of its items were delivered), or done. The builders take
+//! the point back (`resume`) and continue after the last item delivered, so
+//! every item arrives exactly once over the two runs, whether the first
+//! stopped on an error, on `max_items`, or because its reader stopped reading.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -50,6 +52,47 @@ impl<T> Page<T> {
     }
 }
 
+/// Where a listing stands, to continue it later ([`Paged::resume_point`], and
+/// the builders' `resume`). Serializable, so a job can keep it across runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum ResumePoint {
+    /// Nothing delivered yet: continue from the beginning.
+    #[default]
+    Start,
+    /// Continue with the page `token` fetches (`None`: the first page),
+    /// after its first `skip` items, which were delivered.
+    At {
+        /// The token or cursor of the page.
+        token: Option<String>,
+        /// How many of its items were delivered.
+        skip: usize,
+    },
+    /// Every item was delivered: continuing fetches nothing.
+    Done,
+}
+
+impl ResumePoint {
+    /// `At` the first page with nothing skipped is the start.
+    fn at(token: Option<String>, skip: usize) -> Self {
+        match (token, skip) {
+            (None, 0) => Self::Start,
+            (token, skip) => Self::At { token, skip },
+        }
+    }
+
+    /// Where the page after one whose next token is `next` starts.
+    fn after(next: Option<String>) -> Self {
+        match next {
+            Some(token) => Self::At {
+                token: Some(token),
+                skip: 0,
+            },
+            None => Self::Done,
+        }
+    }
+}
+
 /// A listing as a stream (of pages or of items) that can say where to resume.
 ///
 /// ```
@@ -67,9 +110,9 @@ impl<T> Page<T> {
 ///     match next {
 ///         Ok(collectible) => seen.push(collectible.user_asset_id),
 ///         Err(error) => {
-///             // Later: continue exactly where it failed.
-///             let resume = collectibles.resume_token();
-///             let _rest = client.collectibles(156).cursor(resume.unwrap_or_default());
+///             // Later: continue right after the last item delivered.
+///             let point = collectibles.resume_point();
+///             let _rest = client.collectibles(156).resume(point);
 ///             return Err(error.into());
 ///         }
 ///     }
@@ -81,12 +124,16 @@ impl<T> Page<T> {
 #[must_use = "streams do nothing until polled"]
 pub struct Paged<T> {
     inner: BoxStream<T>,
-    resume: Arc<Mutex<Option<String>>>,
+    position: Arc<Mutex<ResumePoint>>,
+}
+
+fn set(position: &Mutex<ResumePoint>, point: ResumePoint) {
+    *position.lock().unwrap_or_else(|e| e.into_inner()) = point;
 }
 
 impl<T> Paged<T> {
-    fn new(inner: BoxStream<T>, resume: Arc<Mutex<Option<String>>>) -> Self {
-        Self { inner, resume }
+    fn new(inner: BoxStream<T>, position: Arc<Mutex<ResumePoint>>) -> Self {
+        Self { inner, position }
     }
 
     /// A stream that yields `error` and ends (an argument refused before any request).
@@ -100,11 +147,12 @@ impl<T> Paged<T> {
         )
     }
 
-    /// Where to start again to continue this listing: after an error, the token
-    /// of the page that failed (every earlier item was delivered); otherwise the
-    /// token of the next page to fetch. `None` means from the beginning.
-    pub fn resume_token(&self) -> Option<String> {
-        self.resume
+    /// Where to continue this listing: right after the last item (or page)
+    /// this stream delivered, whether it stopped on an error, on a cap, or
+    /// because its reader stopped; [`ResumePoint::Done`] once it delivered
+    /// the last one.
+    pub fn resume_point(&self) -> ResumePoint {
+        self.position
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
@@ -114,7 +162,7 @@ impl<T> Paged<T> {
 impl<T> std::fmt::Debug for Paged<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Paged")
-            .field("resume_token", &self.resume_token())
+            .field("resume_point", &self.resume_point())
             .finish_non_exhaustive()
     }
 }
@@ -132,37 +180,50 @@ impl<T> Stream for Paged<T> {
 pub(crate) struct Limits {
     pub max_items: Option<usize>,
     pub max_pages: Option<usize>,
-    /// The token or cursor of the first page to fetch (resuming a listing).
-    pub start: Option<String>,
+    /// Where to start (resuming a listing).
+    pub from: ResumePoint,
 }
 
-/// Pages from `fetch(token)`, starting at `limits.start`.
+impl Limits {
+    /// The token of the first page to fetch and how many of its items to
+    /// skip, or `None` for a listing already done.
+    fn first(&self) -> Option<(Option<String>, usize)> {
+        match &self.from {
+            ResumePoint::Start => Some((None, 0)),
+            ResumePoint::At { token, skip } => Some((token.clone(), *skip)),
+            ResumePoint::Done => None,
+        }
+    }
+}
+
+/// Pages from `fetch(token)`, starting at `limits.from`. A page's position is
+/// after it: the next page's token, or done.
 pub(crate) fn pages<T, F, Fut>(mut fetch: F, limits: Limits) -> Paged<Page<T>>
 where
     T: Send + 'static,
     F: FnMut(Option<String>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>, Error>> + Send + 'static,
 {
-    let resume = Arc::new(Mutex::new(limits.start.clone()));
-    let position = Arc::clone(&resume);
-    let set =
-        move |token: Option<String>| *position.lock().unwrap_or_else(|e| e.into_inner()) = token;
-    let state = (Some(limits.start.clone()), 0usize);
+    let position = Arc::new(Mutex::new(limits.from.clone()));
+    let Some((first, skip)) = limits.first() else {
+        return Paged::new(Box::pin(stream::empty()), position);
+    };
+    let here = Arc::clone(&position);
+    // (the token of the page to fetch, if any; items of it to skip; pages fetched)
+    let state = (Some(first), skip, 0usize);
     let max_pages = limits.max_pages;
-    let stream = stream::unfold(state, move |(cursor, fetched)| {
+    let stream = stream::unfold(state, move |(cursor, skip, fetched)| {
         let next_page = match &cursor {
-            Some(token) if max_pages.is_none_or(|max| fetched < max) => {
-                set(token.clone());
-                Some(fetch(token.clone()))
-            }
+            Some(token) if max_pages.is_none_or(|max| fetched < max) => Some(fetch(token.clone())),
             _ => None,
         };
-        let set = set.clone();
+        let here = Arc::clone(&here);
         async move {
             let asked = cursor.flatten();
             match next_page?.await {
                 Ok(mut page) => {
                     page.token = asked.clone();
+                    page.items.drain(..skip.min(page.items.len()));
                     let next = page.next.clone().filter(|t| !t.is_empty());
                     if next.is_some() && next == asked {
                         let error = Error::Decode {
@@ -172,29 +233,52 @@ where
                                 .into(),
                             excerpt: String::new(),
                         };
-                        return Some((Err(error), (None, fetched + 1)));
+                        return Some((Err(error), (None, 0, fetched + 1)));
                     }
-                    set(next.clone());
-                    Some((Ok(page), (next.map(Some), fetched + 1)))
+                    set(&here, ResumePoint::after(next.clone()));
+                    Some((Ok(page), (next.map(Some), 0, fetched + 1)))
                 }
-                Err(error) => Some((Err(error), (None, fetched + 1))),
+                // The position stays at the page that failed.
+                Err(error) => Some((Err(error), (None, 0, fetched + 1))),
             }
         }
     });
-    Paged::new(Box::pin(stream), resume)
+    Paged::new(Box::pin(stream), position)
 }
 
-/// The items of `pages`, at most `max_items`.
+/// The items of `pages`, at most `max_items`. The position moves with each
+/// item as it is handed to the reader: after the page's `k`-th item it is
+/// that page at `k`; after its last, the next page (or done).
 pub(crate) fn items<T: Send + 'static>(pages: Paged<Page<T>>, limits: &Limits) -> Paged<T> {
-    let resume = Arc::clone(&pages.resume);
+    let position = Arc::new(Mutex::new(limits.from.clone()));
+    let here = Arc::clone(&position);
+    // Items of the first page skipped by a resume count as delivered.
+    let mut skipped = limits.first().map_or(0, |(_, skip)| skip);
     let items = pages
-        .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+        .map_ok(move |page| {
+            let base = std::mem::take(&mut skipped);
+            let after = ResumePoint::after(page.next.clone().filter(|t| !t.is_empty()));
+            let count = page.items.len();
+            if count == 0 {
+                set(&here, after.clone());
+            }
+            let (here, token) = (Arc::clone(&here), page.token);
+            stream::iter(page.items.into_iter().enumerate().map(move |(i, item)| {
+                let point = if i + 1 == count {
+                    after.clone()
+                } else {
+                    ResumePoint::at(token.clone(), base + i + 1)
+                };
+                set(&here, point);
+                Ok(item)
+            }))
+        })
         .try_flatten();
     let inner: BoxStream<T> = match limits.max_items {
         Some(max) => Box::pin(items.take(max)),
         None => Box::pin(items),
     };
-    Paged::new(inner, resume)
+    Paged::new(inner, position)
 }
 
 #[cfg(test)]

@@ -444,11 +444,18 @@ async fn hardening_07_a_listing_that_fails_on_page_90_resumes_and_loses_nothing(
         }
     };
     assert_eq!(failure.status(), Some(500), "{failure:?}");
-    let resume = pages.resume_token().expect("a token to resume from");
-    assert_eq!(Some(&resume), last_next.as_ref(), "the failed page's token");
+    let resume = pages.resume_point();
+    assert_eq!(
+        resume,
+        roblox_inventory::ResumePoint::At {
+            token: last_next,
+            skip: 0
+        },
+        "the failed page's token"
+    );
 
     let rest: Vec<_> = listing()
-        .page_token(resume)
+        .resume(resume)
         .items()
         .try_collect()
         .await

@@ -33,6 +33,23 @@ async fn listing_server(items: serde_json::Value) -> MockServer {
     server
 }
 
+/// The sandbox `builder` makes, without rate limits, and a client with an API
+/// key that reads every public inventory, without pacing.
+async fn with_key(builder: roblox_inventory_sandbox::SandboxBuilder) -> (Sandbox, Client) {
+    let sandbox = builder
+        .rate_limits(false)
+        .start()
+        .await
+        .expect("sandbox starts");
+    let client = Client::builder()
+        .base_url(sandbox.base_url())
+        .api_key("sandbox-key-builderman")
+        .without_rate_limiter()
+        .build()
+        .unwrap();
+    (sandbox, client)
+}
+
 /// A client with an API key for both hosts of `server`, without pacing.
 fn key_client(server: &MockServer) -> Client {
     Client::builder()
@@ -111,19 +128,12 @@ async fn hardening2_04_fallbacks_share_the_hosts_concurrency() {
         private_percent: 100,
         ..Population::new(1, 8)
     };
-    let sandbox = Sandbox::builder()
-        .world(World::populated(&population))
-        .rate_limits(false)
-        .latency(Duration::from_millis(40))
-        .start()
-        .await
-        .expect("sandbox starts");
-    let client = Client::builder()
-        .base_url(sandbox.base_url())
-        .api_key("sandbox-key-builderman")
-        .without_rate_limiter()
-        .build()
-        .unwrap();
+    let (sandbox, client) = with_key(
+        Sandbox::builder()
+            .world(World::populated(&population))
+            .latency(Duration::from_millis(40)),
+    )
+    .await;
     let mut items: Vec<Item> = (0..10)
         .map(|n| Item::GamePass(Population::FIRST_GAME_PASS_ID + n))
         .collect();
@@ -147,4 +157,86 @@ async fn hardening2_04_fallbacks_share_the_hosts_concurrency() {
         sandbox.max_in_flight(Route::IsOwned)
     );
     assert!(sandbox.max_in_flight(Route::ListInventoryItems) <= 4);
+}
+
+#[tokio::test]
+async fn hardening2_03_resuming_continues_after_the_last_item_delivered() {
+    use futures_util::TryStreamExt;
+    use roblox_inventory::ResumePoint;
+    // Over pages of 10. The old `resume_token` moved to the next
+    // page's token as soon as a page arrived: a reader stopping after item 15
+    // resumed at item 21 (5 lost), and `None` meant both "start" and "done".
+    let (sandbox, client) = with_key(Sandbox::builder().world(World::generated(7, 7, 25))).await;
+    let listing = || client.inventory_items(7).page_size(10);
+    let everything: Vec<_> = listing().items().try_collect().await.unwrap();
+    assert!(everything.len() > 20, "{} items", everything.len());
+    let requests = || sandbox.requests(Route::ListInventoryItems);
+
+    // Nothing read yet: the start.
+    let untouched = listing().items();
+    assert_eq!(untouched.resume_point(), ResumePoint::Start);
+
+    // A reader that stops after 15 items (a `break`), and one capped at 15.
+    let mut stopped = listing().items();
+    let mut first = Vec::new();
+    while first.len() < 15 {
+        first.push(stopped.try_next().await.unwrap().expect("an item"));
+    }
+    let capped = listing().max_items(15).items();
+    let capped_point = {
+        let mut capped = capped;
+        while capped.try_next().await.unwrap().is_some() {}
+        capped.resume_point()
+    };
+    for point in [stopped.resume_point(), capped_point] {
+        assert!(
+            matches!(
+                &point,
+                ResumePoint::At {
+                    token: Some(_),
+                    skip: 5
+                }
+            ),
+            "{point:?}"
+        );
+        let rest: Vec<_> = listing().resume(point).items().try_collect().await.unwrap();
+        let mut both = first.clone();
+        both.extend(rest);
+        assert_eq!(
+            both, everything,
+            "every item exactly once over the two runs"
+        );
+    }
+
+    // A page read to its last item points at the next page, not at a skip.
+    let mut ten = listing().items();
+    for _ in 0..10 {
+        ten.try_next().await.unwrap();
+    }
+    assert!(matches!(
+        ten.resume_point(),
+        ResumePoint::At {
+            token: Some(_),
+            skip: 0
+        }
+    ));
+
+    // Read to the end: done, and resuming from done asks for nothing.
+    let mut all = listing().items();
+    while all.try_next().await.unwrap().is_some() {}
+    assert_eq!(all.resume_point(), ResumePoint::Done);
+    let before = requests();
+    let nothing: Vec<_> = listing()
+        .resume(ResumePoint::Done)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(nothing.is_empty());
+    assert_eq!(requests(), before, "no request for a finished listing");
+
+    // The point survives a round trip through JSON (a job keeps it across runs).
+    let point = stopped.resume_point();
+    let kept: ResumePoint = serde_json::from_str(&serde_json::to_string(&point).unwrap()).unwrap();
+    assert_eq!(kept, point);
 }
