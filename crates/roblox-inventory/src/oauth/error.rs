@@ -76,6 +76,10 @@ pub enum OAuthError {
     /// A response that could not be read.
     #[error("unreadable OAuth response: {0}")]
     Decode(String),
+    /// The task that refreshes and saves the tokens ended without an answer
+    /// (it panicked, or its runtime shut down).
+    #[error("the token refresh ended without an answer: {0}")]
+    Interrupted(String),
 }
 
 impl OAuthError {

@@ -117,8 +117,81 @@ impl RefreshingTokenSource {
 
     /// Refreshes now, whatever the expiry says, and returns the new access token.
     pub async fn force_refresh(&self) -> Result<SecretString, OAuthError> {
-        let mut current = self.state.current.lock().await;
-        self.rotate(&mut current).await?;
+        self.detached(Need::Rotated).await
+    }
+
+    async fn access_token(
+        &self,
+        refused: Option<&SecretString>,
+    ) -> Result<SecretString, OAuthError> {
+        // The common case, with nothing to refresh or save, answers here.
+        {
+            let current = self.state.current.lock().await;
+            if current.unsaved.is_none() && !self.state.stale(&current, refused) {
+                return Ok(current.tokens.access_token.clone());
+            }
+        }
+        self.detached(match refused {
+            Some(refused) => Need::Replacing(refused.clone()),
+            None => Need::Fresh,
+        })
+        .await
+    }
+
+    /// Refreshing and saving run in a task of their own, not in the caller's
+    /// future: a caller dropped mid-refresh (a timeout, a closed request, a
+    /// Ctrl-C of one of several calls) cannot abort them after Roblox has
+    /// rotated the single-use refresh token, and whoever asks next (or was
+    /// waiting) gets the saved set.
+    async fn detached(&self, need: Need) -> Result<SecretString, OAuthError> {
+        let state = Arc::clone(&self.state);
+        tokio::spawn(async move { state.settle(need).await })
+            .await
+            .unwrap_or_else(|ended| Err(OAuthError::Interrupted(ended.to_string())))
+    }
+}
+
+/// What a caller needs of the source.
+enum Need {
+    /// A token that does not expire within the margin.
+    Fresh,
+    /// Another token than this one, which Open Cloud refused.
+    Replacing(SecretString),
+    /// A new set, whatever the expiry says.
+    Rotated,
+}
+
+impl State {
+    /// Whether the current access token must be replaced: it expires within
+    /// the margin, or it is the one refused.
+    fn stale(&self, current: &Current, refused: Option<&SecretString>) -> bool {
+        let margin =
+            Duration::from_millis(self.margin_ms.load(Ordering::Relaxed)).min(current.lifetime / 4);
+        match refused {
+            // Refused: refresh, unless another call already replaced that token.
+            Some(refused) => current.tokens.access_token.expose_secret() == refused.expose_secret(),
+            None => current.tokens.expires_within(margin),
+        }
+    }
+
+    /// Under the lock: a rotated set waiting for its save goes first (the old
+    /// refresh token is spent), then a refresh if `need` still calls for one.
+    async fn settle(&self, need: Need) -> Result<SecretString, OAuthError> {
+        let mut current = self.current.lock().await;
+        let rotate = match &need {
+            Need::Rotated => true,
+            Need::Fresh | Need::Replacing(_) => {
+                self.adopt(&mut current).await?;
+                let refused = match &need {
+                    Need::Replacing(refused) => Some(refused),
+                    _ => None,
+                };
+                self.stale(&current, refused)
+            }
+        };
+        if rotate {
+            self.rotate(&mut current).await?;
+        }
         Ok(current.tokens.access_token.clone())
     }
 
@@ -130,12 +203,8 @@ impl RefreshingTokenSource {
                 .refresh_token
                 .clone()
                 .ok_or(OAuthError::Missing("refresh token"))?;
-            let fresh = self
-                .state
-                .app
-                .refresh(&refresh, &current.tokens.scopes)
-                .await?;
-            self.state.refreshes.fetch_add(1, Ordering::Relaxed);
+            let fresh = self.app.refresh(&refresh, &current.tokens.scopes).await?;
+            self.refreshes.fetch_add(1, Ordering::Relaxed);
             current.unsaved = Some(fresh);
         }
         self.adopt(current).await
@@ -144,37 +213,13 @@ impl RefreshingTokenSource {
     /// Saves the unsaved set, then uses it.
     async fn adopt(&self, current: &mut Current) -> Result<(), OAuthError> {
         if let Some(fresh) = &current.unsaved {
-            self.state
-                .store
-                .save(fresh)
-                .await
-                .map_err(OAuthError::Store)?;
+            self.store.save(fresh).await.map_err(OAuthError::Store)?;
             if let Some(fresh) = current.unsaved.take() {
                 current.lifetime = remaining(&fresh);
                 current.tokens = fresh;
             }
         }
         Ok(())
-    }
-
-    async fn access_token(
-        &self,
-        refused: Option<&SecretString>,
-    ) -> Result<SecretString, OAuthError> {
-        let mut current = self.state.current.lock().await;
-        // A rotated set waiting for its save goes first: the old refresh token is spent.
-        self.adopt(&mut current).await?;
-        let margin = Duration::from_millis(self.state.margin_ms.load(Ordering::Relaxed))
-            .min(current.lifetime / 4);
-        let stale = match refused {
-            // Refused: refresh, unless another call already replaced that token.
-            Some(refused) => current.tokens.access_token.expose_secret() == refused.expose_secret(),
-            None => current.tokens.expires_within(margin),
-        };
-        if stale {
-            self.rotate(&mut current).await?;
-        }
-        Ok(current.tokens.access_token.clone())
     }
 }
 

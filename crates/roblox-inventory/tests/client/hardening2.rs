@@ -240,3 +240,89 @@ async fn hardening2_03_resuming_continues_after_the_last_item_delivered() {
     let kept: ResumePoint = serde_json::from_str(&serde_json::to_string(&point).unwrap()).unwrap();
     assert_eq!(kept, point);
 }
+
+#[cfg(feature = "oauth")]
+#[tokio::test]
+async fn hardening2_05_a_cancelled_caller_does_not_lose_the_session() {
+    use roblox_inventory::auth::TokenSource;
+    use roblox_inventory::oauth::{OAuthApp, RefreshingTokenSource, TokenSet};
+    use secrecy::ExposeSecret;
+    use std::sync::{Arc, Mutex};
+    use wiremock::matchers::body_string_contains;
+
+    // Roblox's refresh tokens are single-use: the first refresh with `r1`
+    // answers (slowly) with a rotated set, any later use of `r1` is refused.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/v1/token"))
+        .and(body_string_contains("refresh_token=r1"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_delay(Duration::from_millis(800))
+                .set_body_json(serde_json::json!({
+                    "access_token": "access-2", "refresh_token": "r2",
+                    "token_type": "Bearer", "expires_in": 900, "scope": "openid"
+                })),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/v1/token"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(
+            serde_json::json!({"error": "invalid_grant", "error_description": "spent"}),
+        ))
+        .mount(&server)
+        .await;
+    let app = OAuthApp::confidential("app", "app-secret", "http://localhost:8910/callback")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let expired: TokenSet = serde_json::from_value(serde_json::json!({
+        "access_token": "access-1", "refresh_token": "r1",
+        "expires_at": "2020-01-01T00:00:00Z", "scopes": ["openid"]
+    }))
+    .unwrap();
+    let saved: Arc<Mutex<Vec<String>>> = Arc::default();
+    let keep = Arc::clone(&saved);
+    let source = RefreshingTokenSource::new(app, expired, move |tokens: TokenSet| {
+        let keep = Arc::clone(&keep);
+        async move {
+            let refresh = tokens
+                .refresh_token
+                .as_ref()
+                .map(|t| t.expose_secret().to_string());
+            keep.lock().unwrap().push(refresh.unwrap_or_default());
+            Ok(())
+        }
+    });
+
+    // The caller gives up while Roblox is rotating the set (once the token
+    // endpoint has the request, before it answers): its future is dropped.
+    {
+        let call = source.token();
+        tokio::pin!(call);
+        loop {
+            tokio::select! {
+                _ = &mut call => panic!("the refresh answered before the caller gave up"),
+                _ = tokio::time::sleep(Duration::from_millis(5)) => {}
+            }
+            if !server
+                .received_requests()
+                .await
+                .unwrap_or_default()
+                .is_empty()
+            {
+                break;
+            }
+        }
+    }
+    let token = source.token().await.expect("the rotated set");
+    assert_eq!(token.expose_secret(), "access-2");
+    assert_eq!(
+        server.received_requests().await.unwrap_or_default().len(),
+        1,
+        "exactly one refresh"
+    );
+    assert_eq!(*saved.lock().unwrap(), ["r2"], "the rotated set was saved");
+}
