@@ -163,6 +163,12 @@ impl OAuthToken {
         }
     }
 
+    /// Whether asking again can give another token: a fixed token cannot, so
+    /// a 401 for it is final (resending it would spend the grant's budget).
+    pub(crate) fn can_refresh(&self) -> bool {
+        matches!(self.0, Source::Dynamic(_))
+    }
+
     /// The token to send now (a fresh one after Roblox refused `refused`): trimmed; an empty one or one that is not a header
     /// value is the source's failure, never a request without a credential.
     pub(crate) async fn get(

@@ -177,8 +177,9 @@ impl Executor {
                 after: began.elapsed(),
             })
         };
-        // After a 401, the token source is asked for a fresh token, once, told
-        // which token was refused (so a shared source refreshes once for many).
+        // After a 401, a token source is asked for a fresh token, once, told
+        // which token was refused (so a shared source refreshes once for many);
+        // a fixed token's 401 is final.
         let (mut refused, mut refreshed): (Option<secrecy::SecretString>, bool) = (None, false);
         let mut sent: Option<secrecy::SecretString> = None;
         loop {
@@ -250,7 +251,7 @@ impl Executor {
                     Err(error) => Err(error),
                 };
             }
-            if oauth.is_some()
+            if oauth.is_some_and(|source| source.can_refresh())
                 && !refreshed
                 && result
                     .as_ref()

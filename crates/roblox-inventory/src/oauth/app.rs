@@ -567,8 +567,11 @@ where
 
 fn token_set(reply: TokenReply, requested: &[Scope]) -> Result<TokenSet, OAuthError> {
     let expires_in = reply.expires_in().unwrap_or(DEFAULT_EXPIRES_IN);
-    let expires_at = chrono::Utc::now()
-        + chrono::Duration::from_std(expires_in).unwrap_or(chrono::Duration::seconds(899));
+    // A lifetime past what a timestamp holds is the farthest expiry, not a panic.
+    let expires_at = chrono::Duration::from_std(expires_in)
+        .ok()
+        .and_then(|lifetime| chrono::Utc::now().checked_add_signed(lifetime))
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
     if reply.access_token().secret().is_empty() {
         return Err(OAuthError::Missing("access token"));
     }

@@ -203,8 +203,12 @@ impl State {
                 .refresh_token
                 .clone()
                 .ok_or(OAuthError::Missing("refresh token"))?;
-            let fresh = self.app.refresh(&refresh, &current.tokens.scopes).await?;
+            let mut fresh = self.app.refresh(&refresh, &current.tokens.scopes).await?;
             self.refreshes.fetch_add(1, Ordering::Relaxed);
+            // No new refresh token: the server kept the old one valid (RFC 6749 §6).
+            if fresh.refresh_token.is_none() {
+                fresh.refresh_token = Some(refresh);
+            }
             current.unsaved = Some(fresh);
         }
         self.adopt(current).await

@@ -245,9 +245,7 @@ async fn hardening2_03_resuming_continues_after_the_last_item_delivered() {
 #[tokio::test]
 async fn hardening2_05_a_cancelled_caller_does_not_lose_the_session() {
     use roblox_inventory::auth::TokenSource;
-    use roblox_inventory::oauth::{OAuthApp, RefreshingTokenSource, TokenSet};
     use secrecy::ExposeSecret;
-    use std::sync::{Arc, Mutex};
     use wiremock::matchers::body_string_contains;
 
     // Roblox's refresh tokens are single-use: the first refresh with `r1`
@@ -267,35 +265,13 @@ async fn hardening2_05_a_cancelled_caller_does_not_lose_the_session() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/v1/token"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(
+    let (source, saved) = refreshing(
+        &server,
+        ResponseTemplate::new(400).set_body_json(
             serde_json::json!({"error": "invalid_grant", "error_description": "spent"}),
-        ))
-        .mount(&server)
-        .await;
-    let app = OAuthApp::confidential("app", "app-secret", "http://localhost:8910/callback")
-        .base_url(server.uri())
-        .build()
-        .unwrap();
-    let expired: TokenSet = serde_json::from_value(serde_json::json!({
-        "access_token": "access-1", "refresh_token": "r1",
-        "expires_at": "2020-01-01T00:00:00Z", "scopes": ["openid"]
-    }))
-    .unwrap();
-    let saved: Arc<Mutex<Vec<String>>> = Arc::default();
-    let keep = Arc::clone(&saved);
-    let source = RefreshingTokenSource::new(app, expired, move |tokens: TokenSet| {
-        let keep = Arc::clone(&keep);
-        async move {
-            let refresh = tokens
-                .refresh_token
-                .as_ref()
-                .map(|t| t.expose_secret().to_string());
-            keep.lock().unwrap().push(refresh.unwrap_or_default());
-            Ok(())
-        }
-    });
+        ),
+    )
+    .await;
 
     // The caller gives up while Roblox is rotating the set (once the token
     // endpoint has the request, before it answers): its future is dropped.
@@ -324,5 +300,139 @@ async fn hardening2_05_a_cancelled_caller_does_not_lose_the_session() {
         1,
         "exactly one refresh"
     );
-    assert_eq!(*saved.lock().unwrap(), ["r2"], "the rotated set was saved");
+    assert_eq!(
+        *saved.lock().unwrap(),
+        [Some("r2".to_string())],
+        "the rotated set was saved"
+    );
+}
+
+/// A token endpoint at `server` answering refreshes with `reply` (after any
+/// mock mounted before), an app
+/// for it, and a source holding an expired set with refresh token `r1`, whose
+/// store keeps each saved set's refresh token.
+#[cfg(feature = "oauth")]
+async fn refreshing(
+    server: &MockServer,
+    reply: ResponseTemplate,
+) -> (
+    roblox_inventory::oauth::RefreshingTokenSource,
+    std::sync::Arc<std::sync::Mutex<Vec<Option<String>>>>,
+) {
+    use roblox_inventory::oauth::{OAuthApp, RefreshingTokenSource, TokenSet};
+    use secrecy::ExposeSecret;
+    Mock::given(method("POST"))
+        .and(path("/oauth/v1/token"))
+        .respond_with(reply)
+        .mount(server)
+        .await;
+    let app = OAuthApp::confidential("app", "app-secret", "http://localhost:8910/callback")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let expired: TokenSet = serde_json::from_value(serde_json::json!({
+        "access_token": "access-1", "refresh_token": "r1",
+        "expires_at": "2020-01-01T00:00:00Z", "scopes": ["openid"]
+    }))
+    .unwrap();
+    let saved: std::sync::Arc<std::sync::Mutex<Vec<Option<String>>>> = Default::default();
+    let keep = std::sync::Arc::clone(&saved);
+    let source = RefreshingTokenSource::new(app, expired, move |tokens: TokenSet| {
+        let keep = std::sync::Arc::clone(&keep);
+        async move {
+            let refresh = tokens
+                .refresh_token
+                .as_ref()
+                .map(|t| t.expose_secret().to_string());
+            keep.lock().unwrap().push(refresh);
+            Ok(())
+        }
+    });
+    (source, saved)
+}
+
+#[cfg(feature = "oauth")]
+#[tokio::test]
+async fn hardening2_08_a_huge_expires_in_is_a_far_expiry_not_a_panic() {
+    let server = MockServer::start().await;
+    let (source, saved) = refreshing(
+        &server,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": "access-2", "refresh_token": "r2",
+            "token_type": "Bearer", "expires_in": 1_000_000_000_000_000u64
+        })),
+    )
+    .await;
+    source.force_refresh().await.expect("a token, not a panic");
+    let tokens = source.tokens().await;
+    assert!(tokens.expires_at > chrono::Utc::now() + chrono::Duration::days(365 * 1000));
+    assert_eq!(*saved.lock().unwrap(), [Some("r2".to_string())]);
+}
+
+#[cfg(feature = "oauth")]
+#[tokio::test]
+async fn hardening2_08_a_refresh_without_a_new_refresh_token_keeps_the_old_one() {
+    use secrecy::ExposeSecret;
+    // RFC 6749 §6: the server may keep the refresh token valid and send none.
+    let server = MockServer::start().await;
+    let (source, saved) = refreshing(
+        &server,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"access_token": "access-2", "token_type": "Bearer", "expires_in": 900})),
+    )
+    .await;
+    source.force_refresh().await.expect("the first refresh");
+    let kept = source
+        .tokens()
+        .await
+        .refresh_token
+        .expect("the old refresh token kept");
+    assert_eq!(kept.expose_secret(), "r1");
+    source
+        .force_refresh()
+        .await
+        .expect("a second refresh with it");
+    let bodies: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect();
+    assert_eq!(bodies.len(), 2);
+    assert!(
+        bodies.iter().all(|b| b.contains("refresh_token=r1")),
+        "{bodies:?}"
+    );
+    assert_eq!(
+        *saved.lock().unwrap(),
+        [Some("r1".to_string()), Some("r1".to_string())]
+    );
+}
+
+#[tokio::test]
+async fn hardening2_08_a_fixed_token_refused_with_401_is_not_sent_again() {
+    // A fixed token cannot be refreshed: resending it spends another of the
+    // grant's 20 requests a minute for the same 401.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/cloud/v2/users/1/inventory-items"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(
+            serde_json::json!({"code": "UNAUTHENTICATED", "message": "Invalid token."}),
+        ))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .oauth_token("a-fixed-token")
+        .without_rate_limiter()
+        .build()
+        .unwrap();
+    let listed: Result<Vec<_>, Error> =
+        futures_util::TryStreamExt::try_collect(client.inventory_items(1).items()).await;
+    assert!(matches!(listed, Err(Error::Unauthorized(_))), "{listed:?}");
+    assert_eq!(
+        server.received_requests().await.unwrap_or_default().len(),
+        1,
+        "the refused token was sent once"
+    );
 }
