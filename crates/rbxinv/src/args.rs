@@ -54,7 +54,7 @@ pub(crate) struct Cli {
     #[arg(long, global = true)]
     pub(crate) sandbox: bool,
     /// Send every request to this URL instead of Roblox (a running sandbox or a proxy).
-    #[arg(long, value_name = "URL", global = true)]
+    #[arg(long, value_name = "URL", global = true, conflicts_with = "sandbox")]
     pub(crate) base_url: Option<String>,
     /// Share one request budget with every process using this Redis
     /// (redis://host:port, redis+unix:///path): a fleet sharing one key stays within its limits.
@@ -83,6 +83,32 @@ pub(crate) struct Cli {
     pub(crate) limit: Option<usize>,
     #[command(subcommand)]
     pub(crate) command: Command,
+}
+
+impl Cli {
+    /// With --sandbox, credentials taken from the environment
+    /// (`ROBLOX_API_KEY`, `ROBLOX_OAUTH_TOKEN`, `ROBLOSECURITY`) are dropped:
+    /// they are real ones, the sandbox has its own, and a local process has no
+    /// business seeing them. Credentials given on the command line stay.
+    pub(crate) fn keep_environment_credentials_from_the_sandbox(
+        &mut self,
+        matches: &clap::ArgMatches,
+    ) {
+        if !self.sandbox {
+            return;
+        }
+        let from_environment =
+            |id: &str| matches.value_source(id) == Some(clap::parser::ValueSource::EnvVariable);
+        if from_environment("api_key") {
+            self.api_key = None;
+        }
+        if from_environment("oauth_token") {
+            self.oauth_token = None;
+        }
+        if from_environment("roblosecurity") {
+            self.roblosecurity = None;
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,7 +13,6 @@ mod setup;
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use roblox_inventory::Error;
 
 use args::{Cli, Command};
@@ -55,7 +54,12 @@ impl From<String> for Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = <Cli as clap::CommandFactory>::command().get_matches();
+    let mut cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    cli.keep_environment_credentials_from_the_sandbox(&matches);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -123,7 +127,7 @@ mod tests {
 
     #[test]
     fn hardening_14_parsed_arguments_never_show_a_secret() {
-        let cli = Cli::parse_from([
+        let cli = <Cli as clap::Parser>::parse_from([
             "rbxinv",
             "--api-key",
             "secret-key-1",

@@ -672,3 +672,32 @@ fn budget_redis_shares_the_budget_through_redis() {
     );
     runtime.block_on(sandbox.shutdown());
 }
+
+// ---------------------------------------------------------------- hygiene (issue 19 item 13)
+
+#[test]
+fn hardening2_13_the_sandbox_gets_its_own_credentials_and_no_base_url() {
+    // Real credentials in the environment never go to the sandbox (it would
+    // answer 401, and a local process would have seen them).
+    let owned = Command::new(env!("CARGO_BIN_EXE_rbxinv"))
+        .args(["--sandbox", "owns", "156", "--private-server", "90001"])
+        .env("ROBLOX_API_KEY", "real-secret-key")
+        .env("ROBLOSECURITY", "real-secret-cookie")
+        .env_remove("ROBLOX_OAUTH_TOKEN")
+        .output()
+        .expect("rbxinv runs");
+    assert!(owned.status.success(), "{}", stderr(&owned));
+    assert!(stdout(&owned).contains("true"), "{}", stdout(&owned));
+    // --base-url with --sandbox is refused, not ignored.
+    let both = rbxinv(&[
+        "--sandbox",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "owns",
+        "156",
+        "--game-pass",
+        "1111",
+    ]);
+    assert_eq!(both.status.code(), Some(2), "{}", stderr(&both));
+    assert!(stderr(&both).contains("--base-url"), "{}", stderr(&both));
+}

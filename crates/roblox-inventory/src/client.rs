@@ -73,8 +73,8 @@ impl fmt::Debug for ClientBuilder {
             .field("oauth", &self.oauth)
             .field("cookie", &self.cookie)
             .field("timeout", &self.timeout)
-            .field("cloud_base_url", &self.cloud_base_url)
-            .field("legacy_base_url", &self.legacy_base_url)
+            .field("cloud_base_url", &redacted_url(&self.cloud_base_url))
+            .field("legacy_base_url", &redacted_url(&self.legacy_base_url))
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
@@ -309,10 +309,12 @@ impl ClientBuilder {
 /// `allow_insecure`): credentials never cross the network in clear text.
 pub(crate) fn checked_url(
     name: &'static str,
-    url: &str,
+    raw: &str,
     allow_insecure: bool,
 ) -> Result<reqwest::Url, Error> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| Error::InvalidArgument {
+    let shown = redacted_url(raw);
+    let url = shown.as_str();
+    let parsed = reqwest::Url::parse(raw).map_err(|e| Error::InvalidArgument {
         name,
         reason: format!("`{url}`: {e}"),
     })?;
@@ -338,6 +340,28 @@ pub(crate) fn checked_url(
         });
     }
     Ok(parsed)
+}
+
+/// `url` as it may be shown (Debug, errors, logs): a user name and password
+/// (`https://user:token@proxy`) become `***`; text that is not a URL keeps
+/// nothing between its scheme and its last `@`.
+pub(crate) fn redacted_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            // Both only fail for URLs that cannot have user info.
+            let _ = parsed.set_password(None);
+            let _ = parsed.set_username("***");
+            parsed.to_string()
+        }
+        Ok(_) => url.to_string(),
+        Err(_) => match (url.find("://"), url.rfind('@')) {
+            (Some(scheme), Some(at)) if at > scheme => {
+                format!("{}***{}", &url[..scheme + 3], &url[at..])
+            }
+            (None, Some(at)) => format!("***{}", &url[at..]),
+            _ => url.to_string(),
+        },
+    }
 }
 
 /// With the `rustls-ring` feature, makes ring the process's rustls provider
@@ -386,8 +410,8 @@ pub struct Client {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("cloud_base_url", &self.cloud.baseurl())
-            .field("legacy_base_url", &self.legacy.baseurl())
+            .field("cloud_base_url", &redacted_url(self.cloud.baseurl()))
+            .field("legacy_base_url", &redacted_url(self.legacy.baseurl()))
             .field("cloud_credential", &self.shared.cloud_credential)
             .field("cookie", &self.shared.cookie)
             .finish_non_exhaustive()

@@ -436,3 +436,36 @@ async fn hardening2_08_a_fixed_token_refused_with_401_is_not_sent_again() {
         "the refused token was sent once"
     );
 }
+
+#[tokio::test]
+async fn hardening2_13_passwords_in_base_urls_never_appear_in_debug_errors_or_logs() {
+    // A proxy URL with user info; nothing listens at port 1, so the request fails.
+    let url = "http://relay:s3cret-token@127.0.0.1:1";
+    let builder = Client::builder().base_url(url).api_key("a-key");
+    let client = builder.clone().build().expect("a loopback URL");
+    let failed = client
+        .owns(1, Item::GamePass(9))
+        .await
+        .expect_err("nothing listens");
+    let refused = Client::builder()
+        .base_url("http://relay:s3cret-token@example.com")
+        .build()
+        .expect_err("plain http to another host");
+    let unparsable = Client::builder()
+        .base_url("http://relay:s3cret-token@exa mple.com")
+        .build()
+        .expect_err("not a URL");
+    for shown in [
+        format!("{builder:?}"),
+        format!("{client:?}"),
+        failed.to_string(),
+        format!("{failed:?}"),
+        refused.to_string(),
+        format!("{refused:?}"),
+        unparsable.to_string(),
+        format!("{unparsable:?}"),
+    ] {
+        assert!(!shown.contains("s3cret-token"), "{shown}");
+    }
+    assert!(failed.to_string().contains("127.0.0.1"), "{failed}");
+}

@@ -919,6 +919,16 @@ async fn no_secret_reaches_tracing_output_at_any_level_even_on_failures() {
         .unwrap_err();
     tracing::error!(%error, ?error, "logged by the application");
     let _ = wrong.add_to_collection(Item::Asset(1)).await.unwrap_err();
+    // A proxy's password in the base URL (issue 19 item 13); nothing listens at port 1.
+    let proxied = Client::builder()
+        .base_url("http://relay:s3cret-proxy-999@127.0.0.1:1")
+        .retry(
+            RetryConfig::default().with_delays(Duration::from_millis(1), Duration::from_millis(2)),
+        )
+        .build()
+        .unwrap();
+    let error = proxied.owns(1, Item::GamePass(9)).await.unwrap_err();
+    tracing::error!(%error, ?error, "logged by the application");
     let (oauth_secrets, printed) = oauth::every_oauth_secret(&sandbox).await;
     for secret in &oauth_secrets {
         assert!(
@@ -938,6 +948,7 @@ async fn no_secret_reaches_tracing_output_at_any_level_even_on_failures() {
         cookie,
         "wrong-secret-key-777",
         "wrong-secret-cookie-888",
+        "s3cret-proxy-999",
     ] {
         assert!(
             !output.contains(secret),
