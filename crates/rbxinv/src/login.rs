@@ -7,7 +7,8 @@
 //! written back before it is used). `logout` revokes the authorization and
 //! deletes the file. With `--sandbox` the embedded sandbox's authorize page is
 //! followed by rbxinv itself, signed in as the sandbox user, so the flow
-//! completes without a browser.
+//! completes without a browser; its tokens go to `sandbox-login.json`, never
+//! over the real login (`login.json`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -89,13 +90,22 @@ pub(crate) fn config_dir() -> Option<PathBuf> {
 }
 
 fn login_path() -> Result<PathBuf, Failure> {
-    config_dir()
-        .map(|dir| dir.join("login.json"))
-        .ok_or_else(|| {
-            "no config directory (set RBXINV_CONFIG_DIR or HOME)"
-                .to_string()
-                .into()
-        })
+    config_file("login.json")
+}
+
+/// Where `rbxinv --sandbox login` keeps its login: never the real one's file
+/// (its tokens belong to an embedded sandbox that is gone when rbxinv exits,
+/// and overwriting the real login would lose its refresh token unrevoked).
+fn sandbox_login_path() -> Result<PathBuf, Failure> {
+    config_file("sandbox-login.json")
+}
+
+fn config_file(name: &str) -> Result<PathBuf, Failure> {
+    config_dir().map(|dir| dir.join(name)).ok_or_else(|| {
+        "no config directory (set RBXINV_CONFIG_DIR or HOME)"
+            .to_string()
+            .into()
+    })
 }
 
 /// Writes `login` readable by its owner only, atomically (a crash never leaves
@@ -222,6 +232,7 @@ pub(crate) async fn login(
     browser: Browser,
     listener: Option<tokio::net::TcpListener>,
 ) -> Result<ExitCode, Failure> {
+    let sandboxed = matches!(browser, Browser::Sandbox(_));
     let client_id = match (&args.client_id, &browser) {
         (Some(id), _) => id.clone(),
         (None, Browser::Sandbox(_)) => SANDBOX_CLIENT_ID.to_string(),
@@ -275,7 +286,11 @@ pub(crate) async fn login(
         Ok(info) => format!("user {}", info.subject),
         Err(_) => "the user".to_string(),
     };
-    let path = login_path()?;
+    let path = if sandboxed {
+        sandbox_login_path()?
+    } else {
+        login_path()?
+    };
     let stored = StoredLogin {
         client_id,
         redirect_uri: args.redirect_uri,

@@ -489,12 +489,15 @@ fn login_on_the_sandbox_completes_without_a_browser_and_stores_the_tokens_owner_
         "{}",
         stderr(&output)
     );
-    let login = stored(config.path());
+    let login: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(config.path().join("sandbox-login.json")).expect("sandbox-login.json"),
+    )
+    .unwrap();
     assert_eq!(login["client_id"], "sandbox-public-app");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(config.path().join("login.json"))
+        let mode = std::fs::metadata(config.path().join("sandbox-login.json"))
             .unwrap()
             .permissions()
             .mode();
@@ -700,4 +703,20 @@ fn hardening2_13_the_sandbox_gets_its_own_credentials_and_no_base_url() {
     ]);
     assert_eq!(both.status.code(), Some(2), "{}", stderr(&both));
     assert!(stderr(&both).contains("--base-url"), "{}", stderr(&both));
+}
+
+#[test]
+fn hardening2_06_a_sandbox_login_never_touches_the_real_one() {
+    let config = tempfile::tempdir().unwrap();
+    let real = config.path().join("login.json");
+    let untouched = br#"{"a real login": "kept byte for byte"}"#;
+    std::fs::write(&real, untouched).unwrap();
+    let output = rbxinv_in(config.path(), &["--sandbox", "login"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&real).unwrap(), untouched);
+    let sandboxed: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(config.path().join("sandbox-login.json")).expect("the sandbox's own file"),
+    )
+    .unwrap();
+    assert_eq!(sandboxed["client_id"], "sandbox-public-app");
 }
