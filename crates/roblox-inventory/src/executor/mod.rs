@@ -156,8 +156,33 @@ impl Executor {
         }
     }
 
-    /// Sends with retries for idempotent requests, each attempt within the budget.
+    /// Sends with retries for idempotent requests, each attempt within the
+    /// budget, the whole call within `operation_timeout`: the token source
+    /// (and its store), the budget (a custom one may ignore its deadline) and
+    /// every attempt are all inside it.
     async fn send(
+        &self,
+        client: &reqwest::Client,
+        request: Request,
+        operation: Operation,
+        oauth: Option<&OAuthToken>,
+    ) -> Outcome {
+        let began = Instant::now();
+        let attempts = self.attempts(client, request, operation, oauth);
+        let Some(deadline) = began.checked_add(self.shared.operation_timeout) else {
+            return attempts.await;
+        };
+        match tokio::time::timeout_at(deadline.into(), attempts).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(Failure::Decided(Error::DeadlineExceeded {
+                operation,
+                after: began.elapsed(),
+            })),
+        }
+    }
+
+    /// The attempts of [`Executor::send`].
+    async fn attempts(
         &self,
         client: &reqwest::Client,
         request: Request,

@@ -308,19 +308,17 @@ async fn hardening2_05_a_cancelled_caller_does_not_lose_the_session() {
 }
 
 /// A token endpoint at `server` answering refreshes with `reply` (after any
-/// mock mounted before), an app
-/// for it, and a source holding an expired set with refresh token `r1`, whose
-/// store keeps each saved set's refresh token.
+/// mock mounted before), an app for it, and an expired set with refresh token
+/// `r1`.
 #[cfg(feature = "oauth")]
-async fn refreshing(
+async fn token_endpoint(
     server: &MockServer,
     reply: ResponseTemplate,
 ) -> (
-    roblox_inventory::oauth::RefreshingTokenSource,
-    std::sync::Arc<std::sync::Mutex<Vec<Option<String>>>>,
+    roblox_inventory::oauth::OAuthApp,
+    roblox_inventory::oauth::TokenSet,
 ) {
-    use roblox_inventory::oauth::{OAuthApp, RefreshingTokenSource, TokenSet};
-    use secrecy::ExposeSecret;
+    use roblox_inventory::oauth::{OAuthApp, TokenSet};
     Mock::given(method("POST"))
         .and(path("/oauth/v1/token"))
         .respond_with(reply)
@@ -335,6 +333,22 @@ async fn refreshing(
         "expires_at": "2020-01-01T00:00:00Z", "scopes": ["openid"]
     }))
     .unwrap();
+    (app, expired)
+}
+
+/// [`token_endpoint`], and a source for its expired set whose store keeps
+/// each saved set's refresh token.
+#[cfg(feature = "oauth")]
+async fn refreshing(
+    server: &MockServer,
+    reply: ResponseTemplate,
+) -> (
+    roblox_inventory::oauth::RefreshingTokenSource,
+    std::sync::Arc<std::sync::Mutex<Vec<Option<String>>>>,
+) {
+    use roblox_inventory::oauth::{RefreshingTokenSource, TokenSet};
+    use secrecy::ExposeSecret;
+    let (app, expired) = token_endpoint(server, reply).await;
     let saved: std::sync::Arc<std::sync::Mutex<Vec<Option<String>>>> = Default::default();
     let keep = std::sync::Arc::clone(&saved);
     let source = RefreshingTokenSource::new(app, expired, move |tokens: TokenSet| {
@@ -468,4 +482,67 @@ async fn hardening2_13_passwords_in_base_urls_never_appear_in_debug_errors_or_lo
         assert!(!shown.contains("s3cret-token"), "{shown}");
     }
     assert!(failed.to_string().contains("127.0.0.1"), "{failed}");
+}
+
+/// Fails the test instead of hanging it when `call` never ends.
+async fn bounded<T>(call: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(60), call)
+        .await
+        .expect("the call ended (operation_timeout bounds it)")
+}
+
+#[cfg(feature = "oauth")]
+#[tokio::test]
+async fn hardening2_09_operation_timeout_bounds_a_token_store_that_never_returns() {
+    use roblox_inventory::oauth::{RefreshingTokenSource, TokenSet};
+    let server = MockServer::start().await;
+    let (app, expired) = token_endpoint(
+        &server,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": "access-2", "refresh_token": "r2",
+            "token_type": "Bearer", "expires_in": 900
+        })),
+    )
+    .await;
+    // The database behind the store is down and its driver never times out.
+    let source = RefreshingTokenSource::new(app, expired, |_: TokenSet| std::future::pending());
+    let client = Client::builder()
+        .base_url(server.uri())
+        .oauth_token_source(source)
+        .operation_timeout(Duration::from_secs(2))
+        .without_rate_limiter()
+        .build()
+        .unwrap();
+    let listed: Result<Vec<_>, Error> = bounded(futures_util::TryStreamExt::try_collect(
+        client.inventory_items(1).items(),
+    ))
+    .await;
+    assert!(
+        matches!(listed, Err(Error::DeadlineExceeded { .. })),
+        "{listed:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn hardening2_09_operation_timeout_bounds_a_budget_that_ignores_its_deadline() {
+    use roblox_inventory::budget::{BudgetKey, Permit, Report, RequestBudget};
+    struct Stuck;
+    impl RequestBudget for Stuck {
+        fn acquire(&self, _: BudgetKey, _: Option<std::time::Instant>) -> Permit<'_> {
+            Box::pin(std::future::pending())
+        }
+        fn report(&self, _: BudgetKey, _: Report) {}
+    }
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .api_key("a-key")
+        .request_budget(Stuck)
+        .operation_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let owned = bounded(client.owns(1, Item::GamePass(9))).await;
+    assert!(
+        matches!(owned, Err(Error::DeadlineExceeded { .. })),
+        "{owned:?}"
+    );
 }
