@@ -170,7 +170,13 @@ impl Window {
         if headers.reset.is_some() {
             self.fine_resets = !headers.reset_in_whole_seconds;
         }
-        if headers.is_empty() && status != 429 {
+        // Only this key's own answers decide how it is counted: a success
+        // without headers (a server that sends none), or any answer with
+        // them. A bare error from something in between (an edge's 502) says
+        // nothing about the window.
+        if !headers.is_empty() {
+            self.headerless = false;
+        } else if (200..300).contains(&status) {
             self.headerless = true;
         }
         if status == 429 {
@@ -363,6 +369,33 @@ mod tests {
 
     async fn go(budget: &LocalBudget, key: BudgetKey) {
         budget.acquire(key, None).await.unwrap();
+    }
+
+    /// Issue 19 item 11: an answer without rate-limit headers from something
+    /// in between (an edge proxy's 502) says nothing about the window; the
+    /// key keeps following the server, and returns to it when headers come back.
+    #[test]
+    fn hardening2_11_only_answers_with_headers_decide_how_a_key_is_counted() {
+        let budget = LocalBudget::default();
+        let follows = |budget: &LocalBudget| {
+            let state = budget.state(IS_OWNED);
+            let window = lock(&state.window);
+            window.limit.is_some_and(|limit| window.follows_server(limit))
+        };
+        let bare = |status: u16| Report::Response {
+            status,
+            headers: RateLimitHeaders::parse(&http::HeaderMap::new()),
+        };
+        budget.report(IS_OWNED, answer(5, "30"));
+        assert!(follows(&budget));
+        budget.report(IS_OWNED, bare(502));
+        assert!(follows(&budget), "an edge's 502 does not end server mode");
+        // A success without headers: this key's server sends none.
+        budget.report(IS_OWNED, bare(200));
+        assert!(!follows(&budget));
+        // They are back: so is server mode.
+        budget.report(IS_OWNED, answer(4, "29"));
+        assert!(follows(&budget));
     }
 
     #[tokio::test]

@@ -252,6 +252,13 @@ impl Executor {
                     }));
                 }
             }
+            // The slot is the ticket's from here: whatever ends this attempt
+            // (the deadline just below included) reports it.
+            let ticket = Ticket {
+                budget,
+                key,
+                reported: false,
+            };
             // This attempt may take what is left of the operation, at most the
             // configured attempt timeout.
             if let Some(deadline) = deadline {
@@ -261,11 +268,6 @@ impl Executor {
                 }
                 *this.timeout_mut() = Some(left.min(self.shared.attempt_timeout));
             }
-            let ticket = Ticket {
-                budget,
-                key,
-                reported: false,
-            };
             let started = Instant::now();
             let mut result: Outcome = client.execute(this).await.map_err(Failure::Transport);
             if idempotent {

@@ -546,3 +546,49 @@ async fn hardening2_09_operation_timeout_bounds_a_budget_that_ignores_its_deadli
         "{owned:?}"
     );
 }
+
+#[tokio::test]
+async fn hardening2_11_a_slot_granted_at_the_deadline_is_still_reported() {
+    use roblox_inventory::budget::{BudgetKey, Permit, Report, RequestBudget};
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+    // A budget that grants its slot only once the operation's deadline has
+    // passed (it blocks past it): the executor must give the slot back.
+    #[derive(Default)]
+    struct Late {
+        granted: AtomicU32,
+        reported: AtomicU32,
+    }
+    struct Shared(Arc<Late>);
+    impl RequestBudget for Shared {
+        fn acquire(&self, _: BudgetKey, _: Option<std::time::Instant>) -> Permit<'_> {
+            Box::pin(async move {
+                std::thread::sleep(Duration::from_millis(250));
+                self.0.granted.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            })
+        }
+        fn report(&self, _: BudgetKey, _: Report) {
+            self.0.reported.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    let late = Arc::new(Late::default());
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .api_key("a-key")
+        .request_budget(Shared(Arc::clone(&late)))
+        .operation_timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let owned = bounded(client.owns(1, Item::GamePass(9))).await;
+    assert!(
+        matches!(owned, Err(Error::DeadlineExceeded { .. })),
+        "{owned:?}"
+    );
+    assert_eq!(late.granted.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        late.reported.load(Ordering::SeqCst),
+        1,
+        "every granted slot is reported"
+    );
+}
