@@ -380,7 +380,9 @@ mod tests {
         let follows = |budget: &LocalBudget| {
             let state = budget.state(IS_OWNED);
             let window = lock(&state.window);
-            window.limit.is_some_and(|limit| window.follows_server(limit))
+            window
+                .limit
+                .is_some_and(|limit| window.follows_server(limit))
         };
         let bare = |status: u16| Report::Response {
             status,

@@ -484,6 +484,26 @@ async fn hardening2_13_passwords_in_base_urls_never_appear_in_debug_errors_or_lo
     assert!(failed.to_string().contains("127.0.0.1"), "{failed}");
 }
 
+/// Asks whether user 1 owns a pass through `budget`, with `timeout` for the
+/// whole call, and expects the deadline to end it.
+async fn past_its_deadline(
+    budget: impl roblox_inventory::budget::RequestBudget,
+    timeout: Duration,
+) {
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .api_key("a-key")
+        .request_budget(budget)
+        .operation_timeout(timeout)
+        .build()
+        .unwrap();
+    let owned = bounded(client.owns(1, Item::GamePass(9))).await;
+    assert!(
+        matches!(owned, Err(Error::DeadlineExceeded { .. })),
+        "{owned:?}"
+    );
+}
+
 /// Fails the test instead of hanging it when `call` never ends.
 async fn bounded<T>(call: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(60), call)
@@ -533,18 +553,7 @@ async fn hardening2_09_operation_timeout_bounds_a_budget_that_ignores_its_deadli
         }
         fn report(&self, _: BudgetKey, _: Report) {}
     }
-    let client = Client::builder()
-        .base_url("http://127.0.0.1:9")
-        .api_key("a-key")
-        .request_budget(Stuck)
-        .operation_timeout(Duration::from_secs(5))
-        .build()
-        .unwrap();
-    let owned = bounded(client.owns(1, Item::GamePass(9))).await;
-    assert!(
-        matches!(owned, Err(Error::DeadlineExceeded { .. })),
-        "{owned:?}"
-    );
+    past_its_deadline(Stuck, Duration::from_secs(5)).await;
 }
 
 #[tokio::test]
@@ -573,18 +582,7 @@ async fn hardening2_11_a_slot_granted_at_the_deadline_is_still_reported() {
         }
     }
     let late = Arc::new(Late::default());
-    let client = Client::builder()
-        .base_url("http://127.0.0.1:9")
-        .api_key("a-key")
-        .request_budget(Shared(Arc::clone(&late)))
-        .operation_timeout(Duration::from_millis(100))
-        .build()
-        .unwrap();
-    let owned = bounded(client.owns(1, Item::GamePass(9))).await;
-    assert!(
-        matches!(owned, Err(Error::DeadlineExceeded { .. })),
-        "{owned:?}"
-    );
+    past_its_deadline(Shared(Arc::clone(&late)), Duration::from_millis(100)).await;
     assert_eq!(late.granted.load(Ordering::SeqCst), 1);
     assert_eq!(
         late.reported.load(Ordering::SeqCst),
