@@ -143,6 +143,11 @@ pub struct PrivateInventoryFacts {
     /// one the document lists).
     #[serde(default)]
     pub code: Option<i64>,
+    /// The Open Cloud code (`PERMISSION_DENIED`) of the endpoint's own
+    /// `{code, message}` answer that means it: the same status in the
+    /// gateway's `errors[]` shape is a refused credential instead (facts §4.2).
+    #[serde(default)]
+    pub cloud_code: Option<String>,
     /// Where the fact comes from.
     pub source: String,
 }

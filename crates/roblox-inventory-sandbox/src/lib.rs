@@ -34,6 +34,9 @@
 //! (261, without it); OAuth tokens `sandbox-oauth-shedletsky` (261, with
 //! `user.inventory-item:read`) and `sandbox-oauth-no-scope` (261); cookies
 //! `sandbox-cookie-builderman` (156) and `sandbox-cookie-shedletsky` (261).
+//! Like Roblox's gateway, the sandbox refuses a key without Inventory: Read or
+//! a token without the scope in the `errors[]` shape, for any user; a private
+//! inventory is the endpoint's own `PERMISSION_DENIED`.
 //! Package 607702162 holds assets 607785314 and 607784987.
 //!
 //! # OAuth 2.0

@@ -169,6 +169,19 @@ pub enum Error {
         /// Roblox's answer.
         error: ApiError,
     },
+    /// Open Cloud's gateway refused the credential for this operation (HTTP 403
+    /// in the gateway's `errors[]` shape, facts §4.2): an API key without the
+    /// permission, or whose IP allow-list leaves out this machine, or an OAuth
+    /// token without the scope. It says nothing about the user's inventory.
+    #[error("{operation}: the credential was refused; it needs {needs} ({error})")]
+    CredentialRefused {
+        /// The operation.
+        operation: Operation,
+        /// What the operation needs of a credential.
+        needs: String,
+        /// Roblox's answer.
+        error: ApiError,
+    },
     /// The credential was refused (HTTP 401).
     #[error("the credential was refused: {0}")]
     Unauthorized(ApiError),
@@ -261,9 +274,9 @@ impl Error {
     /// The HTTP status, if a response arrived.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::InventoryPrivate { error, .. } | Error::RateLimited { error, .. } => {
-                Some(error.status)
-            }
+            Error::InventoryPrivate { error, .. }
+            | Error::RateLimited { error, .. }
+            | Error::CredentialRefused { error, .. } => Some(error.status),
             Error::Unauthorized(error) | Error::Csrf(error) | Error::Api(error) => {
                 Some(error.status)
             }
@@ -287,7 +300,9 @@ impl Error {
     /// The parsed Roblox error response, if there was one.
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
-            Error::InventoryPrivate { error, .. } | Error::RateLimited { error, .. } => Some(error),
+            Error::InventoryPrivate { error, .. }
+            | Error::RateLimited { error, .. }
+            | Error::CredentialRefused { error, .. } => Some(error),
             Error::Unauthorized(error) | Error::Csrf(error) | Error::Api(error) => Some(error),
             Error::Challenge { error, .. } => Some(error),
             _ => None,
@@ -314,6 +329,27 @@ pub(crate) struct ErrorContext {
 }
 
 /// What unlocks a private inventory on `host`.
+/// What unlocks an Open Cloud answer that cannot say whether the inventory is
+/// private or the credential was refused.
+const UNLOCK_OR_REFUSED: &str = "an API key the user created with Inventory: Read, or an OAuth \
+     token they granted user.inventory-item:read; or, if the inventory is not private, a credential \
+     with that permission or scope whose IP allow-list includes this machine (Roblox's answer does \
+     not say which)";
+
+/// What `operation` needs of a credential: its accepted schemes and OAuth scopes, from the spec.
+fn needs(operation: Operation) -> String {
+    let schemes: Vec<&str> = operation.schemes().iter().map(|s| s.name()).collect();
+    let scopes = operation.oauth_scopes();
+    let mut text = format!(
+        "a credential of {} with the permission for this operation, usable from this machine's IP",
+        schemes.join(" or ")
+    );
+    if !scopes.is_empty() {
+        text.push_str(&format!(" (OAuth scopes: {})", scopes.join(", ")));
+    }
+    text
+}
+
 fn unlock(host: Host) -> &'static str {
     match host {
         // The operation's description (facts §1.1).
@@ -349,15 +385,40 @@ impl ErrorContext {
         let error = ApiError::parse(status, body);
         let code = error.legacy_code();
         let private = self.operation.and_then(Operation::private_inventory);
-        if let (Some(private), Some(user_id), Some(operation)) =
-            (private, self.user_id, self.operation)
-        {
-            if private.matches(status, code) {
+        if let (Some(private), Some(operation)) = (private, self.operation) {
+            let cloud_code = match &error.code {
+                Some(ErrorCode::Cloud(code)) => Some(code.as_str()),
+                _ => None,
+            };
+            let user_id = self.user_id;
+            if let Some(user_id) = user_id.filter(|_| private.matches(status, code, cloud_code)) {
                 return Error::InventoryPrivate {
                     user_id,
                     unlock: unlock(operation.host()),
                     error,
                 };
+            }
+            // The endpoint answers "private" in its own shape; the same status
+            // in the gateway's shape is the credential refused, and with no
+            // body at all nothing tells the two apart (facts §4.2).
+            if status == private.status && private.cloud_code.is_some() {
+                match (&error.code, user_id) {
+                    (Some(ErrorCode::Legacy(_)), _) => {
+                        return Error::CredentialRefused {
+                            operation,
+                            needs: needs(operation),
+                            error,
+                        }
+                    }
+                    (None, Some(user_id)) => {
+                        return Error::InventoryPrivate {
+                            user_id,
+                            unlock: UNLOCK_OR_REFUSED,
+                            error,
+                        }
+                    }
+                    _ => {}
+                }
             }
         }
         if let Some(csrf) = self.operation.and_then(Operation::csrf) {

@@ -199,6 +199,9 @@ impl Emitter<'_> {
             if let Some(code) = private.code {
                 rule.insert("code".into(), json!(code));
             }
+            if let Some(code) = &private.cloud_code {
+                rule.insert("cloudCode".into(), json!(code));
+            }
             op.insert("x-roblox-private-inventory".into(), Value::Object(rule));
         }
         if !endpoint.code_samples.is_empty() {

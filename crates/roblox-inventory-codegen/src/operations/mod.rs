@@ -119,8 +119,8 @@ pub struct OperationFacts {
     pub rate_limits: Vec<RateLimitFacts>,
     /// Its documented error answers.
     pub error_codes: Vec<CodeFacts>,
-    /// The status (and code) that mean "private to you".
-    pub private_inventory: Option<(u16, Option<i64>)>,
+    /// The status, legacy code and Open Cloud code that mean "private to you".
+    pub private_inventory: Option<(u16, Option<i64>, Option<String>)>,
     /// The parts of its `multipart/form-data` body, if its body is a form.
     pub form: Option<Vec<crate::forms::PartFacts>>,
 }
@@ -356,7 +356,11 @@ pub fn table(spec: &openapiv3::OpenAPI) -> Result<Table, CodegenError> {
                             ),
                         ));
                     }
-                    Some((status, code))
+                    let cloud_code = rule
+                        .get("cloudCode")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    Some((status, code, cloud_code))
                 }
             };
             let form = crate::forms::form_parts(&id, op)?;

@@ -39,7 +39,16 @@ fn the_table_reads_every_fact_of_the_spec() {
         .iter()
         .find(|o| o.operation_id == "GetV1UsersPlacesInventory")
         .unwrap();
-    assert_eq!(places.private_inventory, Some((403, Some(3))));
+    assert_eq!(places.private_inventory, Some((403, Some(3), None)));
+    let listing = table
+        .operations
+        .iter()
+        .find(|o| o.operation_id == "Cloud_ListInventoryItems")
+        .unwrap();
+    assert_eq!(
+        listing.private_inventory,
+        Some((403, None, Some("PERMISSION_DENIED".to_string())))
+    );
     assert!(places.anonymous);
     assert_eq!(places.method_name, "get_v1_users_places_inventory");
 }

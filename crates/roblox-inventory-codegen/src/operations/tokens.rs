@@ -127,9 +127,10 @@ pub fn table_tokens(table: &Table) -> TokenStream {
     let private: Vec<TokenStream> = ops
         .iter()
         .map(|o| {
-            option(o.private_inventory.map(|(status, code)| {
-                let code = option(code);
-                quote!(PrivateInventory { status: #status, code: #code })
+            option(o.private_inventory.as_ref().map(|(status, code, cloud_code)| {
+                let code = option(*code);
+                let cloud_code = option(cloud_code.as_deref());
+                quote!(PrivateInventory { status: #status, code: #code, cloud_code: #cloud_code })
             }))
         })
         .collect();
@@ -290,12 +291,19 @@ pub fn table_tokens(table: &Table) -> TokenStream {
             pub status: u16,
             /// The legacy code, if only one code of that status means it.
             pub code: Option<i64>,
+            /// The Open Cloud code of the endpoint's own answer that means it
+            /// (the same status in another shape is something else, such as the
+            /// gateway refusing the credential).
+            pub cloud_code: Option<&'static str>,
         }
 
         impl PrivateInventory {
-            /// Whether an answer with `status` and legacy `code` means it.
-            pub fn matches(self, status: u16, code: Option<i64>) -> bool {
-                status == self.status && (self.code.is_none() || self.code == code)
+            /// Whether an answer with `status`, legacy `code` and Open Cloud
+            /// `cloud_code` means it.
+            pub fn matches(self, status: u16, code: Option<i64>, cloud_code: Option<&str>) -> bool {
+                status == self.status
+                    && (self.code.is_none() || self.code == code)
+                    && (self.cloud_code.is_none() || self.cloud_code == cloud_code)
             }
         }
 

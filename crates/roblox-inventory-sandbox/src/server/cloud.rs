@@ -131,6 +131,15 @@ pub(super) fn list_inventory_items(
             )
         }
     };
+    // The gateway refuses a credential without the inventory permission or
+    // scope in its own `errors[]` shape, before the endpoint (facts §4.2).
+    if !caller.has_inventory_permission() {
+        return Reply::legacy(
+            403,
+            0,
+            "The credential does not have the permission this operation needs.",
+        );
+    }
     let private = caller.can_read_private(user_id);
     if !user.inventory_public && !private {
         return Reply::cloud(

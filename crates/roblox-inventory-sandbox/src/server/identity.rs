@@ -33,16 +33,22 @@ impl CloudCaller {
         }
     }
 
-    pub(super) fn can_read_private(&self, user: u64) -> bool {
+    /// Whether the key has the Inventory permission, or the token its scope.
+    pub(super) fn has_inventory_permission(&self) -> bool {
         match self {
-            CloudCaller::ApiKey {
-                owner,
-                inventory_read,
-            } => *owner == user && *inventory_read,
-            CloudCaller::OAuth {
-                user: who, scopes, ..
-            } => *who == user && scopes.iter().any(|s| s == INVENTORY_READ_SCOPE),
+            CloudCaller::ApiKey { inventory_read, .. } => *inventory_read,
+            CloudCaller::OAuth { scopes, .. } => scopes.iter().any(|s| s == INVENTORY_READ_SCOPE),
         }
+    }
+
+    /// Whether it reads `user`'s private inventory: the user's own credential,
+    /// with the permission.
+    pub(super) fn can_read_private(&self, user: u64) -> bool {
+        self.has_inventory_permission()
+            && match self {
+                CloudCaller::ApiKey { owner, .. } => *owner == user,
+                CloudCaller::OAuth { user: who, .. } => *who == user,
+            }
     }
 }
 

@@ -504,6 +504,13 @@ async fn past_its_deadline(
     );
 }
 
+/// The error of the first page of `user`'s Open Cloud listing.
+async fn first_error(client: &Client, user: u64) -> Error {
+    futures_util::TryStreamExt::try_next(&mut client.inventory_items(user).items())
+        .await
+        .expect_err("the listing fails")
+}
+
 /// Fails the test instead of hanging it when `call` never ends.
 async fn bounded<T>(call: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(60), call)
@@ -588,5 +595,68 @@ async fn hardening2_11_a_slot_granted_at_the_deadline_is_still_reported() {
         late.reported.load(Ordering::SeqCst),
         1,
         "every granted slot is reported"
+    );
+}
+
+#[tokio::test]
+async fn hardening2_02_a_refused_credential_is_not_a_private_inventory() {
+    let sandbox = Sandbox::builder()
+        .rate_limits(false)
+        .start()
+        .await
+        .expect("sandbox starts");
+    let with = |key: &str| {
+        Client::builder()
+            .base_url(sandbox.base_url())
+            .api_key(key)
+            .without_rate_limiter()
+            .build()
+            .unwrap()
+    };
+    // A key without the Inventory permission is refused by the gateway
+    // (`errors[]` shape), whoever's inventory it asks about.
+    let refused = first_error(&with("sandbox-key-no-inventory-read"), 156).await;
+    assert!(
+        matches!(refused, Error::CredentialRefused { .. }),
+        "{refused:?}"
+    );
+    assert!(
+        refused.to_string().contains("user.inventory-item:read"),
+        "{refused}"
+    );
+    // Ownership does not quietly fall back for a refused key: the answers say why.
+    let answers = with("sandbox-key-no-inventory-read")
+        .owned(261, &[Item::PrivateServer(90001), Item::GamePass(3333)])
+        .await;
+    assert!(
+        matches!(answers, Err(Error::CredentialRefused { .. })),
+        "{answers:?}"
+    );
+    // Someone else's private inventory: the endpoint's own PERMISSION_DENIED.
+    let private = first_error(&with("sandbox-key-builderman"), 261).await;
+    assert!(
+        matches!(private, Error::InventoryPrivate { user_id: 261, .. }),
+        "{private:?}"
+    );
+}
+
+#[tokio::test]
+async fn hardening2_02_an_empty_403_says_both_possibilities() {
+    // No body to tell the gateway from the endpoint: the error names both.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/cloud/v2/users/1/inventory-items"))
+        .respond_with(ResponseTemplate::new(403))
+        .mount(&server)
+        .await;
+    let error = first_error(&key_client(&server), 1).await;
+    assert!(
+        matches!(error, Error::InventoryPrivate { user_id: 1, .. }),
+        "{error:?}"
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("private") && text.contains("permission"),
+        "both possibilities: {text}"
     );
 }
