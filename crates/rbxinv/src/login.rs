@@ -66,13 +66,13 @@ impl LoginArgs {
 /// What `login` stores: the app it used, where, and the tokens.
 #[derive(Clone, Serialize, Deserialize)]
 pub(crate) struct StoredLogin {
-    client_id: String,
+    pub(crate) client_id: String,
     redirect_uri: String,
     /// The OAuth host (`None`: Roblox).
-    base_url: Option<String>,
+    pub(crate) base_url: Option<String>,
     /// Whether the app has a secret (read from ROBLOX_OAUTH_CLIENT_SECRET, never stored).
     confidential: bool,
-    tokens: TokenSet,
+    pub(crate) tokens: TokenSet,
 }
 
 /// The directory rbxinv keeps its login in: `RBXINV_CONFIG_DIR`, else the
@@ -110,7 +110,7 @@ fn config_file(name: &str) -> Result<PathBuf, Failure> {
 
 /// Writes `login` readable by its owner only, atomically (a crash never leaves
 /// half a file, which would lose the single-use refresh token).
-fn save(path: &Path, login: &StoredLogin) -> std::io::Result<()> {
+pub(crate) fn save(path: &Path, login: &StoredLogin) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
         #[cfg(unix)]
@@ -137,7 +137,7 @@ fn save(path: &Path, login: &StoredLogin) -> std::io::Result<()> {
     std::fs::rename(&temporary, path)
 }
 
-fn load(path: &Path) -> Result<Option<StoredLogin>, Failure> {
+pub(crate) fn load(path: &Path) -> Result<Option<StoredLogin>, Failure> {
     match std::fs::read(path) {
         Ok(bytes) => serde_json::from_slice(&bytes)
             .map(Some)
@@ -418,16 +418,12 @@ pub(crate) fn stored_source(
         &stored.redirect_uri,
         stored.base_url.as_deref(),
     )?;
-    let template = stored.clone();
-    let source = RefreshingTokenSource::new(app, stored.tokens, move |tokens: TokenSet| {
-        let mut login = template.clone();
-        login.tokens = tokens;
-        let path = path.clone();
-        async move {
-            save(&path, &login).map_err(|e| format!("cannot save {}: {e}", path.display()).into())
-        }
-    });
-    Ok(Some(source))
+    let tokens = stored.tokens.clone();
+    let store = crate::login_file::LoginFile {
+        path,
+        template: stored,
+    };
+    Ok(Some(RefreshingTokenSource::new(app, tokens, store)))
 }
 
 /// The client secret of a stored confidential login, from the environment

@@ -8,6 +8,7 @@ mod args;
 mod commands;
 mod credentials;
 mod login;
+mod login_file;
 mod output;
 mod setup;
 

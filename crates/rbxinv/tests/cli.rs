@@ -720,3 +720,88 @@ fn hardening2_06_a_sandbox_login_never_touches_the_real_one() {
     .unwrap();
     assert_eq!(sandboxed["client_id"], "sandbox-public-app");
 }
+
+#[test]
+fn hardening2_07_processes_sharing_a_stored_login_refresh_it_once() {
+    use roblox_inventory::oauth::{Callback, OAuthApp, Scope};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = runtime
+        .block_on(
+            roblox_inventory_sandbox::Sandbox::builder()
+                .rate_limits(false)
+                .start(),
+        )
+        .unwrap();
+    let base = sandbox.base_url();
+    let redirect = roblox_inventory_sandbox::world::DEFAULT_REDIRECT_URI;
+    // Shedletsky's authorization, as `rbxinv login` would store it.
+    let app = OAuthApp::public("sandbox-public-app", redirect)
+        .base_url(base.as_str())
+        .build()
+        .unwrap();
+    let tokens = runtime.block_on(async {
+        let (url, pending) = app
+            .authorize([Scope::OpenId, Scope::InventoryItemRead])
+            .url();
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let consent = http
+            .get(url.as_str())
+            .header("cookie", ".ROBLOSECURITY=sandbox-cookie-shedletsky")
+            .send()
+            .await
+            .unwrap();
+        let location = consent.headers()["location"].to_str().unwrap().to_string();
+        let callback = Callback::parse(&location).unwrap();
+        app.exchange(&pending, &callback).await.unwrap()
+    });
+    let mut login = serde_json::json!({
+        "client_id": "sandbox-public-app",
+        "redirect_uri": redirect,
+        "base_url": base,
+        "confidential": false,
+        "tokens": serde_json::to_value(&tokens).unwrap(),
+    });
+    // Expired: every process must refresh before its first request.
+    login["tokens"]["expires_at"] = serde_json::json!("2020-01-01T00:00:00Z");
+    let config = tempfile::tempdir().unwrap();
+    std::fs::write(
+        config.path().join("login.json"),
+        serde_json::to_vec(&login).unwrap(),
+    )
+    .unwrap();
+
+    // Four processes at once, as `xargs -P4` starts them.
+    let children: Vec<std::process::Child> = (0..4)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_rbxinv"))
+                .args(["--base-url", &base, "--jsonl", "items", "261"])
+                .env("RBXINV_CONFIG_DIR", config.path())
+                .env_remove("ROBLOX_API_KEY")
+                .env_remove("ROBLOX_OAUTH_TOKEN")
+                .env_remove("ROBLOSECURITY")
+                .env_remove("ROBLOX_OAUTH_CLIENT_SECRET")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("rbxinv runs")
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    assert_eq!(
+        sandbox.oauth_token_counts(),
+        (1, 1),
+        "one code exchange, one refresh for four processes"
+    );
+    let stored = stored(config.path());
+    assert_ne!(
+        stored["tokens"]["refresh_token"], login["tokens"]["refresh_token"],
+        "the rotated set was kept"
+    );
+    runtime.block_on(sandbox.shutdown());
+}

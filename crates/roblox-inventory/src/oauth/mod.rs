@@ -55,5 +55,5 @@ pub use app::{OAuthApp, OAuthAppBuilder, ROBLOX_OAUTH_BASE_URL};
 pub use authorize::{AuthorizationRequest, Callback, PendingAuthorization, Prompt, Scope};
 pub use error::OAuthError;
 pub use info::{Introspection, ResourceOwner, Resources, UserInfo};
-pub use source::{RefreshingTokenSource, StoreFuture, TokenStore};
+pub use source::{LoadFuture, LockFuture, RefreshingTokenSource, StoreFuture, TokenStore};
 pub use tokens::TokenSet;

@@ -15,13 +15,41 @@ use crate::auth::{TokenError, TokenFuture, TokenSource};
 /// A future returned by [`TokenStore::save`].
 pub type StoreFuture<'a> = Pin<Box<dyn Future<Output = Result<(), TokenError>> + Send + 'a>>;
 
+/// A future returned by [`TokenStore::lock`]: a guard held until the refresh
+/// it covers is saved (dropping it releases the lock).
+pub type LockFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Box<dyn Send>, TokenError>> + Send + 'a>>;
+
+/// A future returned by [`TokenStore::load`].
+pub type LoadFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Option<TokenSet>, TokenError>> + Send + 'a>>;
+
 /// Where rotated tokens are saved. Mandatory: refresh tokens are single-use, so
 /// a rotated set that is not saved is a session lost at the next restart.
 ///
 /// Any `Fn(TokenSet) -> impl Future<Output = Result<(), TokenError>>` is one.
+///
+/// A store shared by several processes (a file, a database row) also
+/// implements [`lock`](Self::lock) and [`load`](Self::load): the source then
+/// refreshes only under the lock and after reading the latest saved set, so
+/// two processes never spend the same refresh token (the second adopts what
+/// the first saved).
 pub trait TokenStore: Send + Sync + 'static {
     /// Saves `tokens`; the source uses them only after this succeeds.
     fn save(&self, tokens: &TokenSet) -> StoreFuture<'_>;
+
+    /// Takes the store's lock (across processes) for one "read the latest set,
+    /// refresh, save": held until the guard is dropped. By default there is
+    /// none (one process per store).
+    fn lock(&self) -> LockFuture<'_> {
+        Box::pin(async { Ok(Box::new(()) as Box<dyn Send>) })
+    }
+
+    /// The latest set saved (perhaps by another process), if the store can
+    /// read it back. By default it cannot.
+    fn load(&self) -> LoadFuture<'_> {
+        Box::pin(async { Ok(None) })
+    }
 }
 
 impl<F, Fut> TokenStore for F
@@ -190,14 +218,36 @@ impl State {
             }
         };
         if rotate {
-            self.rotate(&mut current).await?;
+            self.rotate(&mut current, &need).await?;
         }
         Ok(current.tokens.access_token.clone())
     }
 
-    /// A pending unsaved set saved and adopted, or a new one fetched, saved and adopted.
-    async fn rotate(&self, current: &mut Current) -> Result<(), OAuthError> {
-        if current.unsaved.is_none() {
+    /// A pending unsaved set saved and adopted, or a new one fetched, saved and
+    /// adopted: under the store's lock, after adopting a newer set another
+    /// process saved (`need` says whether that set serves without a refresh).
+    async fn rotate(&self, current: &mut Current, need: &Need) -> Result<(), OAuthError> {
+        if current.unsaved.is_some() {
+            return self.adopt(current).await;
+        }
+        let _lock = self.store.lock().await.map_err(OAuthError::Store)?;
+        let latest = self.store.load().await.map_err(OAuthError::Store)?;
+        if let Some(latest) = latest.filter(|l| {
+            l.access_token.expose_secret() != current.tokens.access_token.expose_secret()
+        }) {
+            // Someone else rotated the set: its refresh token is the live one.
+            current.lifetime = remaining(&latest);
+            current.tokens = latest;
+            let still_needed = match need {
+                Need::Rotated => true,
+                Need::Fresh => self.stale(current, None),
+                Need::Replacing(refused) => self.stale(current, Some(refused)),
+            };
+            if !still_needed {
+                return Ok(());
+            }
+        }
+        {
             let refresh = current
                 .tokens
                 .refresh_token

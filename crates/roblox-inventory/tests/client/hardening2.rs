@@ -660,3 +660,48 @@ async fn hardening2_02_an_empty_403_says_both_possibilities() {
         "both possibilities: {text}"
     );
 }
+
+#[cfg(feature = "oauth")]
+#[tokio::test]
+async fn hardening2_07_a_set_another_process_saved_is_adopted_not_refreshed_again() {
+    use roblox_inventory::auth::TokenSource;
+    use roblox_inventory::oauth::{
+        LoadFuture, LockFuture, RefreshingTokenSource, StoreFuture, TokenSet, TokenStore,
+    };
+    use secrecy::ExposeSecret;
+    /// A store another process already wrote a rotated set to.
+    struct Shared {
+        latest: TokenSet,
+    }
+    impl TokenStore for Shared {
+        fn save(&self, _: &TokenSet) -> StoreFuture<'_> {
+            Box::pin(async { Err("nothing to save: the other process did".into()) })
+        }
+        fn lock(&self) -> LockFuture<'_> {
+            Box::pin(async { Ok(Box::new(()) as Box<dyn Send>) })
+        }
+        fn load(&self) -> LoadFuture<'_> {
+            let latest = self.latest.clone();
+            Box::pin(async move { Ok(Some(latest)) })
+        }
+    }
+    let server = MockServer::start().await;
+    let (app, expired) = token_endpoint(&server, ResponseTemplate::new(500)).await;
+    let latest: TokenSet = serde_json::from_value(serde_json::json!({
+        "access_token": "access-from-the-other-process", "refresh_token": "r2",
+        "expires_at": "2999-01-01T00:00:00Z", "scopes": ["openid"]
+    }))
+    .unwrap();
+    let source = RefreshingTokenSource::new(app, expired, Shared { latest });
+    let token = source.token().await.expect("the other process's set");
+    assert_eq!(token.expose_secret(), "access-from-the-other-process");
+    assert!(
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty(),
+        "no refresh: the spent refresh token is not used again"
+    );
+    assert_eq!(source.refreshes(), 0);
+}
