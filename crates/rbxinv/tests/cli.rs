@@ -667,7 +667,7 @@ fn budget_redis_shares_the_budget_through_redis() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output).lines().count(), 2, "{}", stdout(&output));
-    let keys = server.keys("rbxinv:v2:*");
+    let keys = server.keys("rbxinv:v3:*");
     assert!(
         keys.iter()
             .any(|k| k.contains("id-fleet-7") && k.contains("Cloud_ListInventoryItems")),

@@ -129,6 +129,15 @@ pub trait TokenSource: Send + Sync + 'static {
         let _ = refused;
         self.refresh()
     }
+
+    /// Which OAuth authorization (grant) the tokens belong to, stable across
+    /// refreshes and clones: Roblox counts 20 requests a minute per grant, so
+    /// budgets count every source with the same grant as one. It is hashed,
+    /// never sent or shown. By default `None`: each source handed to a client
+    /// counts as a grant of its own.
+    fn grant(&self) -> Option<String> {
+        None
+    }
 }
 
 /// An OAuth 2.0 access token provider.
@@ -138,7 +147,9 @@ pub struct OAuthToken(Source);
 #[derive(Clone)]
 enum Source {
     Fixed(SecretString),
-    Dynamic(Arc<dyn TokenSource>),
+    /// A source, and a number no other source gets in this process (its
+    /// budget scope when it names no grant; never reused, unlike an address).
+    Dynamic(Arc<dyn TokenSource>, u64),
 }
 
 impl OAuthToken {
@@ -149,7 +160,9 @@ impl OAuthToken {
 
     /// Tokens from `source` (for example a refresh-token flow).
     pub fn from_source(source: impl TokenSource) -> Self {
-        Self(Source::Dynamic(Arc::new(source)))
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let number = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Self(Source::Dynamic(Arc::new(source), number))
     }
 
     /// A fixed token trimmed, or refused if empty or not a header value; a
@@ -159,14 +172,14 @@ impl OAuthToken {
             Source::Fixed(token) => {
                 normalised("oauth_token", token.expose_secret(), "").map(|t| Self(Source::Fixed(t)))
             }
-            Source::Dynamic(_) => Ok(self.clone()),
+            Source::Dynamic(..) => Ok(self.clone()),
         }
     }
 
     /// Whether asking again can give another token: a fixed token cannot, so
     /// a 401 for it is final (resending it would spend the grant's budget).
     pub(crate) fn can_refresh(&self) -> bool {
-        matches!(self.0, Source::Dynamic(_))
+        matches!(self.0, Source::Dynamic(..))
     }
 
     /// The token to send now (a fresh one after Roblox refused `refused`): trimmed; an empty one or one that is not a header
@@ -177,8 +190,8 @@ impl OAuthToken {
     ) -> Result<SecretString, TokenError> {
         let token = match (&self.0, refused) {
             (Source::Fixed(token), _) => token.clone(),
-            (Source::Dynamic(source), Some(refused)) => source.refresh_refused(refused).await?,
-            (Source::Dynamic(source), None) => source.token().await?,
+            (Source::Dynamic(source, _), Some(refused)) => source.refresh_refused(refused).await?,
+            (Source::Dynamic(source, _), None) => source.token().await?,
         };
         normalised("oauth_token", token.expose_secret(), "").map_err(|_| {
             "the token source returned an empty token or one that is not a valid header value"
@@ -189,15 +202,16 @@ impl OAuthToken {
 
 impl OAuthToken {
     /// Which grant requests with this token are counted against: the fixed
-    /// token's fingerprint, or one per token source (its tokens change; its
-    /// grant does not).
+    /// token's fingerprint, or the source's grant (its tokens change; its
+    /// grant does not), or one scope per source that names none.
     pub(crate) fn scope(&self) -> crate::budget::Scope {
         use crate::budget::Scope;
         match &self.0 {
             Source::Fixed(token) => Scope::of_secret("oauth", token.expose_secret()),
-            Source::Dynamic(source) => {
-                Scope::of_secret("oauth-source", &format!("{:p}", Arc::as_ptr(source)))
-            }
+            Source::Dynamic(source, number) => match source.grant() {
+                Some(grant) => Scope::of_secret("oauth-grant", &grant),
+                None => Scope::of_secret("oauth-source", &number.to_string()),
+            },
         }
     }
 }

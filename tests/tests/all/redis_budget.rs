@@ -284,7 +284,7 @@ async fn when_redis_dies_each_policy_does_what_it_says_and_sharing_resumes() {
         }
     }
     resumed.expect("sharing resumes once Redis is back");
-    let keys = server.keys("rbxinv:v2:*");
+    let keys = server.keys("rbxinv:v3:*");
     assert!(!keys.is_empty(), "the reservation went to Redis: {keys:?}");
     assert!(
         keys.iter().all(|k| !k.contains(KEY)),

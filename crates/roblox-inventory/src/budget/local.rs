@@ -39,8 +39,19 @@ const PROBE_WAIT: Duration = Duration::from_secs(1);
 #[derive(Debug)]
 pub struct LocalBudget {
     minute: Duration,
-    keys: Mutex<HashMap<BudgetKey, Arc<KeyState>>>,
+    keys: Mutex<Keys>,
 }
+
+/// The state of every key, and when to look for idle ones: a key per OAuth
+/// grant or per cookie would otherwise grow the map for the life of the process.
+#[derive(Debug)]
+struct Keys {
+    states: HashMap<BudgetKey, Arc<KeyState>>,
+    prune_at: usize,
+}
+
+/// How many keys a budget holds before it first forgets idle ones.
+const PRUNE_AT: usize = 256;
 
 #[derive(Debug, Default)]
 struct KeyState {
@@ -236,6 +247,20 @@ impl Window {
         }
     }
 
+    /// Whether this key remembers nothing that matters at `now`: nothing in
+    /// flight or being probed, no send inside its window, no server window or
+    /// back-off still running. Forgetting it changes no decision.
+    fn idle(&mut self, now: Instant) -> bool {
+        if let Some(limit) = self.limit {
+            self.roll(now, limit);
+        }
+        self.in_flight == 0
+            && !self.probing
+            && self.sent.is_empty()
+            && self.server.is_none_or(|view| view.resets_at <= now)
+            && self.blocked_until.is_none_or(|until| until <= now)
+    }
+
     fn outlook(&mut self, now: Instant) -> Option<Outlook> {
         let limit = self.limit?;
         self.roll(now, limit);
@@ -277,13 +302,30 @@ impl LocalBudget {
     pub fn with_minute(minute: Duration) -> Self {
         Self {
             minute: minute.max(Duration::from_millis(1)),
-            keys: Mutex::new(HashMap::new()),
+            keys: Mutex::new(Keys {
+                states: HashMap::new(),
+                prune_at: PRUNE_AT,
+            }),
         }
+    }
+
+    /// Forgets the keys idle at `now` that no call holds, once the map has
+    /// doubled since the last time (so the cost per call stays constant).
+    fn prune(keys: &mut Keys, now: Instant) {
+        if keys.states.len() < keys.prune_at {
+            return;
+        }
+        keys.states
+            .retain(|_, state| Arc::strong_count(state) > 1 || !lock(&state.window).idle(now));
+        keys.prune_at = (keys.states.len() * 2).max(PRUNE_AT);
     }
 
     fn state(&self, key: BudgetKey) -> Arc<KeyState> {
         let mut keys = lock(&self.keys);
-        Arc::clone(keys.entry(key).or_insert_with(|| {
+        if !keys.states.contains_key(&key) {
+            Self::prune(&mut keys, Instant::now());
+        }
+        Arc::clone(keys.states.entry(key).or_insert_with(|| {
             let limit = documented_limit(key.operation, key.counted).map(|l| Limit {
                 max: l.max,
                 window: self.minute.mul_f64(l.window.as_secs_f64() / 60.0),
@@ -369,6 +411,30 @@ mod tests {
 
     async fn go(budget: &LocalBudget, key: BudgetKey) {
         budget.acquire(key, None).await.unwrap();
+    }
+
+    /// Issue 19 item 10: a key per grant or cookie is forgotten once idle, so
+    /// the map does not grow for the life of the process; a busy key stays.
+    #[test]
+    fn hardening2_10_idle_keys_are_forgotten() {
+        use super::super::Scope;
+        let budget = LocalBudget::default();
+        let key = |n: u64| IS_OWNED.with_scope(Scope(n));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        for n in 1..=1_000 {
+            runtime.block_on(go(&budget, key(n)));
+            budget.report(key(n), answer(100, "30"));
+        }
+        // Key 1 has a request out.
+        runtime.block_on(go(&budget, key(1)));
+        let later = Instant::now() + Duration::from_secs(120);
+        let mut keys = lock(&budget.keys);
+        keys.prune_at = 0;
+        LocalBudget::prune(&mut keys, later);
+        assert_eq!(keys.states.len(), 1, "only the busy key is kept");
+        assert!(keys.states.contains_key(&key(1)));
     }
 
     /// Issue 19 item 11: an answer without rate-limit headers from something

@@ -355,6 +355,22 @@ impl Default for FailurePolicy {
     }
 }
 
+/// One budget for many clients: `request_budget(Arc::clone(&budget))` on each
+/// (one client per OAuth user still shares the machine's per-IP legacy limit).
+impl<T: RequestBudget + ?Sized> RequestBudget for std::sync::Arc<T> {
+    fn acquire(&self, key: BudgetKey, deadline: Option<Instant>) -> Permit<'_> {
+        (**self).acquire(key, deadline)
+    }
+
+    fn report(&self, key: BudgetKey, report: Report) {
+        (**self).report(key, report);
+    }
+
+    fn outlook(&self, key: BudgetKey) -> Option<Outlook> {
+        (**self).outlook(key)
+    }
+}
+
 /// No client-side limit.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Unlimited;

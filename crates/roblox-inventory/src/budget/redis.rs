@@ -13,10 +13,12 @@
 //! process back when Roblox answers 429 or reports nothing remaining: later
 //! reservations start after the reset Roblox gave.
 //!
-//! Keys: `{prefix}:v2:{<scope>:<operation>}:w:<window>` and `…:back`, where the
-//! scope is the [budget id](RedisBudgetBuilder::budget_id) if one is set, else
-//! the kind of credential and its fingerprint ([`Scope`](super::Scope): a hash,
-//! never a secret). The braces keep one operation's keys in one cluster slot.
+//! Keys: `{prefix}:v3:{<scope>:<operation>}:w:<window>` and `…:back`, where the
+//! scope is the kind of credential and either the
+//! [budget id](RedisBudgetBuilder::budget_id) (API keys and legacy reads, when
+//! one is set) or the credential's fingerprint ([`Scope`](super::Scope): a
+//! hash, never a secret); an OAuth grant is always counted on its own, as
+//! Roblox counts it. The braces keep one operation's keys in one cluster slot.
 //!
 //! **When Redis fails** (down, or slower than the response timeout) the
 //! [`FailurePolicy`] decides; by default each process falls back to counting
@@ -206,9 +208,10 @@ impl RedisBudgetBuilder {
         self
     }
 
-    /// Count every credential of this budget as one: "these keys belong to
-    /// one owner" (Roblox counts API keys per owner). Without it, each
-    /// credential is counted by its fingerprint.
+    /// Count every API key of this budget as one: "these keys belong to one
+    /// owner" (Roblox counts API keys per owner); legacy reads share it too.
+    /// OAuth grants are always counted one by one, as Roblox counts them.
+    /// Without it, each credential is counted by its fingerprint.
     pub fn budget_id(mut self, id: impl Into<String>) -> Self {
         self.budget_id = Some(id.into());
         self
@@ -360,12 +363,14 @@ impl RedisBudget {
             Counted::OAuth => "oauth",
             _ => "legacy",
         };
-        let scope = match &self.inner.config.budget_id {
-            Some(id) => format!("id-{id}"),
-            None => format!("{counted}-{}", key.scope),
+        let scope = match (&self.inner.config.budget_id, key.counted) {
+            // An id names an API-key owner's keys (or a fleet's address, for
+            // legacy reads); Roblox counts each OAuth grant on its own.
+            (Some(id), Counted::ApiKey | Counted::Legacy) => format!("{counted}-id-{id}"),
+            _ => format!("{counted}-{}", key.scope),
         };
         let base = format!(
-            "{}:v2:{{{scope}:{}}}",
+            "{}:v3:{{{scope}:{}}}",
             self.inner.config.prefix,
             key.operation.operation_id()
         );
@@ -633,6 +638,36 @@ mod tests {
             w.reserve(100_000, 2, window, u64::MAX, 50_000),
             (true, 2_400_000)
         );
+    }
+}
+
+#[cfg(test)]
+mod keys {
+    use super::*;
+    use crate::budget::{Counted, Scope};
+    use roblox_inventory_api::operations::Operation;
+
+    /// Issue 19 item 10: a budget id names an API-key owner (or a fleet's
+    /// address); every OAuth grant keeps its own 20-per-minute window.
+    #[test]
+    fn hardening2_10_a_budget_id_never_merges_kinds_or_grants() {
+        let budget = RedisBudget::builder("redis://127.0.0.1:1")
+            .budget_id("fleet-7")
+            .build()
+            .unwrap();
+        let op = Operation::CloudListInventoryItems;
+        let key = |counted, scope| {
+            budget
+                .keys(BudgetKey::new(op, counted).with_scope(Scope(scope)))
+                .0
+        };
+        // Two keys of one owner: one counter, the id's.
+        assert_eq!(key(Counted::ApiKey, 1), key(Counted::ApiKey, 2));
+        assert!(key(Counted::ApiKey, 1).contains("id-fleet-7"));
+        // An OAuth grant is not the API-key owner's counter, nor another grant's.
+        assert_ne!(key(Counted::OAuth, 3), key(Counted::ApiKey, 1));
+        assert_ne!(key(Counted::OAuth, 3), key(Counted::OAuth, 4));
+        assert_eq!(key(Counted::OAuth, 3), key(Counted::OAuth, 3));
     }
 }
 

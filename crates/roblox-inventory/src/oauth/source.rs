@@ -75,6 +75,9 @@ struct Current {
 
 struct State {
     app: OAuthApp,
+    /// The grant's identity, shared by every clone: a fingerprint of the app
+    /// and the refresh token the source began with (never the token itself).
+    grant: String,
     current: tokio::sync::Mutex<Current>,
     store: Box<dyn TokenStore>,
     margin_ms: AtomicU64,
@@ -110,8 +113,18 @@ impl RefreshingTokenSource {
     /// Keeps `tokens` (from [`OAuthApp::exchange`] or your store) alive with
     /// `app`, saving every rotated set to `store`.
     pub fn new(app: OAuthApp, tokens: TokenSet, store: impl TokenStore) -> Self {
+        let first = tokens
+            .refresh_token
+            .as_ref()
+            .unwrap_or(&tokens.access_token);
+        let grant = crate::budget::Scope::of_secret(
+            &format!("oauth-grant:{}", app.client_id()),
+            first.expose_secret(),
+        )
+        .to_string();
         Self {
             state: Arc::new(State {
+                grant,
                 app,
                 current: tokio::sync::Mutex::new(Current {
                     lifetime: remaining(&tokens),
@@ -299,5 +312,9 @@ impl TokenSource for RefreshingTokenSource {
                 .await
                 .map_err(TokenError::from)
         })
+    }
+
+    fn grant(&self) -> Option<String> {
+        Some(self.state.grant.clone())
     }
 }

@@ -705,3 +705,107 @@ async fn hardening2_07_a_set_another_process_saved_is_adopted_not_refreshed_agai
     );
     assert_eq!(source.refreshes(), 0);
 }
+
+/// A budget that lets everything go and records each key it was asked for.
+#[derive(Clone, Default)]
+struct Recording(std::sync::Arc<std::sync::Mutex<Vec<roblox_inventory::budget::BudgetKey>>>);
+
+impl roblox_inventory::budget::RequestBudget for Recording {
+    fn acquire(
+        &self,
+        key: roblox_inventory::budget::BudgetKey,
+        _: Option<std::time::Instant>,
+    ) -> roblox_inventory::budget::Permit<'_> {
+        self.0.lock().unwrap().push(key);
+        Box::pin(async { Ok(()) })
+    }
+    fn report(&self, _: roblox_inventory::budget::BudgetKey, _: roblox_inventory::budget::Report) {}
+}
+
+#[cfg(feature = "oauth")]
+#[tokio::test]
+async fn hardening2_10_one_grant_is_one_budget_scope_whatever_its_clones() {
+    use roblox_inventory::oauth::{RefreshingTokenSource, TokenSet};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/cloud/v2/users/1/inventory-items"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"inventoryItems": [], "nextPageToken": ""})),
+        )
+        .mount(&server)
+        .await;
+    let source = |refresh: &str| {
+        let tokens: TokenSet = serde_json::from_value(serde_json::json!({
+            "access_token": format!("access-{refresh}"), "refresh_token": refresh,
+            "expires_at": "2999-01-01T00:00:00Z", "scopes": ["openid"]
+        }))
+        .unwrap();
+        let app =
+            roblox_inventory::oauth::OAuthApp::public("app", "http://localhost:8910/callback")
+                .base_url(server.uri())
+                .build()
+                .unwrap();
+        RefreshingTokenSource::new(app, tokens, |_: TokenSet| async { Ok(()) })
+    };
+    let recording = Recording::default();
+    let client_of = |source: RefreshingTokenSource| {
+        Client::builder()
+            .base_url(server.uri())
+            .oauth_token_source(source)
+            .request_budget(recording.clone())
+            .build()
+            .unwrap()
+    };
+    let one_grant = source("grant-a");
+    let other_grant = source("grant-b");
+    for client in [
+        client_of(one_grant.clone()),
+        client_of(one_grant),
+        client_of(other_grant),
+    ] {
+        first_page(&client).await;
+    }
+    let keys = recording.0.lock().unwrap().clone();
+    assert_eq!(keys.len(), 3);
+    assert_eq!(keys[0], keys[1], "two clones of one source are one grant");
+    assert_ne!(keys[0], keys[2], "another grant has its own window");
+}
+
+async fn first_page(client: &Client) {
+    futures_util::TryStreamExt::try_next(&mut client.inventory_items(1).items())
+        .await
+        .expect("a page");
+}
+
+#[tokio::test]
+async fn hardening2_10_clients_can_share_one_budget() {
+    use roblox_inventory::budget::LocalBudget;
+    use roblox_inventory::Operation;
+    // One client per OAuth user, all on one machine: the per-IP legacy limit
+    // is one budget for all of them.
+    let sandbox = Sandbox::builder().start().await.expect("sandbox starts");
+    let shared = std::sync::Arc::new(LocalBudget::new());
+    let client = || {
+        Client::builder()
+            .base_url(sandbox.base_url())
+            .request_budget(std::sync::Arc::clone(&shared))
+            .build()
+            .unwrap()
+    };
+    let (first, second) = (client(), client());
+    for _ in 0..3 {
+        first.owns(156, Item::GamePass(1111)).await.unwrap();
+    }
+    let seen = |c: &Client| {
+        c.budget_outlook(Operation::GetV1UsersItemsIsOwned)
+            .expect("an outlook")
+            .remaining
+    };
+    assert_eq!(
+        seen(&second),
+        seen(&first),
+        "the second client sees the first's requests"
+    );
+    assert!(seen(&second) < 10_000 - 2, "{}", seen(&second));
+}
