@@ -292,3 +292,122 @@ async fn when_redis_dies_each_policy_does_what_it_says_and_sharing_resumes() {
     );
     sandbox.shutdown().await;
 }
+
+/// The key of these tests: Open Cloud listings with one API key (100 per minute).
+fn listing_key() -> roblox_inventory::budget::BudgetKey {
+    use roblox_inventory::budget::{BudgetKey, Counted, Scope};
+    BudgetKey::new(
+        roblox_inventory::Operation::CloudListInventoryItems,
+        Counted::ApiKey,
+    )
+    .with_scope(Scope(7))
+}
+
+/// is-owned without a credential (10,000 per minute: the fallback's quarter
+/// has room for every call here, so only Redis can make one wait).
+fn is_owned_key() -> roblox_inventory::budget::BudgetKey {
+    use roblox_inventory::budget::{BudgetKey, Counted};
+    BudgetKey::new(
+        roblox_inventory::Operation::GetV1UsersItemsIsOwned,
+        Counted::Legacy,
+    )
+}
+
+/// Issue 19 item 12: a Redis that accepts connections and never answers adds
+/// at most one response timeout to each of 32 concurrent calls (the connect
+/// lock no longer queues them behind each other's connects), and the blip
+/// opens the breaker once (1 s), not once per failed call (30 s).
+#[tokio::test(start_paused = true)]
+async fn hardening2_12_an_unanswering_redis_adds_at_most_one_response_timeout_per_call() {
+    use roblox_inventory::budget::RequestBudget;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counting = Arc::clone(&accepted);
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            counting.fetch_add(1, Ordering::SeqCst);
+            held.push(stream);
+        }
+    });
+    const TIMEOUT: Duration = Duration::from_millis(250);
+    let budget = RedisBudget::builder(format!("redis://{address}"))
+        .response_timeout(TIMEOUT)
+        .build()
+        .unwrap();
+    let calls: Vec<_> = (0..32)
+        .map(|_| {
+            let budget = budget.clone();
+            tokio::spawn(async move {
+                let began = tokio::time::Instant::now();
+                budget
+                    .acquire(is_owned_key(), None)
+                    .await
+                    .expect("the local fallback");
+                began.elapsed()
+            })
+        })
+        .collect();
+    for call in calls {
+        let took = call.await.unwrap();
+        assert!(
+            took <= TIMEOUT,
+            "a call took {took:?}, over one response timeout"
+        );
+    }
+    // Opened once, for a second: just after it, one call probes Redis again.
+    let before = accepted.load(Ordering::SeqCst);
+    tokio::time::advance(Duration::from_millis(1_100)).await;
+    budget
+        .acquire(is_owned_key(), None)
+        .await
+        .expect("the local fallback");
+    tokio::task::yield_now().await;
+    assert!(
+        accepted.load(Ordering::SeqCst) > before,
+        "no probe a second after the blip: the breaker escalated once per failed call"
+    );
+}
+
+/// Issue 19 item 12: a caller cancelled while it waits for the next window
+/// holds no slot there (the old budget reserved it ahead and never gave it back).
+#[tokio::test(flavor = "multi_thread")]
+async fn hardening2_12_a_cancelled_caller_holds_no_slot_of_a_later_window() {
+    use roblox_inventory::budget::RequestBudget;
+    let server = RedisServer::start();
+    const WINDOW: Duration = Duration::from_secs(3);
+    let budget = RedisBudget::builder(server.url())
+        .minute(WINDOW)
+        .build()
+        .unwrap();
+    // Windows are aligned to the clock: begin just after one starts.
+    let until_next_window = || {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+        let window = WINDOW.as_micros();
+        Duration::from_micros((window - now.as_micros() % window) as u64 + 50_000)
+    };
+    tokio::time::sleep(until_next_window()).await;
+    for _ in 0..100 {
+        budget.acquire(listing_key(), None).await.unwrap();
+    }
+    // The 101st waits for the next window; its caller gives up.
+    let waiting = tokio::spawn({
+        let budget = budget.clone();
+        async move { budget.acquire(listing_key(), None).await }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    waiting.abort();
+    let _ = waiting.await;
+    // The next window has all its 100 slots.
+    tokio::time::sleep(until_next_window()).await;
+    for n in 0..100 {
+        let deadline = std::time::Instant::now() + Duration::from_secs(1);
+        budget
+            .acquire(listing_key(), Some(deadline))
+            .await
+            .unwrap_or_else(|e| panic!("slot {n} of the new window: {e}"));
+    }
+}

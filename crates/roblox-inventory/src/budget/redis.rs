@@ -4,8 +4,10 @@
 //! **Model: Roblox's own.** Roblox counts requests in fixed, clock-aligned
 //! windows and says what is left (facts §4.4). The budget keeps the same
 //! windows in Redis: one counter per window, aligned to Redis's clock
-//! (`TIME`, never a client's), and a script that atomically takes the first
-//! window with room and says how long to wait for it. Every window then carries
+//! (`TIME`, never a client's), and a script that atomically takes a slot of the
+//! current window, or says how long until the first window with room; the
+//! caller waits that long and asks again, so a caller cancelled while waiting
+//! holds no slot. Every window then carries
 //! at most the limit, all of it usable (a GCRA bucket would need a margin below
 //! the limit, since it can admit a burst across a window edge). A request is
 //! not placed in a window whose end is nearer than the edge guard, so it
@@ -23,8 +25,10 @@
 //! **When Redis fails** (down, or slower than the response timeout) the
 //! [`FailurePolicy`] decides; by default each process falls back to counting
 //! itself at a quarter of each limit. A breaker stops asking Redis for a while
-//! after a failure (1 s, doubling to 30 s), so an outage does not add a timeout
-//! to every call; the first call after that tries Redis again.
+//! after a failure (1 s, doubling to 30 s while probes keep failing), so an
+//! outage does not add a timeout to every call; then one call probes Redis
+//! while the others keep counting locally. Waiting for a connection and
+//! connecting are each bounded by the response timeout.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -277,10 +281,53 @@ impl RedisBudgetBuilder {
     }
 }
 
+/// Keeps a failing Redis out of the way. Closed: every call asks Redis. Open
+/// (until `open_until`): none does. Then half-open: one call probes while the
+/// others keep counting locally; its success closes the breaker, its failure
+/// opens it again for twice as long (1 s, doubling to 30 s). Only a closed or
+/// half-open breaker opens: the other calls that failed in the same blip do
+/// not escalate it. Tokio's clock, so tests can pause it.
 #[derive(Debug, Default)]
 struct Breaker {
-    open_until: Option<Instant>,
+    open_until: Option<tokio::time::Instant>,
     backoff: Duration,
+    probing: bool,
+}
+
+impl Breaker {
+    /// Whether this call may ask Redis (taking the probe when half-open).
+    fn may_ask(&mut self, now: tokio::time::Instant) -> bool {
+        match self.open_until {
+            None => true,
+            Some(until) if now < until => false,
+            Some(_) if self.probing => false,
+            Some(_) => {
+                self.probing = true;
+                true
+            }
+        }
+    }
+
+    /// Whether it is open (not half-open) now.
+    fn is_open(&self, now: tokio::time::Instant) -> bool {
+        self.open_until.is_some_and(|until| now < until)
+    }
+
+    /// Whether calls are kept away from Redis now (open, or a probe out).
+    fn holds_back(&self, now: tokio::time::Instant) -> bool {
+        self.open_until
+            .is_some_and(|until| now < until || self.probing)
+    }
+
+    fn failed(&mut self, now: tokio::time::Instant) {
+        let open = self.open_until.is_some_and(|until| now < until);
+        if !open {
+            self.backoff =
+                (self.backoff * 2).clamp(Duration::from_secs(1), Duration::from_secs(30));
+            self.open_until = Some(now + self.backoff);
+        }
+        self.probing = false;
+    }
 }
 
 struct Inner {
@@ -377,26 +424,38 @@ impl RedisBudget {
         (format!("{base}:w"), format!("{base}:back"))
     }
 
-    /// Whether the breaker keeps Redis out of the way for now.
-    fn breaker_open(&self) -> bool {
-        crate::client::lock(&self.inner.breaker)
-            .open_until
-            .is_some_and(|until| Instant::now() < until)
+    /// Whether this call may ask Redis (see [`Breaker`]).
+    fn may_ask(&self) -> bool {
+        crate::client::lock(&self.inner.breaker).may_ask(tokio::time::Instant::now())
     }
 
-    /// A connection (connecting if there is none).
+    /// Whether the breaker keeps Redis out of the way for now.
+    fn breaker_open(&self) -> bool {
+        crate::client::lock(&self.inner.breaker).holds_back(tokio::time::Instant::now())
+    }
+
+    /// A connection (connecting if there is none). Waiting for another call's
+    /// connect and connecting are each bounded by the response timeout, so an
+    /// unreachable Redis adds at most that to any call.
     async fn connection(&self) -> Result<redis::aio::ConnectionManager, String> {
-        let mut slot = self.inner.connection.lock().await;
+        let timeout = self.inner.config.response_timeout;
+        let mut slot = tokio::time::timeout(timeout, self.inner.connection.lock())
+            .await
+            .map_err(|_| "another call is still connecting to Redis".to_string())?;
         if let Some(connection) = slot.as_ref() {
             return Ok(connection.clone());
         }
-        let timeout = self.inner.config.response_timeout;
+        // The connect this call waited for failed and opened the breaker:
+        // trying again now would add another timeout.
+        if crate::client::lock(&self.inner.breaker).is_open(tokio::time::Instant::now()) {
+            return Err("Redis failed while this call waited to connect".into());
+        }
         let config = redis::aio::ConnectionManagerConfig::new()
             .set_response_timeout(Some(timeout))
             .set_connection_timeout(Some(timeout))
             .set_number_of_retries(1);
         let connection = tokio::time::timeout(
-            timeout * 4,
+            timeout,
             self.inner.client.get_connection_manager_with_config(config),
         )
         .await
@@ -406,16 +465,13 @@ impl RedisBudget {
         Ok(connection)
     }
 
-    /// Redis failed: keep it out of the way for a while (1 s, doubling to 30 s
-    /// while it keeps failing), and connect afresh next time.
-    async fn failed(&self) {
-        {
-            let mut breaker = crate::client::lock(&self.inner.breaker);
-            breaker.backoff =
-                (breaker.backoff * 2).clamp(Duration::from_secs(1), Duration::from_secs(30));
-            breaker.open_until = Some(Instant::now() + breaker.backoff);
+    /// Redis failed: keep it out of the way for a while (see [`Breaker`]), and
+    /// connect afresh next time (unless a call is connecting right now).
+    fn failed(&self) {
+        crate::client::lock(&self.inner.breaker).failed(tokio::time::Instant::now());
+        if let Ok(mut slot) = self.inner.connection.try_lock() {
+            *slot = None;
         }
-        *self.inner.connection.lock().await = None;
     }
 
     fn succeeded(&self) {
@@ -482,48 +538,54 @@ impl RequestBudget for RedisBudget {
             let Some(limit) = self.limit(key) else {
                 return Ok(());
             };
-            let max_wait =
-                deadline.map_or(HORIZON, |d| d.saturating_duration_since(Instant::now()));
-            let reserved = if self.breaker_open() {
-                Err("Redis failed recently; not asked again yet".to_string())
-            } else {
-                match self.reserve_in_redis(key, limit, max_wait).await {
-                    Ok(found) => {
-                        self.succeeded();
-                        Ok(found)
+            // Only a slot of the current window is ever reserved; a later one
+            // is waited for, then reserved. A caller cancelled while it waits
+            // (a timeout, a dropped future) so holds no slot that nobody
+            // would use.
+            loop {
+                let left =
+                    deadline.map_or(HORIZON, |d| d.saturating_duration_since(Instant::now()));
+                let reserved = if self.may_ask() {
+                    match self.reserve_in_redis(key, limit, Duration::ZERO).await {
+                        Ok(found) => {
+                            self.succeeded();
+                            Ok(found)
+                        }
+                        Err(reason) => {
+                            self.failed();
+                            Err(reason)
+                        }
                     }
+                } else {
+                    Err("Redis failed recently; not asked again yet".to_string())
+                };
+                let (taken, wait) = match reserved {
+                    Ok(found) => found,
                     Err(reason) => {
-                        self.failed().await;
-                        Err(reason)
-                    }
-                }
-            };
-            let (taken, wait) = match reserved {
-                Ok(found) => found,
-                Err(reason) => {
-                    tracing::warn!(operation = key.operation.operation_id(), %reason, policy = ?self.inner.config.policy, "the shared request budget is unavailable");
-                    match self.inner.config.policy {
-                        FailurePolicy::FailClosed => {
-                            return Err(BudgetError::Unavailable { reason })
-                        }
-                        FailurePolicy::FailOpen => return Ok(()),
-                        FailurePolicy::LocalFallback { share } => {
-                            self.reserve_locally(key, limit, share, max_wait)
+                        tracing::warn!(operation = key.operation.operation_id(), %reason, policy = ?self.inner.config.policy, "the shared request budget is unavailable");
+                        match self.inner.config.policy {
+                            FailurePolicy::FailClosed => {
+                                return Err(BudgetError::Unavailable { reason })
+                            }
+                            FailurePolicy::FailOpen => return Ok(()),
+                            FailurePolicy::LocalFallback { share } => {
+                                self.reserve_locally(key, limit, share, Duration::ZERO)
+                            }
                         }
                     }
+                };
+                if taken {
+                    return Ok(());
                 }
-            };
-            if !taken {
-                return Err(NoSlotBeforeDeadline {
-                    operation: key.operation,
-                    ready_in: wait,
+                if wait > left {
+                    return Err(NoSlotBeforeDeadline {
+                        operation: key.operation,
+                        ready_in: wait,
+                    }
+                    .into());
                 }
-                .into());
+                tokio::time::sleep(wait.max(Duration::from_millis(1))).await;
             }
-            if !wait.is_zero() {
-                tokio::time::sleep(wait).await;
-            }
-            Ok(())
         })
     }
 
@@ -567,7 +629,7 @@ impl RequestBudget for RedisBudget {
                 return;
             }
             let Ok(mut connection) = budget.connection().await else {
-                budget.failed().await;
+                budget.failed();
                 return;
             };
             let (_, back) = budget.keys(key);
@@ -578,7 +640,7 @@ impl RequestBudget for RedisBudget {
                 tokio::time::timeout(timeout, invocation.invoke_async::<i64>(&mut connection))
                     .await;
             if !matches!(result, Ok(Ok(_))) {
-                budget.failed().await;
+                budget.failed();
             }
         });
     }
