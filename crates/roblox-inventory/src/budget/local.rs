@@ -21,7 +21,11 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+// Tokio's clock (the same instants outside tests): the budget's waits and
+// windows follow a paused clock in tests.
+use tokio::time::Instant;
 
 use tokio::sync::Notify;
 
@@ -342,7 +346,8 @@ impl LocalBudget {
 }
 
 impl RequestBudget for LocalBudget {
-    fn acquire(&self, key: BudgetKey, deadline: Option<Instant>) -> Permit<'_> {
+    fn acquire(&self, key: BudgetKey, deadline: Option<std::time::Instant>) -> Permit<'_> {
+        let deadline = deadline.map(Instant::from_std);
         let state = self.state(key);
         Box::pin(async move {
             let mut probe_waited = false;
@@ -365,7 +370,7 @@ impl RequestBudget for LocalBudget {
                     }
                 }
                 let until = deadline.map_or(until, |d| d.min(until));
-                let sleep = tokio::time::sleep_until(until.into());
+                let sleep = tokio::time::sleep_until(until);
                 if matches!(decision, Decision::AwaitProbe) {
                     let answered = std::pin::pin!(probe_answered);
                     let sleep = std::pin::pin!(sleep);
@@ -466,7 +471,7 @@ mod tests {
         assert!(follows(&budget));
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn without_headers_the_limit_goes_at_once_then_waits_a_window() {
         // 4 per second, the local log alone (a 1 s window says nothing in whole seconds).
         let budget = LocalBudget::default();
@@ -474,16 +479,14 @@ mod tests {
         for _ in 0..4 {
             go(&budget, COLLECTIBLES).await;
         }
-        assert!(
-            started.elapsed() < Duration::from_millis(900),
-            "a burst of 4"
-        );
+        // On tokio's paused clock, exactly: the burst takes no time, the fifth
+        // waits until the first leaves the window.
+        assert_eq!(started.elapsed(), Duration::ZERO, "a burst of 4");
         go(&budget, COLLECTIBLES).await;
-        // A lower bound only: the fifth waited for the first to leave the window.
-        assert!(started.elapsed() >= Duration::from_millis(990));
+        assert_eq!(started.elapsed(), Duration::from_secs(1));
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn the_first_request_of_a_window_goes_alone_then_what_remains_goes_at_once() {
         let budget = Arc::new(LocalBudget::default());
         go(&budget, IS_OWNED).await;
@@ -500,7 +503,7 @@ mod tests {
         assert_eq!(outlook.remaining, 2);
         go(&budget, IS_OWNED).await;
         go(&budget, IS_OWNED).await;
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
         let refused = budget.acquire(IS_OWNED, Some(deadline)).await.unwrap_err();
         assert!(
             matches!(&refused, crate::budget::BudgetError::NoSlot(n) if n.ready_in > Duration::from_secs(29)),
@@ -508,7 +511,7 @@ mod tests {
         );
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_window_shared_with_another_spender_shrinks_by_what_is_in_flight() {
         let budget = LocalBudget::default();
         go(&budget, IS_OWNED).await;
@@ -528,7 +531,7 @@ mod tests {
         assert_eq!(budget.outlook(IS_OWNED).unwrap().remaining, 22);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_full_window_waits_for_the_servers_reset_not_a_window_from_the_first_send() {
         // Open Cloud: 100 per 60 s. The server's window resets in 0.3 s.
         let cloud = BudgetKey::new(Operation::CloudListInventoryItems, Counted::ApiKey);
@@ -538,24 +541,24 @@ mod tests {
         for _ in 0..99 {
             go(&budget, cloud).await;
         }
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
         budget
             .acquire(cloud, Some(deadline))
             .await
             .expect("the 101st goes after the reset, not 60 s after the first");
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn nothing_remaining_waits_for_the_reset() {
         let budget = LocalBudget::default();
         go(&budget, IS_OWNED).await;
         budget.report(IS_OWNED, answer(0, "0.300"));
         let started = Instant::now();
         go(&budget, IS_OWNED).await;
-        assert!(started.elapsed() >= Duration::from_millis(290));
+        assert_eq!(started.elapsed(), Duration::from_millis(300));
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_429_holds_back_everyone_on_the_key() {
         let budget = LocalBudget::default();
         go(&budget, IS_OWNED).await;
@@ -573,10 +576,12 @@ mod tests {
         let started = Instant::now();
         let waiting: Vec<_> = (0..3).map(|_| go(&budget, IS_OWNED)).collect();
         futures_util::future::join_all(waiting).await;
-        assert!(started.elapsed() >= Duration::from_millis(390));
+        // All held back for the 0.4 s; then one probes the window and the
+        // others wait for its answer, which never comes here (up to 1 s).
+        assert_eq!(started.elapsed(), Duration::from_millis(400) + PROBE_WAIT);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn an_operation_without_a_documented_limit_is_not_limited_until_a_header_says() {
         let budget = LocalBudget::default();
         // The table lists no per-API-key limit for the legacy categories.
