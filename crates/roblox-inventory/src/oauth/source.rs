@@ -68,6 +68,10 @@ struct Current {
     /// margin never exceeds a quarter of it (a short-lived token is not
     /// refreshed on every call).
     lifetime: Duration,
+    /// When the current access token expires, on tokio's monotonic clock:
+    /// read from `expires_at` once, when the set is adopted, so a jump of the
+    /// wall clock does not move it (and tests can pause the clock).
+    expires: tokio::time::Instant,
     /// A rotated set whose save failed: not used until it is saved (its
     /// predecessor's refresh token is already spent, so it is kept, not dropped).
     unsaved: Option<TokenSet>,
@@ -128,6 +132,7 @@ impl RefreshingTokenSource {
                 app,
                 current: tokio::sync::Mutex::new(Current {
                     lifetime: remaining(&tokens),
+                    expires: tokio::time::Instant::now() + remaining(&tokens),
                     tokens,
                     unsaved: None,
                 }),
@@ -211,7 +216,12 @@ impl State {
         match refused {
             // Refused: refresh, unless another call already replaced that token.
             Some(refused) => current.tokens.access_token.expose_secret() == refused.expose_secret(),
-            None => current.tokens.expires_within(margin),
+            None => {
+                current
+                    .expires
+                    .saturating_duration_since(tokio::time::Instant::now())
+                    <= margin
+            }
         }
     }
 
@@ -250,6 +260,7 @@ impl State {
         }) {
             // Someone else rotated the set: its refresh token is the live one.
             current.lifetime = remaining(&latest);
+            current.expires = tokio::time::Instant::now() + current.lifetime;
             current.tokens = latest;
             let still_needed = match need {
                 Need::Rotated => true,
@@ -283,6 +294,7 @@ impl State {
             self.store.save(fresh).await.map_err(OAuthError::Store)?;
             if let Some(fresh) = current.unsaved.take() {
                 current.lifetime = remaining(&fresh);
+                current.expires = tokio::time::Instant::now() + current.lifetime;
                 current.tokens = fresh;
             }
         }

@@ -809,3 +809,42 @@ async fn hardening2_10_clients_can_share_one_budget() {
     );
     assert!(seen(&second) < 10_000 - 2, "{}", seen(&second));
 }
+
+/// Issue 19 item 14: refresh-ahead measured on tokio's (paused) clock, not
+/// the wall clock: exactly when a quarter of the lifetime is left.
+#[cfg(feature = "oauth")]
+#[tokio::test(start_paused = true)]
+async fn hardening2_14_refresh_ahead_follows_the_clock_exactly() {
+    use roblox_inventory::auth::TokenSource;
+    use roblox_inventory::oauth::{RefreshingTokenSource, TokenSet};
+    use secrecy::ExposeSecret;
+    let server = MockServer::start().await;
+    let (app, _) = token_endpoint(
+        &server,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": "access-2", "refresh_token": "r2",
+            "token_type": "Bearer", "expires_in": 900
+        })),
+    )
+    .await;
+    // A 4-s token: refreshed within its last second (a quarter of it).
+    let fresh: TokenSet = serde_json::from_value(serde_json::json!({
+        "access_token": "access-1", "refresh_token": "r1",
+        "expires_at": (chrono::Utc::now() + chrono::Duration::seconds(4)).to_rfc3339(),
+        "scopes": ["openid"]
+    }))
+    .unwrap();
+    let source = RefreshingTokenSource::new(app, fresh, |_: TokenSet| async { Ok(()) });
+    let token = || async { source.token().await.unwrap().expose_secret().to_string() };
+    assert_eq!(token().await, "access-1");
+    tokio::time::advance(Duration::from_millis(2_900)).await;
+    assert_eq!(token().await, "access-1", "1.1 s left: not yet");
+    tokio::time::advance(Duration::from_millis(200)).await;
+    // The refresh itself goes over real loopback: let the clock run again.
+    tokio::time::resume();
+    assert_eq!(token().await, "access-2", "0.9 s left: refreshed ahead");
+    assert_eq!(
+        server.received_requests().await.unwrap_or_default().len(),
+        1
+    );
+}

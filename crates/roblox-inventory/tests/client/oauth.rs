@@ -454,8 +454,11 @@ async fn tokens_are_refreshed_ahead_of_expiry_but_not_on_every_call() {
     list_private(&client).await.unwrap();
     list_private(&client).await.unwrap();
     assert_eq!(source.refreshes(), 0, "a fresh token is not refreshed");
-    // 3.3 s in: inside the last second, 0.7 s before the token expires.
-    tokio::time::sleep(Duration::from_millis(3_300)).await;
+    // Inside the last second: 0.7 s before the expiry the server gave.
+    let until = (expires - chrono::Utc::now() - chrono::Duration::milliseconds(700))
+        .to_std()
+        .unwrap_or_default();
+    tokio::time::sleep(until).await;
     list_private(&client).await.unwrap();
     assert_eq!(source.refreshes(), 1);
     let at = refreshed_at
