@@ -529,7 +529,7 @@ fn a_stored_login_is_used_refreshed_written_back_and_revoked_at_logout() {
             roblox_inventory_sandbox::Sandbox::builder()
                 .world(world)
                 .rate_limits(false)
-                .oauth_token_lifetime(std::time::Duration::from_secs(3))
+                .oauth_token_lifetime(std::time::Duration::from_secs(120))
                 .start(),
         )
         .unwrap();
@@ -599,8 +599,15 @@ fn a_stored_login_is_used_refreshed_written_back_and_revoked_at_logout() {
     assert_eq!(items.status.code(), Some(0), "{}", stderr(&items));
     assert!(stdout(&items).lines().count() > 0);
     assert_eq!(sandbox.oauth_token_counts(), (1, 0));
-    // After expiry: refreshed, and the rotated set written back before use.
-    std::thread::sleep(std::time::Duration::from_millis(3_100));
+    // After expiry (the stored set says it has passed; no waiting on the
+    // clock): refreshed, and the rotated set written back before use.
+    let mut expired = stored(config.path());
+    expired["tokens"]["expires_at"] = serde_json::json!("2020-01-01T00:00:00Z");
+    std::fs::write(
+        config.path().join("login.json"),
+        serde_json::to_vec(&expired).unwrap(),
+    )
+    .unwrap();
     let again = rbxinv_in(
         config.path(),
         &["--base-url", &base, "--jsonl", "items", "261"],
