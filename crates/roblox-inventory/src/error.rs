@@ -337,7 +337,7 @@ const UNLOCK_OR_REFUSED: &str = "an API key the user created with Inventory: Rea
      not say which)";
 
 /// What `operation` needs of a credential: its accepted schemes and OAuth scopes, from the spec.
-fn needs(operation: Operation) -> String {
+fn permission_needed(operation: Operation) -> String {
     let schemes: Vec<&str> = operation.schemes().iter().map(|s| s.name()).collect();
     let scopes = operation.oauth_scopes();
     let mut text = format!(
@@ -406,7 +406,7 @@ impl ErrorContext {
                     (Some(ErrorCode::Legacy(_)), _) => {
                         return Error::CredentialRefused {
                             operation,
-                            needs: needs(operation),
+                            needs: permission_needed(operation),
                             error,
                         }
                     }

@@ -23,12 +23,11 @@ impl Parser<'_> {
                 self.diags.error(row.line, format!("parameter `{name}`: `{location}` is not a location (path, query, header, cookie)"));
                 continue;
             }
-            let Some(required) = self.yes_no(cell("Required"), row.line, &name) else {
-                continue;
-            };
-            let Some((ty, description)) =
-                self.typed_description(cell("Type"), cell("Description"), row.line, &name)
-            else {
+            let Some((required, ty, description)) = self.typed_row(
+                [cell("Required"), cell("Type"), cell("Description")],
+                row.line,
+                &name,
+            ) else {
                 continue;
             };
             params.push(Param {
@@ -60,12 +59,11 @@ impl Parser<'_> {
             }
             let cell = |name: &str| &row.cells[columns[name]];
             let name = to_plain(cell("Property")).trim().to_string();
-            let Some(required) = self.yes_no(cell("Required"), row.line, &name) else {
-                continue;
-            };
-            let Some((ty, description)) =
-                self.typed_description(cell("Type"), cell("Description"), row.line, &name)
-            else {
+            let Some((required, ty, description)) = self.typed_row(
+                [cell("Required"), cell("Type"), cell("Description")],
+                row.line,
+                &name,
+            ) else {
                 continue;
             };
             properties.push(Property {
@@ -149,6 +147,19 @@ impl Parser<'_> {
 
     /// Reads a type cell and its description, folding a `Valid values:` list in
     /// the description into the type.
+    /// A row's required, type and description cells (a parameter or a
+    /// property), each checked: `None` when one was reported.
+    fn typed_row(
+        &mut self,
+        [required, ty, description]: [&[Inline]; 3],
+        line: usize,
+        name: &str,
+    ) -> Option<(bool, TypeExpr, String)> {
+        let required = self.yes_no(required, line, name)?;
+        let (ty, description) = self.typed_description(ty, description, line, name)?;
+        Some((required, ty, description))
+    }
+
     pub(super) fn typed_description(
         &mut self,
         type_cell: &[Inline],

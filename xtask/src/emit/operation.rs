@@ -7,7 +7,7 @@ use crate::document::BodyType;
 use crate::overlay::{CookieFacts, CookieUse, CsrfUse, PartKind};
 
 /// The media type of a form body, which the codegen sends itself.
-const MULTIPART: &str = "multipart/form-data";
+use roblox_inventory_codegen::forms::MULTIPART;
 
 impl Emitter<'_> {
     pub(super) fn paths(
@@ -232,7 +232,7 @@ impl Emitter<'_> {
             return None;
         };
         if body.media == MULTIPART {
-            return self.form_body(endpoint, body, id, form);
+            return self.form_body(&key, body, id, form);
         }
         if form.is_some() {
             let line = self.overlay.entry_line("form_bodies", &key);
@@ -283,12 +283,11 @@ impl Emitter<'_> {
     /// example's fields must be exactly the parts stated.
     fn form_body(
         &mut self,
-        endpoint: &Endpoint,
+        key: &str,
         body: &crate::document::RequestBody,
         id: &str,
         form: Option<&crate::overlay::FormBody>,
     ) -> Option<Value> {
-        let key = format!("{} {}", endpoint.method, endpoint.path);
         let Some(form) = form else {
             self.md.error(
                 body.line,
@@ -300,7 +299,7 @@ impl Emitter<'_> {
             );
             return None;
         };
-        let line = self.overlay.entry_line("form_bodies", &key);
+        let line = self.overlay.entry_line("form_bodies", key);
         if form.parts.is_empty() {
             self.ov
                 .error(line, format!("form_bodies: `{key}` states no parts"));

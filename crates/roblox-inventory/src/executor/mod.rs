@@ -116,6 +116,14 @@ impl Drop for Ticket<'_> {
     }
 }
 
+/// The operation's deadline passed, `began` being when the call began.
+fn deadline_passed(operation: Operation, began: Instant) -> Failure {
+    Failure::Decided(Error::DeadlineExceeded {
+        operation,
+        after: began.elapsed(),
+    })
+}
+
 impl Executor {
     /// Puts the credential `carried` on the request, and nothing else.
     fn authorize(request: &mut Request, carried: Carried<'_>) {
@@ -168,40 +176,32 @@ impl Executor {
         oauth: Option<&OAuthToken>,
     ) -> Outcome {
         let began = Instant::now();
-        let attempts = self.attempts(client, request, operation, oauth);
-        let Some(deadline) = began.checked_add(self.shared.operation_timeout) else {
+        let deadline = began.checked_add(self.shared.operation_timeout);
+        let attempts = self.attempts(client, request, operation, oauth, began, deadline);
+        let Some(deadline) = deadline else {
             return attempts.await;
         };
         match tokio::time::timeout_at(deadline.into(), attempts).await {
             Ok(outcome) => outcome,
-            Err(_) => Err(Failure::Decided(Error::DeadlineExceeded {
-                operation,
-                after: began.elapsed(),
-            })),
+            Err(_) => Err(deadline_passed(operation, began)),
         }
     }
 
-    /// The attempts of [`Executor::send`].
+    /// The attempts of [`Executor::send`], begun at `began`, to end by `deadline`.
     async fn attempts(
         &self,
         client: &reqwest::Client,
         request: Request,
         operation: Operation,
         oauth: Option<&OAuthToken>,
+        began: Instant,
+        deadline: Option<Instant>,
     ) -> Outcome {
         let idempotent = matches!(*request.method(), Method::GET | Method::HEAD);
         let key = self.shared.budget_key(operation);
         let budget: &dyn RequestBudget = &*self.shared.budget;
         let mut delays = self.shared.retry.delays();
         let mut attempt = 1u32;
-        let began = Instant::now();
-        let deadline = began.checked_add(self.shared.operation_timeout);
-        let deadline_passed = |began: Instant| {
-            Failure::Decided(Error::DeadlineExceeded {
-                operation,
-                after: began.elapsed(),
-            })
-        };
         // After a 401, a token source is asked for a fresh token, once, told
         // which token was refused (so a shared source refreshes once for many);
         // a fixed token's 401 is final.
@@ -264,7 +264,7 @@ impl Executor {
             if let Some(deadline) = deadline {
                 let left = deadline.saturating_duration_since(Instant::now());
                 if left.is_zero() {
-                    return Err(deadline_passed(began));
+                    return Err(deadline_passed(operation, began));
                 }
                 *this.timeout_mut() = Some(left.min(self.shared.attempt_timeout));
             }
@@ -344,7 +344,7 @@ impl Executor {
                 None => backoff,
             };
             if deadline.is_some_and(|d| Instant::now() + delay >= d) {
-                return Err(deadline_passed(began));
+                return Err(deadline_passed(operation, began));
             }
             tokio::time::sleep(delay).await;
             attempt += 1;

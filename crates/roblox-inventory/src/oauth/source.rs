@@ -77,6 +77,28 @@ struct Current {
     unsaved: Option<TokenSet>,
 }
 
+impl Current {
+    /// `tokens` as the current set, nothing pending.
+    fn holding(tokens: TokenSet) -> Self {
+        let lifetime = remaining(&tokens);
+        Self {
+            lifetime,
+            expires: tokio::time::Instant::now() + lifetime,
+            tokens,
+            unsaved: None,
+        }
+    }
+
+    /// Uses `tokens` from now on (its lifetime and expiry read once, now).
+    fn adopt(&mut self, tokens: TokenSet) {
+        let unsaved = self.unsaved.take();
+        *self = Self {
+            unsaved,
+            ..Self::holding(tokens)
+        };
+    }
+}
+
 struct State {
     app: OAuthApp,
     /// The grant's identity, shared by every clone: a fingerprint of the app
@@ -130,12 +152,7 @@ impl RefreshingTokenSource {
             state: Arc::new(State {
                 grant,
                 app,
-                current: tokio::sync::Mutex::new(Current {
-                    lifetime: remaining(&tokens),
-                    expires: tokio::time::Instant::now() + remaining(&tokens),
-                    tokens,
-                    unsaved: None,
-                }),
+                current: tokio::sync::Mutex::new(Current::holding(tokens)),
                 store: Box::new(store),
                 margin_ms: AtomicU64::new(60_000),
                 refreshes: AtomicU64::new(0),
@@ -259,9 +276,7 @@ impl State {
             l.access_token.expose_secret() != current.tokens.access_token.expose_secret()
         }) {
             // Someone else rotated the set: its refresh token is the live one.
-            current.lifetime = remaining(&latest);
-            current.expires = tokio::time::Instant::now() + current.lifetime;
-            current.tokens = latest;
+            current.adopt(latest);
             let still_needed = match need {
                 Need::Rotated => true,
                 Need::Fresh => self.stale(current, None),
@@ -293,9 +308,7 @@ impl State {
         if let Some(fresh) = &current.unsaved {
             self.store.save(fresh).await.map_err(OAuthError::Store)?;
             if let Some(fresh) = current.unsaved.take() {
-                current.lifetime = remaining(&fresh);
-                current.expires = tokio::time::Instant::now() + current.lifetime;
-                current.tokens = fresh;
+                current.adopt(fresh);
             }
         }
         Ok(())
