@@ -87,6 +87,7 @@ pub struct SandboxBuilder {
     empty_final_page: bool,
     pages_per_field: bool,
     windows_from_start: bool,
+    held_windows: bool,
     latency: Duration,
     oauth_token_lifetime: Duration,
 }
@@ -133,6 +134,16 @@ impl SandboxBuilder {
         self
     }
 
+    /// Hold rate-limit time still (default off): windows start when the sandbox
+    /// starts and move on only when [`Sandbox::advance_windows`] says so, so a
+    /// test can count a whole window and see it reset however slowly a busy
+    /// machine answers. Takes precedence over
+    /// [`windows_from_start`](Self::windows_from_start).
+    pub fn held_windows(mut self, enabled: bool) -> Self {
+        self.held_windows = enabled;
+        self
+    }
+
     /// Delay every answer by `latency` (default none), as a network's round trip
     /// would: loopback answers in microseconds, Roblox over the internet in tens
     /// of milliseconds, and concurrency only matters with the latter. Rate limits
@@ -175,7 +186,9 @@ impl SandboxBuilder {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;
         let limiter = self.rate_limits.then(|| {
-            if self.windows_from_start {
+            if self.held_windows {
+                ratelimit::RateLimiter::held(self.minute)
+            } else if self.windows_from_start {
                 ratelimit::RateLimiter::starting_now(self.minute)
             } else {
                 ratelimit::RateLimiter::new(self.minute)
@@ -239,6 +252,7 @@ impl Sandbox {
             empty_final_page: false,
             pages_per_field: false,
             windows_from_start: false,
+            held_windows: false,
             latency: Duration::ZERO,
             oauth_token_lifetime: Duration::from_secs(899),
         }
@@ -327,6 +341,16 @@ impl Sandbox {
     /// refresh tokens it redeemed, so far.
     pub fn oauth_token_counts(&self) -> (u64, u64) {
         self.state.oauth.counts()
+    }
+
+    /// Moves rate-limit time on by `by` when the sandbox was built with
+    /// [`SandboxBuilder::held_windows`]; returns false (and does nothing) when
+    /// its windows follow the clock or rate limits are off.
+    pub fn advance_windows(&self, by: Duration) -> bool {
+        self.state
+            .limiter
+            .as_ref()
+            .is_some_and(|limiter| limiter.advance(by))
     }
 
     /// Gives every signed-in user a new X-CSRF-TOKEN now.

@@ -54,11 +54,22 @@ impl Decision {
 /// (operation, caller key) → (window index, requests counted in it).
 type Counters = HashMap<(&'static str, String), (u128, u64)>;
 
+/// Where a limiter's windows are measured from.
+#[derive(Debug)]
+enum WindowClock {
+    /// Multiples of the window since the Unix epoch, as Roblox aligns them.
+    Wall,
+    /// Multiples of the window since this instant.
+    Since(Instant),
+    /// Time that passes only when [`RateLimiter::advance`] says so, for tests
+    /// that must not depend on how fast a busy machine answers.
+    Held(Mutex<Duration>),
+}
+
 /// Counts requests per (operation, key) in fixed windows.
 #[derive(Debug)]
 pub struct RateLimiter {
-    /// Windows start here instead of at multiples of the window since the epoch.
-    origin: Option<Instant>,
+    clock: WindowClock,
     /// How long a documented minute lasts here.
     minute: Duration,
     counters: Mutex<Counters>,
@@ -68,7 +79,7 @@ impl RateLimiter {
     /// A limiter whose minutes last `minute`, windows aligned to the clock.
     pub fn new(minute: Duration) -> Self {
         Self {
-            origin: None,
+            clock: WindowClock::Wall,
             minute: minute.max(Duration::from_millis(1)),
             counters: Mutex::new(HashMap::new()),
         }
@@ -78,8 +89,30 @@ impl RateLimiter {
     /// without a boundary falling in between).
     pub fn starting_now(minute: Duration) -> Self {
         Self {
-            origin: Some(Instant::now()),
+            clock: WindowClock::Since(Instant::now()),
             ..Self::new(minute)
+        }
+    }
+
+    /// A limiter whose time stands still until [`advance`](Self::advance)
+    /// moves it: every request falls in the first window until then.
+    pub fn held(minute: Duration) -> Self {
+        Self {
+            clock: WindowClock::Held(Mutex::new(Duration::ZERO)),
+            ..Self::new(minute)
+        }
+    }
+
+    /// Moves a held limiter's time on by `by`; returns false (and does nothing)
+    /// for a limiter that follows the clock.
+    pub fn advance(&self, by: Duration) -> bool {
+        match &self.clock {
+            WindowClock::Held(now) => {
+                let mut now = now.lock().unwrap_or_else(|e| e.into_inner());
+                *now = now.saturating_add(by);
+                true
+            }
+            WindowClock::Wall | WindowClock::Since(_) => false,
         }
     }
 
@@ -92,9 +125,10 @@ impl RateLimiter {
     /// Counts a request for `operation` by `key` against `limit`.
     pub fn check(&self, operation: &'static str, key: String, limit: Limit) -> Decision {
         let window = self.window(limit);
-        let since_epoch = match self.origin {
-            Some(origin) => origin.elapsed(),
-            None => SystemTime::now()
+        let since_epoch = match &self.clock {
+            WindowClock::Since(origin) => origin.elapsed(),
+            WindowClock::Held(now) => *now.lock().unwrap_or_else(|e| e.into_inner()),
+            WindowClock::Wall => SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .unwrap_or_default(),
         }
@@ -144,14 +178,17 @@ mod tests {
             "keys are counted apart"
         );
         assert_eq!(limiter.check("op", "k".into(), limit).limit, "3, 3;w=30");
-        // A short window for the reset: after a whole window, the count starts again.
-        let short = RateLimiter::new(Duration::from_millis(100));
+        // After a whole window, the count starts again.
+        let held = RateLimiter::held(Duration::from_millis(100));
         for _ in 0..5 {
-            short.check("op", "k".into(), limit);
+            held.check("op", "k".into(), limit);
         }
-        std::thread::sleep(Duration::from_millis(150));
-        let fresh = short.check("op", "k".into(), limit);
+        assert!(held.advance(Duration::from_millis(99)));
+        assert!(!held.check("op", "k".into(), limit).allowed);
+        assert!(held.advance(Duration::from_millis(1)));
+        let fresh = held.check("op", "k".into(), limit);
         assert!(fresh.allowed);
         assert_eq!(fresh.remaining, 2);
+        assert!(!RateLimiter::new(Duration::from_millis(100)).advance(Duration::from_secs(1)));
     }
 }

@@ -928,10 +928,15 @@ async fn legacy_reads_are_counted_per_client_address_whoever_signs_in() {
 
 #[tokio::test]
 async fn rate_limits_follow_the_document_with_headers() {
+    // Rate-limit time is held still, so the 122 requests below fall in one
+    // window however slowly a busy machine answers them (the latency makes sure
+    // they take longer than the window would on the clock), and the reset
+    // comes when the test moves time on, not after a sleep.
     let h = Harness::start(
         Sandbox::builder()
             .rate_limit_minute(Duration::from_millis(4_000))
-            .windows_from_start(true),
+            .latency(Duration::from_millis(40))
+            .held_windows(true),
     )
     .await;
     let url = "/cloud/v2/users/156/inventory-items";
@@ -961,7 +966,14 @@ async fn rate_limits_follow_the_document_with_headers() {
         assert_eq!(h.get(url, &[KEY_156]).await.status, 200);
     }
     assert_eq!(h.get(url, &[KEY_156]).await.status, 429);
-    tokio::time::sleep(Duration::from_millis(4_100)).await;
+    let limited = h.get(url, &[KEY_156]).await;
+    assert_eq!(
+        limited.headers["x-ratelimit-reset"].to_str().unwrap(),
+        "4.000"
+    );
+    assert!(h.sandbox.advance_windows(Duration::from_millis(3_999)));
+    assert_eq!(h.get(url, &[KEY_156]).await.status, 429, "one ms is left");
+    assert!(h.sandbox.advance_windows(Duration::from_millis(1)));
     assert_eq!(
         h.get(url, &[KEY_156]).await.status,
         200,
