@@ -321,8 +321,12 @@ async fn hardening_08_one_deadline_covers_every_attempt_and_wait() {
         ),
         "{error:?}"
     );
-    // Attempts at 0 s and 1 s; the next would start after the deadline.
-    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    // Attempts at 0 s and 1 s (the server's retry-after) on a quick machine,
+    // only the first if its answer took over half a second on a busy one; never
+    // a third, which would start after the deadline (without one deadline over
+    // every attempt and wait, all 11 are sent).
+    let sent = server.received_requests().await.unwrap().len();
+    assert!((1..=2).contains(&sent), "{sent} requests");
 }
 
 /// Hands out `first` until refreshed, then `refreshed`; counts both.

@@ -256,7 +256,7 @@ async fn hardening2_05_a_cancelled_caller_does_not_lose_the_session() {
         .and(body_string_contains("refresh_token=r1"))
         .respond_with(
             ResponseTemplate::new(200)
-                .set_delay(Duration::from_millis(800))
+                .set_delay(Duration::from_secs(3))
                 .set_body_json(serde_json::json!({
                     "access_token": "access-2", "refresh_token": "r2",
                     "token_type": "Bearer", "expires_in": 900, "scope": "openid"

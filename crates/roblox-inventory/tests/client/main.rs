@@ -461,27 +461,30 @@ async fn idempotent_requests_retry_and_writes_do_not() {
 #[tokio::test]
 async fn timeouts_and_broken_bodies_are_typed_errors() {
     let sandbox = default_sandbox().await;
+    // Only stalled requests meet the short timeout: an answer that is merely
+    // slow on a busy machine must not turn into a timeout where none is asserted.
     let impatient = client(&sandbox)
-        .timeout(Duration::from_millis(200))
+        .timeout(STALL_TIMEOUT)
         .retry(RetryConfig::disabled())
         .build()
         .unwrap();
-    sandbox.inject(Route::Categories, Fault::Stall(Duration::from_secs(2)), 1);
+    sandbox.inject(Route::Categories, stall(), 1);
     assert!(matches!(
         impatient.categories(1).await,
         Err(Error::Timeout(_))
     ));
-    let patient = client(&sandbox)
-        .timeout(Duration::from_millis(200))
-        .build()
-        .unwrap();
-    sandbox.inject(Route::Categories, Fault::Stall(Duration::from_secs(2)), 1);
+    let patient = client(&sandbox).timeout(STALL_TIMEOUT).build().unwrap();
+    sandbox.inject(Route::Categories, stall(), 1);
     assert!(
         patient.categories(1).await.is_ok(),
         "a timed-out GET is retried"
     );
+    let unretried = client(&sandbox)
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
     sandbox.inject(Route::Collectibles, Fault::TruncatedJson, 1);
-    let truncated = impatient
+    let truncated = unretried
         .collectibles(156)
         .items()
         .try_next()
@@ -492,7 +495,7 @@ async fn timeouts_and_broken_bodies_are_typed_errors() {
         "{truncated:?}"
     );
     sandbox.inject(Route::Collectibles, Fault::MalformedJson, 1);
-    let error = impatient
+    let error = unretried
         .collectibles(156)
         .items()
         .try_next()
@@ -965,16 +968,34 @@ async fn no_secret_reaches_tracing_output_at_any_level_even_on_failures() {
 
 // ---------------------------------------------------------------- fault matrix
 
+/// How long a client waits for a stalled answer: far less than [`stall`]
+/// (which never answers in a test's lifetime), and given only to clients whose
+/// requests are meant to stall or are retried when one is merely slow.
+const STALL_TIMEOUT: Duration = Duration::from_millis(300);
+
+/// A stall no client in these tests waits out.
+fn stall() -> Fault {
+    Fault::Stall(Duration::from_secs(3_600))
+}
+
 /// Every fault the sandbox injects, against every endpoint group.
 #[tokio::test]
 async fn fault_matrix() {
     let world = World::generated(21, 4_500, 250);
     let sandbox = sandbox(Sandbox::builder().world(world).rate_limits(false)).await;
-    let reader = client(&sandbox)
+    let patient = client(&sandbox)
         .api_key("sandbox-key-builderman")
-        .timeout(Duration::from_millis(300))
         .build()
         .unwrap();
+    // Stalls meet the short timeout and are retried (so is an answer that was
+    // merely slow); every other fault is met with the default timeout, so a busy
+    // machine cannot turn a broken body into a timeout.
+    let impatient = client(&sandbox)
+        .api_key("sandbox-key-builderman")
+        .timeout(STALL_TIMEOUT)
+        .build()
+        .unwrap();
+    let reader = &patient;
     let expected_items: Vec<_> = reader
         .inventory_items(4_500)
         .items()
@@ -1003,12 +1024,16 @@ async fn fault_matrix() {
         },
         Fault::TooManyRequests { retry_after: None },
         Fault::DropConnection,
-        Fault::Stall(Duration::from_secs(2)),
+        stall(),
     ];
     let broken_bodies = [Fault::TruncatedJson, Fault::MalformedJson];
 
     for fault in recoverable.iter().chain(&broken_bodies) {
         let recovers = recoverable.contains(fault);
+        let reader = match fault {
+            Fault::Stall(_) => &impatient,
+            _ => &patient,
+        };
         // Open Cloud stream, fault on the second page.
         let mut pages = reader.inventory_items(4_500).pages();
         let first = pages.try_next().await.unwrap().unwrap();
@@ -1076,16 +1101,24 @@ async fn fault_matrix() {
 #[tokio::test]
 async fn fault_matrix_for_writes() {
     let sandbox = default_sandbox().await;
-    let me = client(&sandbox)
+    let patient = client(&sandbox)
         .roblosecurity("sandbox-cookie-builderman")
-        .timeout(Duration::from_millis(300))
         .build()
         .unwrap();
-    // Run the CSRF exchange once so the token is cached.
-    me.add_to_collection(Item::Asset(1028606)).await.unwrap();
-    me.remove_from_collection(Item::Asset(1028606))
-        .await
+    // Only the stall meets the short timeout (writes are never retried, so a
+    // merely slow answer must not meet it).
+    let impatient = client(&sandbox)
+        .roblosecurity("sandbox-cookie-builderman")
+        .timeout(STALL_TIMEOUT)
+        .build()
         .unwrap();
+    // Run the CSRF exchange once on each so the token is cached.
+    for me in [&patient, &impatient] {
+        me.add_to_collection(Item::Asset(1028606)).await.unwrap();
+        me.remove_from_collection(Item::Asset(1028606))
+            .await
+            .unwrap();
+    }
     for fault in [
         Fault::Status(500),
         Fault::Status(503),
@@ -1093,10 +1126,14 @@ async fn fault_matrix_for_writes() {
             retry_after: Some(0),
         },
         Fault::DropConnection,
-        Fault::Stall(Duration::from_secs(2)),
+        stall(),
         Fault::MalformedJson,
         Fault::OmitCsrfHeader,
     ] {
+        let me = match fault {
+            Fault::Stall(_) => &impatient,
+            _ => &patient,
+        };
         let before = sandbox.requests(Route::AddToCollection);
         sandbox.inject(Route::AddToCollection, fault.clone(), 1);
         let result = me.add_to_collection(Item::Asset(1028606)).await;
@@ -1124,7 +1161,10 @@ async fn fault_matrix_for_writes() {
     }
     // A token rotated mid-run is exchanged again, transparently.
     sandbox.rotate_csrf_tokens();
-    me.add_to_collection(Item::Asset(1028606)).await.unwrap();
+    patient
+        .add_to_collection(Item::Asset(1028606))
+        .await
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
