@@ -1,9 +1,29 @@
-//! Cross-crate tests live in `tests/`; this library holds what they share: a
-//! `redis-server` of the tests' own.
+//! Cross-crate tests live in `tests/`; this library holds what they share: the
+//! workspace root, the lock on `target/drill`, and a `redis-server` of the
+//! tests' own.
+//!
+//! Two test binaries: `all` runs with `cargo test --workspace` on a machine with
+//! only cargo; `services` (`test = false`, so only when named) holds the tests
+//! that need a service installed (`redis-server`) and the regeneration drill
+//! (nested builds, minutes on a clean checkout). `.ci/run` installs the services
+//! and runs it: `cargo test -p roblox-inventory-tests -p rbxinv --test services`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// Held by the tests that build copies of the workspace into `target/drill`:
+/// the copies give our crates the same cargo fingerprints, so one test's build
+/// must not be taken for another's (see `xtask::drill`).
+pub static DRILL_TARGET: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
 
 /// A `redis-server` on a unix socket in a temporary directory (no port to race
 /// for, nothing saved to disk), stopped when dropped. Missing `redis-server` is

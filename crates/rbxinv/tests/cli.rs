@@ -644,45 +644,6 @@ fn a_stored_login_is_used_refreshed_written_back_and_revoked_at_logout() {
     runtime.block_on(sandbox.shutdown());
 }
 
-// ---------------------------------------------------------------- shared budget (issue 13)
-
-#[test]
-fn budget_redis_shares_the_budget_through_redis() {
-    let server = roblox_inventory_tests::RedisServer::start();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let sandbox = runtime
-        .block_on(roblox_inventory_sandbox::Sandbox::builder().start())
-        .unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_rbxinv"))
-        .args([
-            "--base-url",
-            &sandbox.base_url(),
-            "--api-key",
-            "sandbox-key-builderman",
-        ])
-        .args([
-            "--budget-id",
-            "fleet-7",
-            "--jsonl",
-            "items",
-            "156",
-            "--game-passes",
-        ])
-        .env("ROBLOX_BUDGET_REDIS", server.url())
-        .env("RBXINV_CONFIG_DIR", tempfile::tempdir().unwrap().path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert_eq!(stdout(&output).lines().count(), 2, "{}", stdout(&output));
-    let keys = server.keys("rbxinv:v3:*");
-    assert!(
-        keys.iter()
-            .any(|k| k.contains("id-fleet-7") && k.contains("Cloud_ListInventoryItems")),
-        "{keys:?}"
-    );
-    runtime.block_on(sandbox.shutdown());
-}
-
 // ---------------------------------------------------------------- hygiene (issue 19 item 13)
 
 #[test]
