@@ -128,3 +128,123 @@ impl Drop for RedisServer {
         self.kill();
     }
 }
+
+/// A command line shown in a fenced `sh` block of the README or a guide:
+/// every one is run by a test or by CI (see [`documented_commands`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentedCommand {
+    /// Where it is shown, e.g. `docs/cli.md:12`.
+    pub place: String,
+    /// The command as a shell reads it (continuation lines joined, the comment
+    /// after it dropped).
+    pub line: String,
+    /// The comment after it, if any (`# true`: what it prints).
+    pub comment: Option<String>,
+}
+
+impl DocumentedCommand {
+    /// Its words, split as a shell would; `None` if a quote is left open.
+    pub fn words(&self) -> Option<Vec<String>> {
+        shlex::split(&self.line)
+    }
+
+    /// The arguments after `prefix` (e.g. `cargo run -p rbxinv --`), if the
+    /// command starts with it.
+    pub fn args_after(&self, prefix: &str) -> Option<Vec<String>> {
+        let words = self.words()?;
+        let prefix: Vec<&str> = prefix.split_whitespace().collect();
+        (words.len() >= prefix.len() && words.iter().zip(&prefix).all(|(w, p)| w == p))
+            .then(|| words[prefix.len()..].to_vec())
+    }
+}
+
+/// The README and every guide under `docs/`, in a stable order.
+pub fn documented_pages() -> Vec<PathBuf> {
+    let mut pages = vec![root().join("README.md")];
+    let mut guides: Vec<PathBuf> = std::fs::read_dir(root().join("docs"))
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+                .collect()
+        })
+        .unwrap_or_default();
+    guides.sort();
+    pages.extend(guides);
+    pages
+}
+
+/// Every command line in a fenced `sh` block of [`documented_pages`].
+pub fn documented_commands() -> Vec<DocumentedCommand> {
+    let mut commands = Vec::new();
+    for page in documented_pages() {
+        let text =
+            std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("{}: {e}", page.display()));
+        let name = page
+            .strip_prefix(root())
+            .unwrap_or(&page)
+            .display()
+            .to_string();
+        commands.extend(commands_in(&name, &text));
+    }
+    commands
+}
+
+/// The command lines of the `sh` blocks in one page's `text`.
+pub fn commands_in(name: &str, text: &str) -> Vec<DocumentedCommand> {
+    let mut commands = Vec::new();
+    let mut in_shell = false;
+    let mut pending: Option<(usize, String)> = None;
+    for (index, raw) in text.lines().enumerate() {
+        let trimmed = raw.trim();
+        if let Some(info) = trimmed.strip_prefix("```") {
+            in_shell = !in_shell && info.trim() == "sh";
+            continue;
+        }
+        if !in_shell || (trimmed.is_empty() && pending.is_none()) {
+            continue;
+        }
+        let (start, mut line) = pending.take().unwrap_or((index + 1, String::new()));
+        if let Some(continued) = trimmed.strip_suffix('\\') {
+            line.push_str(continued);
+            pending = Some((start, line));
+            continue;
+        }
+        line.push_str(trimmed);
+        let (line, comment) = match line.find("  #") {
+            Some(at) => (
+                line[..at].trim_end().to_string(),
+                Some(line[at..].trim_start_matches([' ', '#']).trim().to_string()),
+            ),
+            None => (line, None),
+        };
+        commands.push(DocumentedCommand {
+            place: format!("{name}:{start}"),
+            line,
+            comment,
+        });
+    }
+    commands
+}
+
+/// The Rust snippets of the README and the guides, compiled (and the ones
+/// without `no_run`, run) by `cargo test` as doctests of this crate.
+#[cfg(doctest)]
+mod documented {
+    #[doc = include_str!("../../README.md")]
+    struct Readme;
+    #[doc = include_str!("../../docs/cli.md")]
+    struct Cli;
+    #[doc = include_str!("../../docs/fleets.md")]
+    struct Fleets;
+    #[doc = include_str!("../../docs/oauth.md")]
+    struct OAuth;
+    #[doc = include_str!("../../docs/ownership-and-limits.md")]
+    struct OwnershipAndLimits;
+    #[doc = include_str!("../../docs/regeneration.md")]
+    struct Regeneration;
+    #[doc = include_str!("../../docs/sandbox.md")]
+    struct SandboxGuide;
+    #[doc = include_str!("../../docs/spec.md")]
+    struct Spec;
+}

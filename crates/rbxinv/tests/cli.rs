@@ -773,3 +773,45 @@ fn hardening2_07_processes_sharing_a_stored_login_refresh_it_once() {
     );
     runtime.block_on(sandbox.shutdown());
 }
+
+// ---------------------------------------------------------------- documented commands (issue 20)
+
+/// Every `cargo run -p rbxinv -- …` line in the README and the guides runs on
+/// the embedded sandbox and ends without an error (exit 0, or 1 for "not
+/// owned"). A line that needs Roblox has no place in a `sh` block: its
+/// reader could not try it, and no test could.
+#[test]
+fn documented_rbxinv_commands_run_on_the_sandbox() {
+    let scratch = tempfile::tempdir().unwrap();
+    let mut ran = 0;
+    for command in roblox_inventory_tests::documented_commands() {
+        let Some(args) = command.args_after("cargo run -p rbxinv --") else {
+            continue;
+        };
+        let place = &command.place;
+        assert!(
+            args.iter().any(|a| a == "--sandbox"),
+            "{place}: `{}` would talk to Roblox; show it with --sandbox or in prose",
+            command.line
+        );
+        let output = Command::new(env!("CARGO_BIN_EXE_rbxinv"))
+            .args(&args)
+            .current_dir(scratch.path())
+            .env("RBXINV_CONFIG_DIR", scratch.path())
+            .env_remove("ROBLOX_API_KEY")
+            .env_remove("ROBLOX_OAUTH_TOKEN")
+            .env_remove("ROBLOSECURITY")
+            .env_remove("ROBLOX_BUDGET_REDIS")
+            .output()
+            .expect("rbxinv runs");
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)) && !stderr(&output).contains("error"),
+            "{place}: `{}`: {:?}\n{}",
+            command.line,
+            output.status,
+            stderr(&output)
+        );
+        ran += 1;
+    }
+    assert!(ran >= 5, "the documented commands were found ({ran})");
+}

@@ -35,14 +35,16 @@ fn main() -> ExitCode {
                 .long("generate")
                 .value_name("ITEMS")
                 .value_parser(clap::value_parser!(usize))
-                .help("Add user 1000 owning ITEMS generated assets (seed 1)"),
+                .conflicts_with_all(["world", "users"])
+                .help("Serve a generated world instead: user 1000 owning ITEMS generated assets (seed 1)"),
         )
         .arg(
             Arg::new("users")
                 .long("users")
                 .value_name("N")
                 .value_parser(clap::value_parser!(usize))
-                .help("Add N generated users from id 100000, each owning about half of a generated catalog (seed 1)"),
+                .conflicts_with("world")
+                .help("Serve a generated world instead: N users from id 100000, each owning about half of a generated catalog (seed 1)"),
         )
         .arg(
             Arg::new("no-rate-limits")

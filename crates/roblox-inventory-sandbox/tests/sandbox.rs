@@ -1454,3 +1454,118 @@ fn hardening_12_any_request_gets_a_documented_answer_never_a_panic() {
         checked.get()
     );
 }
+
+// ---------------------------------------------------------------- documented commands
+
+/// A sandbox binary started by a documented command, killed when dropped.
+struct Running {
+    child: std::process::Child,
+    /// The port the page shows (`--port 8080`) and the base URL it really got.
+    shown_port: String,
+    base: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Every `cargo run -p roblox-inventory-sandbox -- …` and `curl …` line in the
+/// README and the guides (issue 20 item 2), in the order shown: a server
+/// command starts the binary (on a free port instead of the one shown), a
+/// `--save-world` one runs to its end in a scratch directory, and each `curl`
+/// goes to the server started before it and must answer 200 (and print what
+/// its comment says, when the comment is a JSON value).
+#[tokio::test]
+async fn documented_commands_run() {
+    use std::io::BufRead;
+    let binary = env!("CARGO_BIN_EXE_roblox-inventory-sandbox");
+    let scratch = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(scratch.path().join("target")).unwrap();
+    let mut server: Option<Running> = None;
+    let mut ran = 0;
+    let http = reqwest::Client::new();
+    for command in roblox_inventory_tests::documented_commands() {
+        let place = &command.place;
+        if let Some(mut args) = command.args_after("cargo run -p roblox-inventory-sandbox --") {
+            if args.iter().any(|a| a == "--save-world") {
+                let status = std::process::Command::new(binary)
+                    .args(&args)
+                    .current_dir(scratch.path())
+                    .status()
+                    .unwrap();
+                assert!(status.success(), "{place}: {}", command.line);
+            } else {
+                let at = args.iter().position(|a| a == "--port");
+                let shown_port = at
+                    .and_then(|at| args.get(at + 1).cloned())
+                    .unwrap_or_else(|| "8080".into());
+                match at {
+                    Some(at) if at + 1 < args.len() => args[at + 1] = "0".into(),
+                    _ => args.extend(["--port".into(), "0".into()]),
+                }
+                let mut child = std::process::Command::new(binary)
+                    .args(&args)
+                    .stdout(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap();
+                let mut first = String::new();
+                std::io::BufReader::new(child.stdout.take().unwrap())
+                    .read_line(&mut first)
+                    .unwrap();
+                let base = first
+                    .trim()
+                    .rsplit(' ')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                assert!(base.starts_with("http://127.0.0.1:"), "{place}: {first}");
+                server = Some(Running {
+                    child,
+                    shown_port,
+                    base,
+                });
+            }
+            ran += 1;
+        } else if let Some(args) = command.args_after("curl") {
+            let running = server
+                .as_ref()
+                .unwrap_or_else(|| panic!("{place}: a curl before any sandbox is started"));
+            let shown = format!("http://127.0.0.1:{}", running.shown_port);
+            let mut request = None;
+            let mut headers = Vec::new();
+            let mut words = args.into_iter();
+            while let Some(word) = words.next() {
+                match word.as_str() {
+                    "-H" => {
+                        let header = words.next().expect("-H takes a header");
+                        let (name, value) = header.split_once(':').expect("name: value");
+                        headers.push((name.trim().to_string(), value.trim().to_string()));
+                    }
+                    url if url.starts_with(&shown) => {
+                        request = Some(url.replacen(&shown, &running.base, 1));
+                    }
+                    other => panic!("{place}: curl option {other:?} is not run here"),
+                }
+            }
+            let mut request = http.get(request.expect("a URL"));
+            for (name, value) in headers {
+                request = request.header(name, value);
+            }
+            let reply = request.send().await.unwrap();
+            assert_eq!(reply.status(), 200, "{place}: {}", command.line);
+            let body: Value = reply.json().await.unwrap();
+            if let Some(expected) = command
+                .comment
+                .as_deref()
+                .and_then(|c| serde_json::from_str::<Value>(c).ok())
+            {
+                assert_eq!(body, expected, "{place}: {}", command.line);
+            }
+            ran += 1;
+        }
+    }
+    assert!(ran >= 4, "the sandbox guide's commands were found ({ran})");
+}

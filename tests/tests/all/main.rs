@@ -1,6 +1,7 @@
 //! One test binary for the whole workspace (each binary links progenitor's
 //! output anew, so fewer binaries build faster on two cores).
 
+mod docs;
 mod fixtures;
 mod fuzz_regressions;
 mod generated_client;
