@@ -574,6 +574,7 @@ fn copy_workspace(root: &Path, to: &Path) -> Result<(), String> {
         "Cargo.toml",
         "Cargo.lock",
         "README.md",
+        "docs",
         ".cargo",
         "spec",
         "crates",

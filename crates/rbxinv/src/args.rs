@@ -66,6 +66,20 @@ pub(crate) struct Cli {
         global = true
     )]
     pub(crate) budget_redis: Option<Secret>,
+    /// A file holding the --budget-redis URL (it may carry a password: keeps it out of
+    /// the process list).
+    #[arg(
+        long,
+        value_name = "FILE",
+        global = true,
+        conflicts_with = "budget_redis"
+    )]
+    pub(crate) budget_redis_file: Option<PathBuf>,
+    /// Give up on each call (every attempt, retry and wait for a rate-limit window
+    /// included) after this many seconds (default 180); for `login`, how long to wait
+    /// for the authorization (default 300).
+    #[arg(long, value_name = "SECONDS", global = true, value_parser = seconds)]
+    pub(crate) timeout: Option<std::time::Duration>,
     /// With --budget-redis: count all of this fleet's keys as one owner's.
     #[arg(long, value_name = "ID", env = "ROBLOX_BUDGET_ID", global = true)]
     pub(crate) budget_id: Option<String>,
@@ -229,6 +243,16 @@ pub(crate) struct ItemsArgs {
     /// Only Limited assets.
     #[arg(long, conflicts_with_all = ["asset_ids", "badge_ids", "game_pass_ids", "private_server_ids"])]
     pub(crate) only_collectibles: bool,
+}
+
+/// A positive number of seconds, at most a day.
+fn seconds(text: &str) -> Result<std::time::Duration, String> {
+    match text.trim().parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(std::time::Duration::from_secs_f64(s)),
+        _ => Err(format!(
+            "`{text}` is not a number of seconds between 0 and 86400"
+        )),
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

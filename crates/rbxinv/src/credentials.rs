@@ -23,7 +23,8 @@ impl Secret {
         match (value, file) {
             (Some(value), _) => Ok(Some(value)),
             (None, Some(path)) => std::fs::read_to_string(path)
-                .map(|text| Some(Secret::from(text.as_str())))
+                // A file's trailing newline is not part of the secret.
+                .map(|text| Some(Secret::from(text.trim())))
                 .map_err(|e| format!("cannot read {}: {e}", path.display()).into()),
             (None, None) => Ok(None),
         }

@@ -50,10 +50,10 @@ pub(crate) struct LoginArgs {
     /// Print the URL only; do not try to open a browser.
     #[arg(long)]
     no_browser: bool,
-    /// Give up after this many seconds without a callback.
-    #[arg(long, default_value_t = 300)]
-    timeout: u64,
 }
+
+/// How long `login` waits for the authorization without `--timeout`.
+const DEFAULT_WAIT: Duration = Duration::from_secs(300);
 
 impl LoginArgs {
     /// The same options with another redirect URI (the sandbox's free port).
@@ -200,7 +200,7 @@ pub(crate) enum Browser {
 /// on the embedded sandbox.
 pub(crate) async fn run(args: LoginArgs, cli: &Cli) -> Result<ExitCode, Failure> {
     if !cli.sandbox {
-        return login(args, cli.base_url.clone(), Browser::Person, None).await;
+        return login(args, cli.base_url.clone(), Browser::Person, None, wait(cli)).await;
     }
     // A free loopback port, registered with the embedded sandbox's apps.
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
@@ -219,10 +219,16 @@ pub(crate) async fn run(args: LoginArgs, cli: &Cli) -> Result<ExitCode, Failure>
         Some(sandbox.base_url()),
         Browser::Sandbox(cookie),
         Some(listener),
+        wait(cli),
     )
     .await;
     sandbox.shutdown().await;
     result
+}
+
+/// How long to wait for the authorization: `--timeout`, else five minutes.
+fn wait(cli: &Cli) -> Duration {
+    cli.timeout.unwrap_or(DEFAULT_WAIT)
 }
 
 /// `rbxinv login`: returns the exit status.
@@ -231,6 +237,7 @@ pub(crate) async fn login(
     base_url: Option<String>,
     browser: Browser,
     listener: Option<tokio::net::TcpListener>,
+    wait: Duration,
 ) -> Result<ExitCode, Failure> {
     let sandboxed = matches!(browser, Browser::Sandbox(_));
     let client_id = match (&args.client_id, &browser) {
@@ -272,12 +279,14 @@ pub(crate) async fn login(
         Browser::Person if !args.no_browser => open_browser(url.as_str()),
         Browser::Person => {}
     }
-    let callback = tokio::time::timeout(
-        Duration::from_secs(args.timeout),
-        receive_callback(&listener, &path),
-    )
-    .await
-    .map_err(|_| format!("no callback within {} s", args.timeout))??;
+    let callback = tokio::time::timeout(wait, receive_callback(&listener, &path))
+        .await
+        .map_err(|_| {
+            format!(
+                "no callback within {} s (--timeout sets how long to wait)",
+                wait.as_secs()
+            )
+        })??;
     let tokens = app
         .exchange(&pending, &callback)
         .await
@@ -392,17 +401,26 @@ fn open_browser(url: &str) {
         .spawn();
 }
 
-/// A token source from the stored login for `base_url`, if there is one: it
-/// refreshes the tokens and writes every rotated set back before using it.
-pub(crate) fn stored_source(
-    base_url: Option<&str>,
-) -> Result<Option<RefreshingTokenSource>, Failure> {
+/// What the stored login offers a command for one base URL.
+pub(crate) enum Stored {
+    /// Nothing is stored.
+    Nothing,
+    /// A login made for another base URL (`None`: Roblox): not used, but a
+    /// command that then lacks a credential says so.
+    ForAnotherBase(Option<String>),
+    /// A token source that refreshes the stored tokens and writes every
+    /// rotated set back before using it.
+    Source(RefreshingTokenSource),
+}
+
+/// The stored login for `base_url`.
+pub(crate) fn stored_source(base_url: Option<&str>) -> Result<Stored, Failure> {
     let path = login_path()?;
     let Some(stored) = load(&path)? else {
-        return Ok(None);
+        return Ok(Stored::Nothing);
     };
     if stored.base_url.as_deref() != base_url {
-        return Ok(None);
+        return Ok(Stored::ForAnotherBase(stored.base_url));
     }
     let secret = stored_secret(&stored);
     if stored.confidential && secret.is_none() {
@@ -423,7 +441,9 @@ pub(crate) fn stored_source(
         path,
         template: stored,
     };
-    Ok(Some(RefreshingTokenSource::new(app, tokens, store)))
+    Ok(Stored::Source(RefreshingTokenSource::new(
+        app, tokens, store,
+    )))
 }
 
 /// The client secret of a stored confidential login, from the environment

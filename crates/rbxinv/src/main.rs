@@ -7,6 +7,7 @@
 mod args;
 mod commands;
 mod credentials;
+mod hints;
 mod login;
 mod login_file;
 mod output;
@@ -19,23 +20,31 @@ use roblox_inventory::Error;
 use args::{Cli, Command};
 use output::{Format, Output};
 
-/// A failure with its exit status.
+/// A failure: a library error (explained in the command line's words at the
+/// end, with what the run knows: see `hints`) or a message of our own.
 pub(crate) struct Failure {
     message: String,
+    error: Option<Error>,
 }
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
-        let hint = match &error {
-            Error::MissingCredential { .. } => {
-                " (pass --api-key / --roblosecurity or set ROBLOX_API_KEY / ROBLOSECURITY)"
-            }
-            Error::Unauthorized(_) => " (check that the key or cookie is valid and not expired)",
-            Error::RateLimited { .. } => " (wait and try again, or lower --limit)",
-            _ => "",
-        };
         Failure {
-            message: format!("{error}{hint}"),
+            message: error.to_string(),
+            error: Some(error),
+        }
+    }
+}
+
+impl Failure {
+    /// What to print for it.
+    fn explained(&self, context: &hints::Context) -> hints::Explained {
+        match &self.error {
+            Some(error) => hints::explain(error, context),
+            None => hints::Explained {
+                error: self.message.clone(),
+                hints: Vec::new(),
+            },
         }
     }
 }
@@ -44,13 +53,17 @@ impl From<std::io::Error> for Failure {
     fn from(error: std::io::Error) -> Self {
         Failure {
             message: format!("cannot write the output: {error}"),
+            error: None,
         }
     }
 }
 
 impl From<String> for Failure {
     fn from(message: String) -> Self {
-        Failure { message }
+        Failure {
+            message,
+            error: None,
+        }
     }
 }
 
@@ -71,16 +84,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match runtime.block_on(run(cli)) {
+    let mut context = hints::Context::default();
+    match runtime.block_on(run(cli, &mut context)) {
         Ok(code) => code,
         Err(failure) => {
-            eprintln!("error: {}", failure.message);
+            eprintln!("{}", failure.explained(&context));
             ExitCode::from(2)
         }
     }
 }
 
-async fn run(cli: Cli) -> Result<ExitCode, Failure> {
+async fn run(cli: Cli, context: &mut hints::Context) -> Result<ExitCode, Failure> {
     let mut cli = cli;
     match std::mem::replace(&mut cli.command, Command::Demo) {
         Command::Login(args) => return login::run(args, &cli).await,
@@ -92,7 +106,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     } else {
         None
     };
-    let client = setup::client(&cli, sandbox.as_ref())?;
+    let (client, known) = setup::client(&cli, sandbox.as_ref())?;
+    *context = known;
     let format = if cli.json {
         Format::Json
     } else if cli.jsonl {
@@ -102,7 +117,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     } else {
         Format::Table
     };
-    let mut out = Output::new(format, cli.limit);
+    let mut out = Output::new(format, cli.limit, commands::columns(&cli.command));
     let code = commands::run(&client, cli.command, &mut out).await;
     if let Some(sandbox) = sandbox {
         sandbox.shutdown().await;

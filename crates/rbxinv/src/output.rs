@@ -20,17 +20,26 @@ pub enum Format {
 }
 
 /// Collects (or streams) result rows.
+///
+/// Every row of a command has the same columns, in the same order, whatever
+/// happened (a column without a value is `null` in JSON, empty in CSV and the
+/// table), so scripts can rely on them: each command states its columns
+/// (`docs/cli.md` lists them). JSON lines and CSV rows are written as they
+/// arrive; the table and the JSON array when the command ends (in input order).
 pub struct Output {
     format: Format,
     limit: Option<usize>,
-    rows: Vec<(Map<String, Value>, (usize, usize))>,
+    columns: &'static [&'static str],
+    rows: Vec<(Vec<Value>, (usize, usize))>,
     count: usize,
     progress: Option<ProgressBar>,
+    /// The CSV header has been written.
+    csv_started: bool,
 }
 
 impl Output {
-    /// An output in `format` that stops after `limit` rows.
-    pub fn new(format: Format, limit: Option<usize>) -> Self {
+    /// An output in `format` with `columns` that stops after `limit` rows.
+    pub fn new(format: Format, limit: Option<usize>, columns: &'static [&'static str]) -> Self {
         // A spinner on stderr, only when a person is watching it.
         let progress = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -43,9 +52,11 @@ impl Output {
         Self {
             format,
             limit,
+            columns,
             rows: Vec::new(),
             count: 0,
             progress,
+            csv_started: false,
         }
     }
 
@@ -80,61 +91,93 @@ impl Output {
     /// Adds a row with a key for [`Output::sort_by_key`].
     pub fn row_keyed(
         &mut self,
-        row: Map<String, Value>,
+        mut row: Map<String, Value>,
         key: (usize, usize),
     ) -> std::io::Result<bool> {
         if self.limit.is_some_and(|limit| self.count >= limit) {
             return Ok(false);
         }
+        let cells: Vec<Value> = self
+            .columns
+            .iter()
+            .map(|column| row.remove(*column).unwrap_or(Value::Null))
+            .collect();
+        debug_assert!(row.is_empty(), "columns not declared: {row:?}");
         self.count += 1;
         if let Some(progress) = &self.progress {
             progress.inc(1);
         }
-        if self.format == Format::Jsonl {
-            let mut stdout = std::io::stdout().lock();
-            serde_json::to_writer(&mut stdout, &row)?;
-            stdout.write_all(b"\n")?;
-            stdout.flush()?;
-        } else {
-            self.rows.push((row, key));
+        match self.format {
+            Format::Jsonl => {
+                let mut stdout = std::io::stdout().lock();
+                serde_json::to_writer(&mut stdout, &self.object(cells))?;
+                stdout.write_all(b"\n")?;
+                stdout.flush()?;
+            }
+            Format::Csv => {
+                self.start_csv()?;
+                let mut stdout = std::io::stdout().lock();
+                let mut writer = csv::Writer::from_writer(&mut stdout);
+                writer.write_record(cells.iter().map(cell))?;
+                writer.flush()?;
+            }
+            Format::Json | Format::Table => self.rows.push((cells, key)),
         }
         Ok(self.limit.is_none_or(|limit| self.count < limit))
     }
 
+    /// Writes the CSV header, once: with the first row, or at the end when
+    /// there was none (a header alone says "nothing", not "broken").
+    fn start_csv(&mut self) -> std::io::Result<()> {
+        if self.csv_started {
+            return Ok(());
+        }
+        self.csv_started = true;
+        let mut stdout = std::io::stdout().lock();
+        let mut writer = csv::Writer::from_writer(&mut stdout);
+        writer.write_record(self.columns)?;
+        writer.flush()
+    }
+
+    /// A row as a JSON object with the columns in order.
+    fn object(&self, cells: Vec<Value>) -> Map<String, Value> {
+        self.columns
+            .iter()
+            .map(|column| column.to_string())
+            .zip(cells)
+            .collect()
+    }
+
     /// Prints what was collected.
-    pub fn finish(self) -> std::io::Result<()> {
+    pub fn finish(mut self) -> std::io::Result<()> {
         if let Some(progress) = &self.progress {
             progress.finish_and_clear();
         }
-        let rows: Vec<Map<String, Value>> = self.rows.into_iter().map(|(row, _)| row).collect();
+        let rows = std::mem::take(&mut self.rows);
         let mut stdout = std::io::stdout().lock();
         match self.format {
             Format::Jsonl => {}
+            Format::Csv => {
+                drop(stdout);
+                return self.start_csv();
+            }
             Format::Json => {
+                let rows: Vec<Map<String, Value>> = rows
+                    .into_iter()
+                    .map(|(cells, _)| self.object(cells))
+                    .collect();
                 serde_json::to_writer_pretty(&mut stdout, &rows)?;
                 stdout.write_all(b"\n")?;
-            }
-            Format::Csv => {
-                let columns = columns(&rows);
-                let mut writer = csv::Writer::from_writer(&mut stdout);
-                if !columns.is_empty() {
-                    writer.write_record(&columns)?;
-                }
-                for row in &rows {
-                    writer.write_record(columns.iter().map(|c| cell(row.get(c))))?;
-                }
-                writer.flush()?;
             }
             Format::Table => {
                 if rows.is_empty() {
                     eprintln!("(no items)");
                     return Ok(());
                 }
-                let columns = columns(&rows);
                 let mut table = Table::new();
-                table.set_header(&columns);
-                for row in &rows {
-                    table.add_row(columns.iter().map(|c| cell(row.get(c))));
+                table.set_header(self.columns);
+                for (cells, _) in &rows {
+                    table.add_row(cells.iter().map(cell));
                 }
                 writeln!(stdout, "{table}")?;
             }
@@ -143,23 +186,10 @@ impl Output {
     }
 }
 
-/// Every key of every row, in first-seen order.
-fn columns(rows: &[Map<String, Value>]) -> Vec<String> {
-    let mut columns: Vec<String> = Vec::new();
-    for row in rows {
-        for key in row.keys() {
-            if !columns.contains(key) {
-                columns.push(key.clone());
-            }
-        }
-    }
-    columns
-}
-
-fn cell(value: Option<&Value>) -> String {
+fn cell(value: &Value) -> String {
     match value {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }

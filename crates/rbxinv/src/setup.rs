@@ -5,7 +5,9 @@ use roblox_inventory::Client;
 
 use crate::args::Cli;
 use crate::credentials::Secret;
-use crate::{login, Failure};
+use crate::hints::Context;
+use crate::login::{self, Stored};
+use crate::Failure;
 
 /// The embedded sandbox (feature `sandbox`).
 #[cfg(feature = "sandbox")]
@@ -83,7 +85,11 @@ pub(crate) fn redis_budget(
 /// key and cookie unless others are given) or Roblox's (or --base-url), the
 /// credentials from flags, the environment, files or the stored login, and a
 /// shared budget with --budget-redis.
-pub(crate) fn client(cli: &Cli, sandbox: Option<&Embedded>) -> Result<Client, Failure> {
+pub(crate) fn client(cli: &Cli, sandbox: Option<&Embedded>) -> Result<(Client, Context), Failure> {
+    let mut context = Context {
+        sandbox: sandbox.is_some(),
+        ..Context::default()
+    };
     let mut builder = Client::builder();
     let mut api_key = Secret::given(cli.api_key.clone(), cli.api_key_file.as_deref())?;
     let oauth_token = Secret::given(cli.oauth_token.clone(), cli.oauth_token_file.as_deref())?;
@@ -97,8 +103,11 @@ pub(crate) fn client(cli: &Cli, sandbox: Option<&Embedded>) -> Result<Client, Fa
     } else if let Some(url) = &cli.base_url {
         builder = builder.base_url(url.clone());
     }
-    if let Some(url) = &cli.budget_redis {
+    if let Some(url) = Secret::given(cli.budget_redis.clone(), cli.budget_redis_file.as_deref())? {
         builder = builder.request_budget(redis_budget(&url.expose(), cli.budget_id.as_deref())?);
+    }
+    if let Some(timeout) = cli.timeout {
+        builder = builder.operation_timeout(timeout);
     }
     let stored_login = sandbox.is_none() && api_key.is_none() && oauth_token.is_none();
     if let Some(key) = api_key {
@@ -107,12 +116,17 @@ pub(crate) fn client(cli: &Cli, sandbox: Option<&Embedded>) -> Result<Client, Fa
     if let Some(token) = oauth_token {
         builder = builder.oauth_token(token.expose());
     } else if stored_login {
-        if let Some(source) = login::stored_source(cli.base_url.as_deref())? {
-            builder = builder.oauth_token_source(source);
+        match login::stored_source(cli.base_url.as_deref())? {
+            Stored::Source(source) => {
+                builder = builder.oauth_token_source(source);
+                context.stored_login = true;
+            }
+            Stored::ForAnotherBase(base) => context.stored_login_elsewhere = Some(base),
+            Stored::Nothing => {}
         }
     }
     if let Some(cookie) = cookie {
         builder = builder.roblosecurity(cookie.expose());
     }
-    Ok(builder.build()?)
+    Ok((builder.build()?, context))
 }

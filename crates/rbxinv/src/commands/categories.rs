@@ -7,6 +7,9 @@ use super::object;
 use crate::output::Output;
 use crate::Failure;
 
+/// A row of `categories`: its columns, in order.
+pub(crate) const COLUMNS: &[&str] = &["category", "name", "id", "type"];
+
 pub(super) async fn run(client: &Client, user: u64, out: &mut Output) -> Result<(), Failure> {
     for category in client.categories(user).await? {
         for item in &category.items {

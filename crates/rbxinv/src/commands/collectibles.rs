@@ -10,6 +10,16 @@ use crate::args::Sort;
 use crate::output::Output;
 use crate::Failure;
 
+/// A row of `collectibles`: its columns, in order.
+pub(crate) const COLUMNS: &[&str] = &[
+    "userAssetId",
+    "assetId",
+    "name",
+    "serialNumber",
+    "recentAveragePrice",
+    "isOnHold",
+];
+
 pub(super) async fn run(
     client: &Client,
     user: u64,

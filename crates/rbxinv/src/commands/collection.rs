@@ -8,6 +8,9 @@ use crate::args::CollectionAction;
 use crate::output::Output;
 use crate::Failure;
 
+/// The row of `collection add|remove`: its columns, in order.
+pub(crate) const COLUMNS: &[&str] = &["action", "kind", "id"];
+
 pub(super) async fn run(
     client: &Client,
     action: CollectionAction,

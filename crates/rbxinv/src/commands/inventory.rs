@@ -8,6 +8,9 @@ use super::{object, parse_asset_type};
 use crate::output::Output;
 use crate::Failure;
 
+/// A row of `inventory`: its columns, in order.
+pub(crate) const COLUMNS: &[&str] = &["userAssetId", "assetId", "assetName", "serialNumber"];
+
 pub(super) async fn run(
     client: &Client,
     user: u64,

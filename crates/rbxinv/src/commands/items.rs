@@ -10,6 +10,9 @@ use crate::args::ItemsArgs;
 use crate::output::Output;
 use crate::Failure;
 
+/// A row of `items` (and `demo`): its columns, in order.
+pub(crate) const COLUMNS: &[&str] = &["kind", "id", "assetType", "serialNumber", "added"];
+
 pub(super) async fn run(
     client: &Client,
     args: &ItemsArgs,

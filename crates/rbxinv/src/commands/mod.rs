@@ -48,6 +48,21 @@ pub(crate) async fn run(
     Ok(ExitCode::SUCCESS)
 }
 
+/// The columns of `command`'s rows (none for the commands that print no rows).
+pub(crate) fn columns(command: &Command) -> &'static [&'static str] {
+    match command {
+        Command::Items(_) | Command::Demo => items::COLUMNS,
+        Command::Owns(_) => owns::COLUMNS,
+        Command::Collectibles { .. } => collectibles::COLUMNS,
+        Command::Inventory { .. } => inventory::COLUMNS,
+        Command::Places { .. } => places::COLUMNS,
+        Command::Categories { .. } => categories::COLUMNS,
+        Command::Collection { .. } => collection::COLUMNS,
+        Command::PackageAssets { .. } => packages::COLUMNS,
+        Command::Login(_) | Command::Logout => &[],
+    }
+}
+
 /// The JSON object `value` is (an empty one otherwise).
 fn object(value: Value) -> Map<String, Value> {
     match value {

@@ -13,6 +13,9 @@ use serde_json::{json, Map, Value};
 use crate::output::Output;
 use crate::Failure;
 
+/// A row of `owns`: `owned` is empty and `error` says why when a check failed: its columns, in order.
+pub(crate) const COLUMNS: &[&str] = &["user", "kind", "id", "owned", "error"];
+
 /// Item kinds as written on the command line and in `--items-file`.
 const KINDS: [&str; 5] = ["asset", "game-pass", "badge", "bundle", "private-server"];
 
@@ -66,6 +69,10 @@ pub(crate) struct OwnsArgs {
     /// bundle or private-server.
     #[arg(long, value_name = "FILE")]
     items_file: Option<PathBuf>,
+    /// Requests in flight per host at most (default 32); the rate limits decide
+    /// when each may go.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    concurrency: Option<u16>,
 }
 
 fn read_lines(name: &str, reader: impl BufRead) -> Result<Vec<(usize, String)>, Failure> {
@@ -163,9 +170,13 @@ impl OwnsArgs {
 fn row(answer: &OwnershipAnswer) -> Map<String, Value> {
     let (kind, id) = kind_and_id(answer.item);
     let value = match &answer.owned {
-        Ok(owned) => json!({"user": answer.user_id, "kind": kind, "id": id, "owned": owned}),
+        Ok(owned) => {
+            json!({"user": answer.user_id, "kind": kind, "id": id, "owned": owned, "error": null})
+        }
         Err(error) => {
-            json!({"user": answer.user_id, "kind": kind, "id": id, "owned": null, "error": error.to_string()})
+            // The command line's words, without the hints (a row is one cell).
+            let error = crate::hints::explain(error, &crate::hints::Context::default()).error;
+            json!({"user": answer.user_id, "kind": kind, "id": id, "owned": null, "error": error})
         }
     };
     match value {
@@ -204,7 +215,11 @@ pub(crate) async fn run(
         .enumerate()
         .map(|(i, item)| (*item, i))
         .collect();
-    let mut answers = client.ownership(users, &distinct).answers();
+    let mut check = client.ownership(users, &distinct);
+    if let Some(requests) = args.concurrency {
+        check = check.concurrency(usize::from(requests));
+    }
+    let mut answers = check.answers();
     while let Some(answer) = answers.next().await {
         match answer.owned {
             Ok(true) => owned += 1,

@@ -7,6 +7,9 @@ use super::object;
 use crate::output::Output;
 use crate::Failure;
 
+/// A row of `package-assets`: its columns, in order.
+pub(crate) const COLUMNS: &[&str] = &["package", "assetId"];
+
 pub(super) async fn run(client: &Client, package: u64, out: &mut Output) -> Result<(), Failure> {
     eprintln!("warning: packages have been migrated to bundles; use catalog.roblox.com/v1/bundles/{{bundleId}}/details");
     #[allow(deprecated)]

@@ -10,6 +10,9 @@ use crate::args::Tab;
 use crate::output::Output;
 use crate::Failure;
 
+/// A row of `places`: its columns, in order.
+pub(crate) const COLUMNS: &[&str] = &["placeId", "universeId", "name", "creator", "priceInRobux"];
+
 pub(super) async fn run(
     client: &Client,
     user: u64,
