@@ -112,12 +112,17 @@ fn config_file(name: &str) -> Result<PathBuf, Failure> {
 /// half a file, which would lose the single-use refresh token).
 pub(crate) fn save(path: &Path, login: &StoredLogin) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        // Directories rbxinv creates are owner-only; one that exists (perhaps
+        // named by the user in RBXINV_CONFIG_DIR) keeps its permissions: the
+        // file itself is owner-only either way.
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
         #[cfg(unix)]
         {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
         }
+        builder.create(dir)?;
     }
     let json = serde_json::to_vec_pretty(login).map_err(std::io::Error::other)?;
     let temporary = path.with_extension("json.tmp");
@@ -312,50 +317,75 @@ pub(crate) async fn login(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Waits for the browser's request to `path` and answers it.
+/// How long one connection to the callback listener may take to send its
+/// request: browsers open spare connections they may never use.
+const CALLBACK_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Waits for the browser's request to `path` and answers it. Connections are
+/// served concurrently, each with a read timeout, so an idle one (a browser's
+/// pre-connect) never holds up the callback.
 async fn receive_callback(
     listener: &tokio::net::TcpListener,
     path: &str,
 ) -> Result<Callback, Failure> {
+    let (found, mut callbacks) = tokio::sync::mpsc::channel::<String>(1);
+    let mut connections = tokio::task::JoinSet::new();
     loop {
-        let (mut stream, _) = listener
-            .accept()
-            .await
-            .map_err(|e| format!("the callback listener failed: {e}"))?;
-        let mut head = Vec::new();
-        let mut buffer = [0u8; 1024];
-        while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
-            match stream.read(&mut buffer).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => head.extend_from_slice(&buffer[..n]),
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, _) =
+                    accepted.map_err(|e| format!("the callback listener failed: {e}"))?;
+                let (path, found) = (path.to_string(), found.clone());
+                connections.spawn(async move {
+                    if let Ok(Some(query)) =
+                        tokio::time::timeout(CALLBACK_READ_TIMEOUT, serve_one(stream, &path)).await
+                    {
+                        let _ = found.send(query).await;
+                    }
+                });
             }
-        }
-        let head = String::from_utf8_lossy(&head);
-        let target = head
-            .lines()
-            .next()
-            .and_then(|line| line.split_whitespace().nth(1))
-            .unwrap_or_default()
-            .to_string();
-        let (request_path, query) = target.split_once('?').unwrap_or((&target, ""));
-        let (status, page) = if request_path == path {
-            (
-                "200 OK",
-                "rbxinv: authorization received. You can close this window.",
-            )
-        } else {
-            ("404 Not Found", "rbxinv: not the callback.")
-        };
-        let reply = format!(
-            "HTTP/1.1 {status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{page}",
-            page.len()
-        );
-        let _ = stream.write_all(reply.as_bytes()).await;
-        let _ = stream.shutdown().await;
-        if request_path == path {
-            return Callback::parse(query).map_err(|e| e.to_string().into());
+            Some(query) = callbacks.recv() => {
+                return Callback::parse(&query).map_err(|e| e.to_string().into());
+            }
+            // Reap finished connections so the set stays small.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
         }
     }
+}
+
+/// Reads one request and answers it; the query string if it was the callback.
+async fn serve_one(mut stream: tokio::net::TcpStream, path: &str) -> Option<String> {
+    let mut head = Vec::new();
+    let mut buffer = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
+        match stream.read(&mut buffer).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => head.extend_from_slice(&buffer[..n]),
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let target = head
+        .lines()
+        .next()
+        .and_then(|line| line.split_whitespace().nth(1))
+        .unwrap_or_default()
+        .to_string();
+    let (request_path, query) = target.split_once('?').unwrap_or((&target, ""));
+    let (status, page) = if request_path == path {
+        (
+            "200 OK",
+            "rbxinv: authorization received. You can close this window.",
+        )
+    } else {
+        ("404 Not Found", "rbxinv: not the callback.")
+    };
+    let reply = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{page}",
+        page.len()
+    );
+    let _ = stream.write_all(reply.as_bytes()).await;
+    let _ = stream.shutdown().await;
+    (request_path == path).then(|| query.to_string())
 }
 
 /// What the sandbox's "browser" does: the authorize page, signed in, then the redirect.

@@ -514,10 +514,10 @@ fn login_on_the_sandbox_completes_without_a_browser_and_stores_the_tokens_owner_
     }
 }
 
-#[test]
-fn a_stored_login_is_used_refreshed_written_back_and_revoked_at_logout() {
-    use std::io::BufRead;
-    let runtime = tokio::runtime::Runtime::new().unwrap();
+/// A sandbox whose OAuth apps accept a free loopback redirect URI, and that URI.
+fn sandbox_for_login(
+    runtime: &tokio::runtime::Runtime,
+) -> (roblox_inventory_sandbox::Sandbox, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -537,26 +537,36 @@ fn a_stored_login_is_used_refreshed_written_back_and_revoked_at_logout() {
                 .start(),
         )
         .unwrap();
-    let base = sandbox.base_url();
-    let config = tempfile::tempdir().unwrap();
+    (sandbox, redirect)
+}
 
-    // rbxinv waits for the callback; this test is the user's browser.
+/// `rbxinv login` against `base` with `redirect`, its browser played by this
+/// test as Shedletsky (after `before_consent`, e.g. a browser's pre-connect):
+/// the exit status and what it printed after the URL.
+fn login_as_shedletsky(
+    runtime: &tokio::runtime::Runtime,
+    config: &std::path::Path,
+    base: &str,
+    redirect: &str,
+    before_consent: impl FnOnce(),
+) -> (std::process::ExitStatus, Vec<String>) {
+    use std::io::BufRead;
     let mut child = Command::new(env!("CARGO_BIN_EXE_rbxinv"))
         .args([
             "--base-url",
-            &base,
+            base,
             "login",
             "--client-id",
             "sandbox-public-app",
         ])
         .args([
             "--redirect-uri",
-            &redirect,
+            redirect,
             "--no-browser",
             "--timeout",
             "30",
         ])
-        .env("RBXINV_CONFIG_DIR", config.path())
+        .env("RBXINV_CONFIG_DIR", config)
         .env_remove("ROBLOX_OAUTH_CLIENT_SECRET")
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -571,6 +581,7 @@ fn a_stored_login_is_used_refreshed_written_back_and_revoked_at_logout() {
                 .then(|| line.trim().to_string())
         })
         .expect("the authorization URL is printed");
+    before_consent();
     runtime.block_on(async {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -583,12 +594,24 @@ fn a_stored_login_is_used_refreshed_written_back_and_revoked_at_logout() {
             .await
             .unwrap();
         let location = consent.headers()["location"].to_str().unwrap().to_string();
-        assert!(location.starts_with(&redirect), "{location}");
+        assert!(location.starts_with(redirect), "{location}");
         let page = http.get(&location).send().await.unwrap();
         assert_eq!(page.status(), 200);
     });
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
-    assert!(child.wait().unwrap().success(), "{rest:?}");
+    (child.wait().unwrap(), rest)
+}
+
+#[test]
+fn a_stored_login_is_used_refreshed_written_back_and_revoked_at_logout() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (sandbox, redirect) = sandbox_for_login(&runtime);
+    let base = sandbox.base_url();
+    let config = tempfile::tempdir().unwrap();
+
+    // rbxinv waits for the callback; this test is the user's browser.
+    let (status, rest) = login_as_shedletsky(&runtime, config.path(), &base, &redirect, || {});
+    assert!(status.success(), "{rest:?}");
     assert!(
         rest.iter().any(|l| l.contains("Logged in as user 261")),
         "{rest:?}"
@@ -960,4 +983,46 @@ fn every_error_says_what_to_do_in_the_command_lines_words() {
     }
     drop(silent);
     insta::assert_snapshot!("hints", report);
+}
+
+/// Browsers open spare connections before they need them: an idle one must
+/// not keep the callback from being served (it used to be read first, with no
+/// timeout, until `login` gave up). And a config directory the user named
+/// keeps its permissions (only directories rbxinv creates are owner-only).
+#[test]
+fn login_is_not_stalled_by_a_preconnected_browser_and_leaves_a_named_directory_alone() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (sandbox, redirect) = sandbox_for_login(&runtime);
+    let config = tempfile::tempdir().unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(config.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let callback = redirect
+        .trim_start_matches("http://")
+        .trim_end_matches("/callback")
+        .to_string();
+    let mut idle = None;
+    let (status, rest) = login_as_shedletsky(
+        &runtime,
+        config.path(),
+        &sandbox.base_url(),
+        &redirect,
+        || {
+            idle = Some(std::net::TcpStream::connect(&callback).unwrap());
+        },
+    );
+    assert!(status.success(), "{rest:?}");
+    drop(idle);
+    assert_eq!(stored(config.path())["client_id"], "sandbox-public-app");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(config.path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o755, "the named directory is left as it was");
+    }
 }
