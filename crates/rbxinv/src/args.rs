@@ -188,6 +188,19 @@ pub(crate) enum Command {
     Login(login::LoginArgs),
     /// Revoke the stored OAuth authorization and delete it.
     Logout,
+    /// Show the stored OAuth login without its secrets: user, app, host, scopes, expiry.
+    Whoami,
+    /// Print shell completions, e.g. `rbxinv completions bash > ~/.local/share/bash-completion/completions/rbxinv`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Check the setup: credentials and their hosts (one cheap request each), the stored
+    /// login, the Redis budget, and the clock against Roblox's. Exit 1 if a check fails.
+    Doctor,
+    /// Print the man page (roff), e.g. `rbxinv man > ~/.local/share/man/man1/rbxinv.1`.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]

@@ -211,7 +211,7 @@ fn oauth_error<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a O
 
 /// A request that got no answer: which host, and why, as far as the chain of
 /// causes tells (refused, unresolvable, TLS, reset, timed out).
-fn network(cause: &reqwest::Error, timed_out: bool) -> (String, Vec<String>) {
+pub(crate) fn network(cause: &reqwest::Error, timed_out: bool) -> (String, Vec<String>) {
     // The host only: a base URL's user info or query never reaches a message.
     let host = cause
         .url()

@@ -72,6 +72,10 @@ pub(crate) struct StoredLogin {
     pub(crate) base_url: Option<String>,
     /// Whether the app has a secret (read from ROBLOX_OAUTH_CLIENT_SECRET, never stored).
     confidential: bool,
+    /// Who signed in (the user id, from the userinfo endpoint at login; logins
+    /// stored before it was kept have none).
+    #[serde(default)]
+    user: Option<String>,
     pub(crate) tokens: TokenSet,
 }
 
@@ -296,10 +300,14 @@ pub(crate) async fn login(
         .exchange(&pending, &callback)
         .await
         .map_err(|e| e.to_string())?;
-    let who = match app.userinfo(&tokens.access_token).await {
-        Ok(info) => format!("user {}", info.subject),
-        Err(_) => "the user".to_string(),
-    };
+    let user = app
+        .userinfo(&tokens.access_token)
+        .await
+        .ok()
+        .map(|info| info.subject);
+    let who = user
+        .as_deref()
+        .map_or_else(|| "the user".to_string(), |id| format!("user {id}"));
     let path = if sandboxed {
         sandbox_login_path()?
     } else {
@@ -310,6 +318,7 @@ pub(crate) async fn login(
         redirect_uri: args.redirect_uri,
         base_url,
         confidential: args.client_secret.is_some(),
+        user,
         tokens,
     };
     save(&path, &stored).map_err(|e| format!("cannot save {}: {e}", path.display()))?;
@@ -483,6 +492,57 @@ fn stored_secret(stored: &StoredLogin) -> Option<Secret> {
         .ok()
         .filter(|_| stored.confidential)
         .map(|s| Secret::from(s.as_str()))
+}
+
+/// `rbxinv whoami`: the stored login, without its secrets and without a
+/// request: who, which app, for which host, the scopes, and when the access
+/// token expires. Exit 0 when there is one, 1 when not logged in.
+pub(crate) fn whoami(cli: &Cli) -> Result<ExitCode, Failure> {
+    let path = if cli.sandbox {
+        sandbox_login_path()?
+    } else {
+        login_path()?
+    };
+    let Some(stored) = load(&path)? else {
+        eprintln!(
+            "Not logged in ({} does not exist): `rbxinv login`.",
+            path.display()
+        );
+        return Ok(ExitCode::from(1));
+    };
+    let expires = stored.tokens.expires_at;
+    let left = expires - chrono::Utc::now();
+    let state = if left <= chrono::Duration::zero() {
+        "expired (refreshed at the next command)".to_string()
+    } else {
+        format!("in {} min", left.num_minutes())
+    };
+    let scopes: Vec<String> = stored.tokens.scopes.iter().map(|s| s.to_string()).collect();
+    let facts = serde_json::json!({
+        "file": path.display().to_string(),
+        "user": stored.user,
+        "app": stored.client_id,
+        "host": stored
+            .base_url
+            .as_deref()
+            .map_or_else(|| "Roblox".to_string(), crate::hints::without_user_info),
+        "scopes": scopes.join(" "),
+        "accessTokenExpires": format!("{} ({state})", expires.to_rfc3339()),
+        "refreshToken": if stored.tokens.refresh_token.is_some() { "kept" } else { "none" },
+    });
+    if cli.json || cli.jsonl {
+        println!("{facts}");
+    } else if let serde_json::Value::Object(facts) = facts {
+        for (name, value) in facts {
+            let value = match value {
+                serde_json::Value::String(text) => text,
+                serde_json::Value::Null => "unknown".to_string(),
+                other => other.to_string(),
+            };
+            println!("{name:<20} {value}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `rbxinv logout`: revokes the stored authorization and deletes it.

@@ -7,6 +7,7 @@
 mod args;
 mod commands;
 mod credentials;
+mod doctor;
 mod hints;
 mod login;
 mod login_file;
@@ -51,8 +52,15 @@ impl Failure {
 
 impl From<std::io::Error> for Failure {
     fn from(error: std::io::Error) -> Self {
+        // A reader that stopped early (`rbxinv … | head`) is not an error worth
+        // a message: the run ends quietly, as other shell tools do.
+        let message = if error.kind() == std::io::ErrorKind::BrokenPipe {
+            String::new()
+        } else {
+            format!("cannot write the output: {error}")
+        };
         Failure {
-            message: format!("cannot write the output: {error}"),
+            message,
             error: None,
         }
     }
@@ -87,6 +95,7 @@ fn main() -> ExitCode {
     let mut context = hints::Context::default();
     match runtime.block_on(run(cli, &mut context)) {
         Ok(code) => code,
+        Err(failure) if failure.error.is_none() && failure.message.is_empty() => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("{}", failure.explained(&context));
             ExitCode::from(2)
@@ -99,6 +108,17 @@ async fn run(cli: Cli, context: &mut hints::Context) -> Result<ExitCode, Failure
     match std::mem::replace(&mut cli.command, Command::Demo) {
         Command::Login(args) => return login::run(args, &cli).await,
         Command::Logout => return login::logout(cli.base_url.clone()).await,
+        Command::Whoami => return login::whoami(&cli),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "rbxinv", &mut std::io::stdout());
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Man => {
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut std::io::stdout())?;
+            return Ok(ExitCode::SUCCESS);
+        }
         other => cli.command = other,
     }
     let sandbox = if cli.sandbox || matches!(cli.command, Command::Demo) {
@@ -106,6 +126,13 @@ async fn run(cli: Cli, context: &mut hints::Context) -> Result<ExitCode, Failure
     } else {
         None
     };
+    if matches!(cli.command, Command::Doctor) {
+        let code = doctor::run(&cli, sandbox.as_ref()).await;
+        if let Some(sandbox) = sandbox {
+            sandbox.shutdown().await;
+        }
+        return code;
+    }
     let (client, known) = setup::client(&cli, sandbox.as_ref())?;
     *context = known;
     let format = if cli.json {

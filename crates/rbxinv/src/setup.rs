@@ -81,6 +81,68 @@ pub(crate) fn redis_budget(
     )
 }
 
+/// The credentials the options give: flags, the environment, files, the
+/// sandbox's own (with --sandbox) and the stored login (when neither an API
+/// key nor an OAuth token is given).
+pub(crate) struct Credentials {
+    pub(crate) api_key: Option<Secret>,
+    pub(crate) oauth_token: Option<Secret>,
+    pub(crate) cookie: Option<Secret>,
+    pub(crate) stored: Stored,
+}
+
+impl Credentials {
+    pub(crate) fn given(cli: &Cli, sandbox: Option<&Embedded>) -> Result<Self, Failure> {
+        let mut api_key = Secret::given(cli.api_key.clone(), cli.api_key_file.as_deref())?;
+        let oauth_token = Secret::given(cli.oauth_token.clone(), cli.oauth_token_file.as_deref())?;
+        let mut cookie =
+            Secret::given(cli.roblosecurity.clone(), cli.roblosecurity_file.as_deref())?;
+        if sandbox.is_some() {
+            if api_key.is_none() && oauth_token.is_none() {
+                api_key = Some(Secret::from("sandbox-key-builderman"));
+            }
+            cookie = cookie.or_else(|| Some(Secret::from("sandbox-cookie-builderman")));
+        }
+        let stored = if sandbox.is_none() && api_key.is_none() && oauth_token.is_none() {
+            login::stored_source(cli.base_url.as_deref())?
+        } else {
+            Stored::Nothing
+        };
+        Ok(Credentials {
+            api_key,
+            oauth_token,
+            cookie,
+            stored,
+        })
+    }
+}
+
+/// A client builder with everything but credentials: the base URL (the
+/// sandbox's, --base-url or Roblox), the shared budget and the timeout.
+pub(crate) fn builder(
+    cli: &Cli,
+    sandbox: Option<&Embedded>,
+) -> Result<roblox_inventory::ClientBuilder, Failure> {
+    let mut builder = Client::builder();
+    if let Some(sandbox) = sandbox {
+        builder = builder.base_url(sandbox.base_url()).without_rate_limiter();
+    } else if let Some(url) = &cli.base_url {
+        builder = builder.base_url(url.clone());
+    }
+    if let Some(url) = redis_url(cli)? {
+        builder = builder.request_budget(redis_budget(&url.expose(), cli.budget_id.as_deref())?);
+    }
+    if let Some(timeout) = cli.timeout {
+        builder = builder.operation_timeout(timeout);
+    }
+    Ok(builder)
+}
+
+/// The --budget-redis URL, given directly or in a file.
+pub(crate) fn redis_url(cli: &Cli) -> Result<Option<Secret>, Failure> {
+    Secret::given(cli.budget_redis.clone(), cli.budget_redis_file.as_deref())
+}
+
 /// The client the options ask for: the embedded sandbox's (with its builderman
 /// key and cookie unless others are given) or Roblox's (or --base-url), the
 /// credentials from flags, the environment, files or the stored login, and a
@@ -90,42 +152,23 @@ pub(crate) fn client(cli: &Cli, sandbox: Option<&Embedded>) -> Result<(Client, C
         sandbox: sandbox.is_some(),
         ..Context::default()
     };
-    let mut builder = Client::builder();
-    let mut api_key = Secret::given(cli.api_key.clone(), cli.api_key_file.as_deref())?;
-    let oauth_token = Secret::given(cli.oauth_token.clone(), cli.oauth_token_file.as_deref())?;
-    let mut cookie = Secret::given(cli.roblosecurity.clone(), cli.roblosecurity_file.as_deref())?;
-    if let Some(sandbox) = sandbox {
-        builder = builder.base_url(sandbox.base_url()).without_rate_limiter();
-        if api_key.is_none() && oauth_token.is_none() {
-            api_key = Some(Secret::from("sandbox-key-builderman"));
-        }
-        cookie = cookie.or_else(|| Some(Secret::from("sandbox-cookie-builderman")));
-    } else if let Some(url) = &cli.base_url {
-        builder = builder.base_url(url.clone());
-    }
-    if let Some(url) = Secret::given(cli.budget_redis.clone(), cli.budget_redis_file.as_deref())? {
-        builder = builder.request_budget(redis_budget(&url.expose(), cli.budget_id.as_deref())?);
-    }
-    if let Some(timeout) = cli.timeout {
-        builder = builder.operation_timeout(timeout);
-    }
-    let stored_login = sandbox.is_none() && api_key.is_none() && oauth_token.is_none();
-    if let Some(key) = api_key {
+    let credentials = Credentials::given(cli, sandbox)?;
+    let mut builder = builder(cli, sandbox)?;
+    if let Some(key) = credentials.api_key {
         builder = builder.api_key(key.expose());
     }
-    if let Some(token) = oauth_token {
+    if let Some(token) = credentials.oauth_token {
         builder = builder.oauth_token(token.expose());
-    } else if stored_login {
-        match login::stored_source(cli.base_url.as_deref())? {
-            Stored::Source(source) => {
-                builder = builder.oauth_token_source(source);
-                context.stored_login = true;
-            }
-            Stored::ForAnotherBase(base) => context.stored_login_elsewhere = Some(base),
-            Stored::Nothing => {}
-        }
     }
-    if let Some(cookie) = cookie {
+    match credentials.stored {
+        Stored::Source(source) => {
+            builder = builder.oauth_token_source(source);
+            context.stored_login = true;
+        }
+        Stored::ForAnotherBase(base) => context.stored_login_elsewhere = Some(base),
+        Stored::Nothing => {}
+    }
+    if let Some(cookie) = credentials.cookie {
         builder = builder.roblosecurity(cookie.expose());
     }
     Ok((builder.build()?, context))

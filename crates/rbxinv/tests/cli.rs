@@ -507,10 +507,22 @@ fn login_on_the_sandbox_completes_without_a_browser_and_stores_the_tokens_owner_
             .mode();
         assert_eq!(mode & 0o777, 0o600, "owner-only");
     }
-    let printed = format!("{}{}", stdout(&output), stderr(&output));
-    for secret in ["access_token", "refresh_token"] {
-        let value = login["tokens"][secret].as_str().unwrap();
-        assert!(!printed.contains(value), "{secret} printed");
+    // whoami: who, which app, scopes and expiry; no secret, no request.
+    let whoami = rbxinv_in(config.path(), &["--sandbox", "--json", "whoami"]);
+    assert_eq!(whoami.status.code(), Some(0), "{}", stderr(&whoami));
+    let facts: serde_json::Value = serde_json::from_slice(&whoami.stdout).unwrap();
+    assert_eq!(facts["user"], "156");
+    assert_eq!(facts["app"], "sandbox-public-app");
+    assert_eq!(facts["scopes"], "openid user.inventory-item:read");
+    assert_eq!(facts["refreshToken"], "kept");
+    let not_logged_in = rbxinv_in(config.path(), &["whoami"]);
+    assert_eq!(not_logged_in.status.code(), Some(1));
+    assert!(stderr(&not_logged_in).contains("Not logged in"));
+    let printed = format!("{}{}{}", stdout(&output), stderr(&output), stdout(&whoami));
+    for secret in ["access_token", "refresh_token", "id_token"] {
+        if let Some(value) = login["tokens"][secret].as_str() {
+            assert!(!printed.contains(value), "{secret} printed");
+        }
     }
 }
 
@@ -816,8 +828,11 @@ fn documented_rbxinv_commands_run_on_the_sandbox() {
             continue;
         };
         let place = &command.place;
+        // Commands that send no request need no sandbox.
+        let offline = ["whoami", "completions", "man", "help", "--help"];
         assert!(
-            args.iter().any(|a| a == "--sandbox"),
+            args.iter()
+                .any(|a| a == "--sandbox" || offline.contains(&a.as_str())),
             "{place}: `{}` would talk to Roblox; show it with --sandbox or in prose",
             command.line
         );
@@ -1025,4 +1040,133 @@ fn login_is_not_stalled_by_a_preconnected_browser_and_leaves_a_named_directory_a
             .mode();
         assert_eq!(mode & 0o777, 0o755, "the named directory is left as it was");
     }
+}
+
+// ---------------------------------------------------------------- doctor, completions, man (issue 20 item 3)
+
+#[test]
+fn doctor_checks_each_credential_and_the_clock() {
+    let config = tempfile::tempdir().unwrap();
+    let healthy = rbxinv_in(config.path(), &["--sandbox", "doctor"]);
+    assert_eq!(healthy.status.code(), Some(0), "{}", stdout(&healthy));
+    let text = stdout(&healthy);
+    for line in [
+        "ok    API key",
+        "ok    clock",
+        "cookie             configured",
+    ] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
+
+    // A refused key fails its check; a host whose clock is years away is a warning.
+    use wiremock::matchers::{method, path_regex};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path_regex("^/cloud/"))
+            .respond_with(
+                ResponseTemplate::new(401)
+                    .set_body_string(r#"{"code":"UNAUTHENTICATED","message":"Invalid API Key"}"#),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path_regex("^/v1/"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("date", "Tue, 01 Dec 2020 00:00:00 GMT")
+                    .set_body_string(r#"{"categories":[]}"#),
+            )
+            .mount(&server)
+            .await;
+        server
+    });
+    let sick = rbxinv_in(
+        config.path(),
+        &[
+            "--base-url",
+            &server.uri(),
+            "--api-key",
+            "secret-key-9",
+            "doctor",
+        ],
+    );
+    assert_eq!(sick.status.code(), Some(1), "{}", stdout(&sick));
+    let text = stdout(&sick);
+    assert!(
+        text.contains("FAIL  API key            Roblox refused the credential"),
+        "{text}"
+    );
+    assert!(
+        text.contains("warn  clock") && text.contains("ahead of"),
+        "{text}"
+    );
+    assert!(!text.contains("secret-key-9"), "{text}");
+}
+
+#[test]
+fn completions_and_the_man_page_come_from_the_definitions() {
+    let bash = rbxinv(&["completions", "bash"]);
+    assert_eq!(bash.status.code(), Some(0));
+    assert!(stdout(&bash).contains("_rbxinv()") && stdout(&bash).contains("--game-pass"));
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let output = rbxinv(&["completions", shell]);
+        assert!(
+            output.status.success() && output.stdout.len() > 1_000,
+            "{shell}"
+        );
+    }
+    let man = rbxinv(&["man"]);
+    assert_eq!(man.status.code(), Some(0));
+    let page = stdout(&man);
+    assert!(
+        page.contains(".TH rbxinv 1") && page.contains("whoami"),
+        "{page}"
+    );
+}
+
+/// Each command's CSV header is its fixed columns, printed even when there is
+/// no row, and docs/cli.md lists exactly those.
+#[test]
+fn columns_are_fixed_and_documented() {
+    let guide =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/cli.md")).unwrap();
+    let commands: [&[&str]; 9] = [
+        &["owns", "156", "--game-pass", "1111"],
+        &["items", "156"],
+        &["demo"],
+        &["collectibles", "156"],
+        &["inventory", "156", "--asset-type", "Hat"],
+        &["places", "156"],
+        &["categories", "156"],
+        &["package-assets", "607702162"],
+        &["collection", "add", "--asset", "1028606"],
+    ];
+    for command in commands {
+        let mut args = vec!["--sandbox", "--csv"];
+        args.extend_from_slice(command);
+        let output = rbxinv(&args);
+        let text = stdout(&output);
+        let header = text.lines().next().unwrap_or_default();
+        assert!(
+            guide.contains(&format!("`{header}`")),
+            "{command:?}: docs/cli.md does not list `{header}`"
+        );
+        // An empty error cell when nothing failed.
+        if command[0] == "owns" {
+            assert_eq!(text.lines().nth(1), Some("156,game-pass,1111,true,"));
+        }
+    }
+    // No rows: the header alone (a script can tell "nothing" from "broken").
+    let none = rbxinv(&[
+        "--sandbox",
+        "--csv",
+        "items",
+        "156",
+        "--game-pass-ids",
+        "424242",
+    ]);
+    assert_eq!(stdout(&none), "kind,id,assetType,serialNumber,added\n");
 }

@@ -48,3 +48,19 @@ fn budget_redis_shares_the_budget_through_redis() {
     );
     runtime.block_on(sandbox.shutdown());
 }
+
+#[test]
+fn doctor_says_whether_the_redis_budget_answers() {
+    let server = roblox_inventory_tests::RedisServer::start();
+    let output = Command::new(env!("CARGO_BIN_EXE_rbxinv"))
+        .args(["--sandbox", "--budget-redis", &server.url(), "doctor"])
+        .env("RBXINV_CONFIG_DIR", tempfile::tempdir().unwrap().path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("ok    Redis budget       answers PING"),
+        "{stdout}"
+    );
+}

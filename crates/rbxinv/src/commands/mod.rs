@@ -42,7 +42,12 @@ pub(crate) async fn run(
         Command::Collection { action } => collection::run(client, action, out).await?,
         Command::PackageAssets { package } => packages::run(client, package, out).await?,
         // Handled in `main` before a client is built.
-        Command::Login(_) | Command::Logout => {}
+        Command::Login(_)
+        | Command::Logout
+        | Command::Whoami
+        | Command::Completions { .. }
+        | Command::Doctor
+        | Command::Man => {}
         Command::Demo => demo::run(client, out).await?,
     }
     Ok(ExitCode::SUCCESS)
@@ -59,7 +64,12 @@ pub(crate) fn columns(command: &Command) -> &'static [&'static str] {
         Command::Categories { .. } => categories::COLUMNS,
         Command::Collection { .. } => collection::COLUMNS,
         Command::PackageAssets { .. } => packages::COLUMNS,
-        Command::Login(_) | Command::Logout => &[],
+        Command::Login(_)
+        | Command::Logout
+        | Command::Whoami
+        | Command::Completions { .. }
+        | Command::Doctor
+        | Command::Man => &[],
     }
 }
 
