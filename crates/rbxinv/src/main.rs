@@ -76,6 +76,9 @@ impl From<String> for Failure {
 }
 
 fn main() -> ExitCode {
+    // rbxinv builds reqwest clients of its own (the sandbox login's browser,
+    // doctor's clock check): with the library's default TLS they need this.
+    roblox_inventory::ensure_tls_provider();
     let matches = <Cli as clap::CommandFactory>::command().get_matches();
     let mut cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
         Ok(cli) => cli,

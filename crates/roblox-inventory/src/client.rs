@@ -168,8 +168,9 @@ impl ClientBuilder {
     /// roots, timeouts, user agent: yours then apply). Redirects are turned off
     /// whatever the builder said: Roblox's APIs do not redirect, and reqwest
     /// would carry the `x-api-key` header to wherever a redirect points.
+    /// (Its TLS is yours too: see [`ensure_tls_provider`](crate::ensure_tls_provider).)
     pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
-        install_crypto_provider();
+        crate::tls::ensure_tls_provider();
         let built = builder.redirect(reqwest::redirect::Policy::none()).build();
         self.http = Some(built.map_err(|e| e.to_string()));
         self
@@ -243,12 +244,16 @@ impl ClientBuilder {
                 })
             }
             None => {
-                install_crypto_provider();
-                reqwest::Client::builder()
+                let builder = reqwest::Client::builder()
                     .timeout(self.timeout)
                     .connect_timeout(self.connect_timeout)
                     .user_agent(&self.user_agent)
-                    .redirect(reqwest::redirect::Policy::none())
+                    .redirect(reqwest::redirect::Policy::none());
+                crate::tls::configure(builder)
+                    .map_err(|reason| Error::InvalidArgument {
+                        name: "tls",
+                        reason,
+                    })?
                     .build()
                     .map_err(Error::Transport)?
             }
@@ -361,15 +366,6 @@ pub(crate) fn redacted_url(url: &str) -> String {
             (None, Some(at)) => format!("***{}", &url[at..]),
             _ => url.to_string(),
         },
-    }
-}
-
-/// With the `rustls-ring` feature, makes ring the process's rustls provider
-/// unless one is installed already (reqwest is built without its own then).
-pub(crate) fn install_crypto_provider() {
-    #[cfg(feature = "rustls-ring")]
-    {
-        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 

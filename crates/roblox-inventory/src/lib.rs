@@ -43,8 +43,8 @@
 //! never silently dropped. An operation called without a credential it accepts
 //! fails with [`Error::MissingCredential`] before any request; the legacy reads
 //! need none for public inventories. Apps that act for a user get the whole
-//! OAuth 2.0 flow, with tokens that refresh themselves, in `oauth` (default
-//! feature `oauth`).
+//! OAuth 2.0 flow, with tokens that refresh themselves, in `oauth` (feature
+//! `oauth`).
 //!
 //! # Paging
 //!
@@ -140,6 +140,7 @@ pub mod oauth;
 pub mod ownership;
 pub mod pagination;
 mod retry;
+mod tls;
 
 /// The generated low-level client (`roblox-inventory-api`), for
 /// [`Client::cloud_api`] and [`Client::legacy_api`]: every operation of the spec,
@@ -170,6 +171,7 @@ pub use models::{InventoryItem, Item, ItemDetails};
 pub use ownership::{AnswerStream, OwnershipAnswer, OwnershipCheck, IDS_PER_FILTER};
 pub use pagination::{Page, Paged, ResumePoint};
 pub use retry::RetryConfig;
+pub use tls::ensure_tls_provider;
 
 // Compile-time guarantees for users who share a client across tasks and hold
 // streams across awaits (issue 10 item 10): a change that breaks them fails the build.

@@ -112,13 +112,18 @@ impl OAuthAppBuilder {
                 reason: "is empty (a public app has none: use OAuthApp::public)".into(),
             });
         }
-        crate::client::install_crypto_provider();
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("roblox-inventory/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(OAuthError::Transport)?;
+        let http = crate::tls::configure(
+            reqwest::Client::builder()
+                .timeout(self.timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(concat!("roblox-inventory/", env!("CARGO_PKG_VERSION"))),
+        )
+        .map_err(|reason| OAuthError::Invalid {
+            name: "tls",
+            reason,
+        })?
+        .build()
+        .map_err(OAuthError::Transport)?;
         let url = |path: &str| format!("{base}/oauth/v1/{path}");
         let oauth = oauth2::Client::new(ClientId::new(self.client_id.clone()))
             .set_auth_uri(AuthUrl::new(url("authorize")).map_err(bad_url)?)

@@ -1,5 +1,5 @@
 //! OAuth 2.0 for apps: authorize a user, keep their tokens alive, read their
-//! private inventory (feature `oauth`, on by default).
+//! private inventory (feature `oauth`).
 //!
 //! Roblox's OAuth 2.0 (beta) has the authorization-code grant with PKCE and
 //! refresh tokens (OAuth facts §1). Access tokens live 15 minutes; **refresh

@@ -14,6 +14,7 @@ mod escape_hatch;
 mod hardening;
 mod hardening2;
 mod models;
+#[cfg(feature = "oauth")]
 mod oauth;
 mod ownership;
 mod paging;
@@ -932,7 +933,12 @@ async fn no_secret_reaches_tracing_output_at_any_level_even_on_failures() {
         .unwrap();
     let error = proxied.owns(1, Item::GamePass(9)).await.unwrap_err();
     tracing::error!(%error, ?error, "logged by the application");
+    // With the `oauth` feature (as `cargo test --workspace` builds it), the
+    // OAuth flow's secrets too.
+    #[cfg(feature = "oauth")]
     let (oauth_secrets, printed) = oauth::every_oauth_secret(&sandbox).await;
+    #[cfg(not(feature = "oauth"))]
+    let (oauth_secrets, printed): (Vec<String>, String) = (Vec::new(), String::new());
     for secret in &oauth_secrets {
         assert!(
             !printed.contains(secret.as_str()),

@@ -1,4 +1,4 @@
-// Lists a user's game passes with an API key: the same program as ../peer (and, built with rustls-ring, ../ring).
+// Lists a user's game passes with an API key: the same program as ../peer (and, built with rustls-aws-lc, ../aws-lc).
 #[tokio::main]
 async fn main() {
     let key = std::env::var("ROBLOX_API_KEY").unwrap_or_default();
