@@ -1,7 +1,7 @@
 //! OAuth 2.0 for an app: authorize a user, exchange the code, list their
 //! private inventory with tokens that refresh themselves, then revoke.
 //!
-//! `cargo run -p roblox-inventory --example oauth` (embedded sandbox, no network:
+//! `cargo run -p roblox-inventory --features oauth --example oauth` (embedded sandbox, no network:
 //! the "browser" is a request signed in as Shedletsky, whose inventory is private).
 
 use std::time::Duration;
@@ -34,7 +34,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("authorize at: {url}");
 
     // 2. The user consents; Roblox redirects to the callback. (Here: what a browser
-    //    signed in as Shedletsky would get.)
+    //    signed in as Shedletsky would get, from a reqwest client of the example's
+    //    own: this program gives reqwest no TLS provider of its own, so it asks
+    //    for one first.)
+    roblox_inventory::ensure_tls_provider();
     let redirect = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()?
