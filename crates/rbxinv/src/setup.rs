@@ -125,7 +125,7 @@ pub(crate) fn builder(
 ) -> Result<roblox_inventory::ClientBuilder, Failure> {
     let mut builder = Client::builder();
     if let Some(sandbox) = sandbox {
-        builder = builder.base_url(sandbox.base_url()).without_rate_limiter();
+        builder = builder.base_url(sandbox.base_url()).without_budget();
     } else if let Some(url) = &cli.base_url {
         builder = builder.base_url(url.clone());
     }

@@ -17,7 +17,7 @@ fn client(sandbox: &Sandbox) -> Client {
     Client::builder()
         .base_url(sandbox.base_url())
         .api_key("sandbox-key-builderman")
-        .without_rate_limiter()
+        .without_budget()
         .build()
         .expect("client")
 }
@@ -199,7 +199,7 @@ async fn ownership(sandbox: &Sandbox, world: &World) {
     let unique = answers.len();
     let anonymous = Client::builder()
         .base_url(sandbox.base_url())
-        .without_rate_limiter()
+        .without_budget()
         .build()
         .expect("client");
     let before = sandbox.requests(Route::IsOwned);

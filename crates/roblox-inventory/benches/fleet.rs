@@ -166,7 +166,7 @@ fn acquire_cost(server: &RedisServer, runtime: &tokio::runtime::Runtime) -> (Dur
             .unwrap();
         let client = Client::builder()
             .base_url(sandbox.base_url())
-            .without_rate_limiter()
+            .without_budget()
             .build()
             .unwrap();
         let began = Instant::now();

@@ -106,7 +106,7 @@ fn client(sandbox: &Sandbox, key: bool, limited: bool) -> Client {
         builder = builder.api_key("sandbox-key-builderman");
     }
     if !limited {
-        builder = builder.without_rate_limiter();
+        builder = builder.without_budget();
     }
     builder.build().expect("client")
 }

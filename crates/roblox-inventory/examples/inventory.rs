@@ -5,7 +5,7 @@
 
 use futures_util::TryStreamExt;
 use roblox_inventory::models::{AssetType, InventoryItemAssetType, SortOrder};
-use roblox_inventory::{Client, InventoryFilter, ItemDetails, PageSize};
+use roblox_inventory::{Client, InventoryFilter, ItemDetails};
 use roblox_inventory_sandbox::Sandbox;
 
 #[tokio::main]
@@ -48,7 +48,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Legacy: every hat, 25 per request.
     let hats: Vec<_> = client
         .inventory(156, AssetType::Hat)
-        .page_size(PageSize::TwentyFive)
+        .page_size(25)
         .items()
         .try_collect()
         .await?;

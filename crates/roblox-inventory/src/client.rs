@@ -128,10 +128,21 @@ impl ClientBuilder {
         self
     }
 
-    /// Total time allowed per request attempt (default 30 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
+    /// Total time allowed per request attempt (default 30 s); a call's
+    /// attempts, retries and waits together are bounded by
+    /// [`operation_timeout`](Self::operation_timeout).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
+    }
+
+    /// The old name of [`attempt_timeout`](Self::attempt_timeout).
+    #[deprecated(
+        since = "0.2.0",
+        note = "renamed `attempt_timeout` (it bounds each attempt)"
+    )]
+    pub fn timeout(self, timeout: Duration) -> Self {
+        self.attempt_timeout(timeout)
     }
 
     /// Time allowed to connect (default 10 s).
@@ -196,11 +207,20 @@ impl ClientBuilder {
         self
     }
 
-    /// Turns the client-side rate limiter off (the default keeps each credential
-    /// under Roblox's documented limits).
-    pub fn without_rate_limiter(mut self) -> Self {
+    /// Turns the request budget off: requests go as fast as they are made (the
+    /// default budget keeps each credential under Roblox's documented limits).
+    pub fn without_budget(mut self) -> Self {
         self.budget = Arc::new(Unlimited);
         self
+    }
+
+    /// The old name of [`without_budget`](Self::without_budget).
+    #[deprecated(
+        since = "0.2.0",
+        note = "renamed `without_budget` (one word for it: budget)"
+    )]
+    pub fn without_rate_limiter(self) -> Self {
+        self.without_budget()
     }
 
     /// How long one operation call may take in all: every attempt, retry wait
@@ -634,7 +654,7 @@ mod tests {
             .legacy_base_url(legacy_host.uri())
             .api_key("key-for-open-cloud-only")
             .roblosecurity("cookie-for-the-legacy-host-only")
-            .without_rate_limiter()
+            .without_budget()
             .build()
             .unwrap();
         // The generated clients as the host-bound types wrap them: the raw one

@@ -51,6 +51,14 @@ pub enum PageSize {
 }
 
 impl PageSize {
+    /// Every size, smallest first.
+    pub const ALL: [PageSize; 4] = [
+        PageSize::Ten,
+        PageSize::TwentyFive,
+        PageSize::Fifty,
+        PageSize::Hundred,
+    ];
+
     /// The number sent.
     pub fn get(self) -> i32 {
         match self {
@@ -59,6 +67,25 @@ impl PageSize {
             PageSize::Fifty => 50,
             PageSize::Hundred => 100,
         }
+    }
+
+    /// The size for `items`, if the legacy endpoints accept it; otherwise the
+    /// [`Error::InvalidArgument`] a listing fails with, before any request.
+    fn legacy(items: u32) -> Result<PageSize, Error> {
+        PageSize::ALL
+            .into_iter()
+            .find(|size| i64::from(size.get()) == i64::from(items))
+            .ok_or_else(|| Error::InvalidArgument {
+                name: "page_size",
+                reason: format!("{items} is not one of 10, 25, 50 or 100 (this endpoint's sizes)"),
+            })
+    }
+}
+
+/// Every builder's `page_size` takes a `u32`: `PageSize::Ten.into()`.
+impl From<PageSize> for u32 {
+    fn from(size: PageSize) -> u32 {
+        size.get().unsigned_abs()
     }
 }
 
@@ -199,7 +226,7 @@ pub struct Collectibles {
     user_id: u64,
     asset_type: Option<AssetType>,
     sort: Option<SortOrder>,
-    page_size: PageSize,
+    page_size: u32,
     limits: Limits,
 }
 
@@ -211,7 +238,7 @@ pub struct AssetTypeInventory {
     user_id: u64,
     asset_type: AssetType,
     sort: Option<SortOrder>,
-    page_size: PageSize,
+    page_size: u32,
     limits: Limits,
 }
 
@@ -283,8 +310,9 @@ impl Collectibles {
         self
     }
 
-    /// Items per request (default 100).
-    pub fn page_size(mut self, size: PageSize) -> Self {
+    /// Items per request: 10, 25, 50 or 100 (default 100; [`PageSize`] names
+    /// them); another number fails the listing before any request.
+    pub fn page_size(mut self, size: u32) -> Self {
         self.page_size = size;
         self
     }
@@ -299,6 +327,10 @@ impl Collectibles {
             page_size,
             limits,
         } = self;
+        let page_size = match PageSize::legacy(page_size) {
+            Ok(size) => size,
+            Err(error) => return Paged::failed(error),
+        };
         let fetch = move |cursor: Option<String>| {
             let (client, asset_type, sort) = (client.clone(), asset_type.clone(), sort.clone());
             async move {
@@ -338,8 +370,9 @@ impl AssetTypeInventory {
         self
     }
 
-    /// Items per request (default 100).
-    pub fn page_size(mut self, size: PageSize) -> Self {
+    /// Items per request: 10, 25, 50 or 100 (default 100; [`PageSize`] names
+    /// them); another number fails the listing before any request.
+    pub fn page_size(mut self, size: u32) -> Self {
         self.page_size = size;
         self
     }
@@ -354,6 +387,10 @@ impl AssetTypeInventory {
             page_size,
             limits,
         } = self;
+        let page_size = match PageSize::legacy(page_size) {
+            Ok(size) => size,
+            Err(error) => return Paged::failed(error),
+        };
         let Some(asset_type_id) = asset_type.number() else {
             let error = Error::InvalidArgument {
                 name: "asset_type",
@@ -466,7 +503,7 @@ impl Client {
             user_id,
             asset_type: None,
             sort: None,
-            page_size: PageSize::Hundred,
+            page_size: 100,
             limits: Limits::default(),
         }
     }
@@ -478,7 +515,7 @@ impl Client {
             user_id,
             asset_type,
             sort: None,
-            page_size: PageSize::Hundred,
+            page_size: 100,
             limits: Limits::default(),
         }
     }

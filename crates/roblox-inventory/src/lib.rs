@@ -160,10 +160,12 @@ pub use client::{
 };
 pub use endpoints::{AssetTypeInventory, Collectibles, InventoryItems, PageSize, Places};
 pub use error::{ApiError, Error, ErrorCode};
-#[doc(hidden)]
+/// Test hooks for this workspace's fuzz targets, benchmarks and tests
+/// (feature `unstable-test-hooks`): outside the semver promise.
+#[cfg(feature = "unstable-test-hooks")]
 pub use executor::{handle_response, handle_response_bytes};
 pub use filter::{FilterError, InventoryFilter};
-#[doc(hidden)]
+#[cfg(feature = "unstable-test-hooks")]
 pub use models::wire::{
     decode_all_for_fuzzing, decode_collectibles_page, decode_inventory_items_page,
 };

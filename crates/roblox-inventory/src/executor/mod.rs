@@ -31,6 +31,7 @@
 
 mod credentials;
 mod decision;
+#[cfg(feature = "unstable-test-hooks")]
 mod inspect;
 
 use std::sync::Arc;
@@ -50,6 +51,7 @@ use crate::retry::{retry_after, retryable_status};
 
 pub(crate) use credentials::Carried;
 pub(crate) use decision::{decided, mint};
+#[cfg(feature = "unstable-test-hooks")]
 pub use inspect::{handle_response, handle_response_bytes};
 
 /// How long a call may wait for the request budget.

@@ -431,7 +431,7 @@ pub(crate) fn inventory_item(item: generated::InventoryItem) -> InventoryItem {
 /// For fuzzing (the `decoders` target and its regression inputs): `data` as
 /// every response body this crate decodes, through the generated types and the
 /// conversions above. Never panics, whatever the bytes.
-#[doc(hidden)]
+#[cfg(feature = "unstable-test-hooks")]
 pub fn decode_all_for_fuzzing(data: &[u8]) {
     fn page<W: serde::de::DeserializeOwned, T>(
         data: &[u8],
@@ -463,7 +463,7 @@ pub fn decode_all_for_fuzzing(data: &[u8]) {
 }
 
 /// For the decoding benchmark: an Open Cloud page as this crate reads it.
-#[doc(hidden)]
+#[cfg(feature = "unstable-test-hooks")]
 pub fn decode_inventory_items_page(data: &[u8]) -> Result<Vec<InventoryItem>, serde_json::Error> {
     let page: generated::ListInventoryItemsResponse = serde_json::from_slice(data)?;
     Ok(page
@@ -475,7 +475,7 @@ pub fn decode_inventory_items_page(data: &[u8]) -> Result<Vec<InventoryItem>, se
 
 /// For the decoding benchmark: a collectibles page as this crate reads it
 /// (`None` if a record lacks its ids).
-#[doc(hidden)]
+#[cfg(feature = "unstable-test-hooks")]
 pub fn decode_collectibles_page(
     data: &[u8],
 ) -> Result<Option<Vec<Collectible>>, serde_json::Error> {

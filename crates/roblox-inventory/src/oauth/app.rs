@@ -74,10 +74,19 @@ impl OAuthAppBuilder {
         self
     }
 
-    /// The timeout of each OAuth request (default 30 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
+    /// The timeout of each OAuth request attempt (default 30 s).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
+    }
+
+    /// The old name of [`attempt_timeout`](Self::attempt_timeout).
+    #[deprecated(
+        since = "0.2.0",
+        note = "renamed `attempt_timeout`, as on `ClientBuilder`"
+    )]
+    pub fn timeout(self, timeout: Duration) -> Self {
+        self.attempt_timeout(timeout)
     }
 
     /// The app, or why its configuration is refused.

@@ -177,7 +177,7 @@ async fn each_escape_hatch_client_reaches_its_own_host_with_its_own_credential()
         .legacy_base_url(legacy_host.uri())
         .api_key("key-for-open-cloud-only")
         .roblosecurity("cookie-for-the-legacy-host-only")
-        .without_rate_limiter()
+        .without_budget()
         .build()
         .unwrap();
 
@@ -231,7 +231,7 @@ async fn collection_writes_succeed_on_an_empty_or_empty_object_body() {
         let client = roblox_inventory::Client::builder()
             .base_url(server.uri())
             .roblosecurity("cookie")
-            .without_rate_limiter()
+            .without_budget()
             .build()
             .unwrap();
         let written = client
@@ -322,7 +322,7 @@ async fn a_response_cannot_pose_as_a_decision_of_the_client() {
         .await;
     let client = roblox_inventory::Client::builder()
         .base_url(server.uri())
-        .without_rate_limiter()
+        .without_budget()
         .retry(roblox_inventory::RetryConfig::disabled())
         .build()
         .unwrap();

@@ -86,7 +86,7 @@ async fn hardening_04_your_own_http_client_never_follows_a_redirect_with_a_key()
     // reqwest's default policy follows redirects; the client turns it off.
     let client = Client::builder()
         .base_url(base)
-        .without_rate_limiter()
+        .without_budget()
         .http_client(reqwest::Client::builder())
         .api_key("secret-key-never-elsewhere")
         .build()

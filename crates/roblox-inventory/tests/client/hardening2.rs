@@ -44,7 +44,7 @@ async fn with_key(builder: roblox_inventory_sandbox::SandboxBuilder) -> (Sandbox
     let client = Client::builder()
         .base_url(sandbox.base_url())
         .api_key("sandbox-key-builderman")
-        .without_rate_limiter()
+        .without_budget()
         .build()
         .unwrap();
     (sandbox, client)
@@ -55,7 +55,7 @@ fn key_client(server: &MockServer) -> Client {
     Client::builder()
         .base_url(server.uri())
         .api_key("a-key")
-        .without_rate_limiter()
+        .without_budget()
         .build()
         .unwrap()
 }
@@ -438,7 +438,7 @@ async fn hardening2_08_a_fixed_token_refused_with_401_is_not_sent_again() {
     let client = Client::builder()
         .base_url(server.uri())
         .oauth_token("a-fixed-token")
-        .without_rate_limiter()
+        .without_budget()
         .build()
         .unwrap();
     let listed: Result<Vec<_>, Error> =
@@ -537,7 +537,7 @@ async fn hardening2_09_operation_timeout_bounds_a_token_store_that_never_returns
         .base_url(server.uri())
         .oauth_token_source(source)
         .operation_timeout(Duration::from_secs(2))
-        .without_rate_limiter()
+        .without_budget()
         .build()
         .unwrap();
     let listed: Result<Vec<_>, Error> = bounded(futures_util::TryStreamExt::try_collect(
@@ -609,7 +609,7 @@ async fn hardening2_02_a_refused_credential_is_not_a_private_inventory() {
         Client::builder()
             .base_url(sandbox.base_url())
             .api_key(key)
-            .without_rate_limiter()
+            .without_budget()
             .build()
             .unwrap()
     };

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use roblox_inventory::models::{AssetType, ItemDetails, OwnershipItemType, PlacesTab, SortOrder};
-use roblox_inventory::{Client, Error, InventoryFilter, Item, PageSize, RetryConfig};
+use roblox_inventory::{Client, Error, InventoryFilter, Item, RetryConfig};
 use roblox_inventory_sandbox::{Fault, Route, Sandbox, SandboxBuilder, World};
 
 mod budget;
@@ -32,7 +32,7 @@ async fn default_sandbox() -> Sandbox {
 fn client(sandbox: &Sandbox) -> roblox_inventory::ClientBuilder {
     Client::builder()
         .base_url(sandbox.base_url())
-        .without_rate_limiter()
+        .without_budget()
         .retry(
             RetryConfig::default()
                 .with_delays(Duration::from_millis(10), Duration::from_millis(50)),
@@ -257,7 +257,7 @@ async fn paging_thousands_of_items_loses_and_repeats_nothing() {
         .build()
         .unwrap()
         .inventory(4_000, AssetType::Hat)
-        .page_size(PageSize::TwentyFive)
+        .page_size(25)
         .items()
         .try_collect()
         .await
@@ -465,7 +465,7 @@ async fn timeouts_and_broken_bodies_are_typed_errors() {
     // Only stalled requests meet the short timeout: an answer that is merely
     // slow on a busy machine must not turn into a timeout where none is asserted.
     let impatient = client(&sandbox)
-        .timeout(STALL_TIMEOUT)
+        .attempt_timeout(STALL_TIMEOUT)
         .retry(RetryConfig::disabled())
         .build()
         .unwrap();
@@ -474,7 +474,10 @@ async fn timeouts_and_broken_bodies_are_typed_errors() {
         impatient.categories(1).await,
         Err(Error::Timeout(_))
     ));
-    let patient = client(&sandbox).timeout(STALL_TIMEOUT).build().unwrap();
+    let patient = client(&sandbox)
+        .attempt_timeout(STALL_TIMEOUT)
+        .build()
+        .unwrap();
     sandbox.inject(Route::Categories, stall(), 1);
     assert!(
         patient.categories(1).await.is_ok(),
@@ -755,7 +758,7 @@ async fn credentials_never_follow_a_redirect() {
     let (base, server) = redirector();
     let client = Client::builder()
         .base_url(base)
-        .without_rate_limiter()
+        .without_budget()
         .api_key("secret-key-never-elsewhere")
         .build()
         .unwrap();
@@ -799,7 +802,7 @@ mod sequences {
             .await;
         let client = Client::builder()
             .base_url(server.uri())
-            .without_rate_limiter()
+            .without_budget()
             .roblosecurity("cookie-value")
             .build()
             .unwrap();
@@ -843,7 +846,7 @@ mod sequences {
             .await;
         let client = Client::builder()
             .base_url(server.uri())
-            .without_rate_limiter()
+            .without_budget()
             .retry(
                 RetryConfig::default()
                     .with_delays(Duration::from_millis(5), Duration::from_millis(20)),
@@ -998,7 +1001,7 @@ async fn fault_matrix() {
     // machine cannot turn a broken body into a timeout.
     let impatient = client(&sandbox)
         .api_key("sandbox-key-builderman")
-        .timeout(STALL_TIMEOUT)
+        .attempt_timeout(STALL_TIMEOUT)
         .build()
         .unwrap();
     let reader = &patient;
@@ -1010,7 +1013,7 @@ async fn fault_matrix() {
         .unwrap();
     let expected_collectibles: Vec<_> = reader
         .collectibles(4_500)
-        .page_size(PageSize::Ten)
+        .page_size(10)
         .items()
         .try_collect()
         .await
@@ -1064,7 +1067,7 @@ async fn fault_matrix() {
             }
         }
         // Legacy paged stream, fault on the second page.
-        let mut pages = reader.collectibles(4_500).page_size(PageSize::Ten).pages();
+        let mut pages = reader.collectibles(4_500).page_size(10).pages();
         let first = pages.try_next().await.unwrap().unwrap();
         sandbox.inject(Route::Collectibles, fault.clone(), 1);
         match pages.try_collect::<Vec<_>>().await {
@@ -1115,7 +1118,7 @@ async fn fault_matrix_for_writes() {
     // merely slow answer must not meet it).
     let impatient = client(&sandbox)
         .roblosecurity("sandbox-cookie-builderman")
-        .timeout(STALL_TIMEOUT)
+        .attempt_timeout(STALL_TIMEOUT)
         .build()
         .unwrap();
     // Run the CSRF exchange once on each so the token is cached.

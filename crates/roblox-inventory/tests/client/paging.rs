@@ -79,7 +79,7 @@ async fn a_token_that_comes_back_unchanged_is_an_error() {
     let cloud = roblox_inventory::Client::builder()
         .base_url(server.uri())
         .api_key("k")
-        .without_rate_limiter()
+        .without_budget()
         .build()
         .unwrap();
     let result: Result<Vec<_>, Error> = cloud.inventory_items(1).items().try_collect().await;
@@ -117,4 +117,80 @@ async fn a_filter_that_selects_nothing_is_refused_before_any_request() {
     assert!(cloud.owned(156, &[]).await.unwrap().is_empty());
     assert_eq!(sandbox.requests(Route::ListInventoryItems), 0);
     assert_eq!(sandbox.requests(Route::IsOwned), 0);
+}
+
+/// Every builder's `page_size` takes the same type, a `u32` (`PageSize` names
+/// the legacy sizes; issue 20 item 5); a number the endpoint does not accept
+/// fails before any request.
+#[tokio::test]
+async fn page_size_takes_one_type_everywhere_and_refuses_what_an_endpoint_does_not_accept() {
+    use roblox_inventory::models::AssetType;
+    use roblox_inventory::PageSize;
+    let sandbox = sandbox(Sandbox::builder().rate_limits(false)).await;
+    let reader = client(&sandbox)
+        .api_key("sandbox-key-builderman")
+        .build()
+        .unwrap();
+    let by_number: Vec<_> = reader
+        .collectibles(156)
+        .page_size(10)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    let by_name: Vec<_> = reader
+        .collectibles(156)
+        .page_size(PageSize::Ten.into())
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(by_number, by_name);
+    reader
+        .inventory_items(156)
+        .page_size(25)
+        .max_pages(1)
+        .pages()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
+    let before = (
+        sandbox.requests(Route::Collectibles),
+        sandbox.requests(Route::InventoryByAssetType),
+    );
+    for refused in [
+        reader
+            .collectibles(156)
+            .page_size(30)
+            .items()
+            .try_next()
+            .await
+            .unwrap_err(),
+        reader
+            .inventory(156, AssetType::Hat)
+            .page_size(0)
+            .items()
+            .try_next()
+            .await
+            .unwrap_err(),
+    ] {
+        assert!(
+            matches!(
+                refused,
+                Error::InvalidArgument {
+                    name: "page_size",
+                    ..
+                }
+            ),
+            "{refused:?}"
+        );
+    }
+    assert_eq!(
+        (
+            sandbox.requests(Route::Collectibles),
+            sandbox.requests(Route::InventoryByAssetType)
+        ),
+        before,
+        "nothing sent"
+    );
 }
