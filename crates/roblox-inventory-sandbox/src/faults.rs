@@ -90,6 +90,10 @@ pub enum Fault {
     /// On collections: answer 403 "Token Validation Failed" without the
     /// `x-csrf-token` header a client needs to retry.
     OmitCsrfHeader,
+    /// Answer normally. Queued before another fault it lets requests through
+    /// first: `inject(route, Fault::Pass, 1)` then `inject(route, fault, 1)`
+    /// makes the second request misbehave (a listing's second page).
+    Pass,
 }
 
 /// Pending faults per route.

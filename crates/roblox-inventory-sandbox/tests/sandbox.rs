@@ -1569,3 +1569,17 @@ async fn documented_commands_run() {
     }
     assert!(ran >= 4, "the sandbox guide's commands were found ({ran})");
 }
+
+#[tokio::test]
+async fn a_pass_lets_a_request_through_before_the_fault_that_follows_it() {
+    let h = Harness::default().await;
+    let url = "/v1/users/156/items/0/1028606/is-owned";
+    h.sandbox.inject(Route::IsOwned, Fault::Pass, 1);
+    h.sandbox.inject(Route::IsOwned, Fault::Status(503), 1);
+    let statuses = [
+        h.get(url, &[]).await.status,
+        h.get(url, &[]).await.status,
+        h.get(url, &[]).await.status,
+    ];
+    assert_eq!(statuses, [200, 503, 200]);
+}
