@@ -70,7 +70,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use faults::{Fault, Route};
-pub use world::{Population, World};
+pub use world::{Applied, ChurnError, Event, Population, World};
 
 /// How many credential violations [`Sandbox::credential_violations`] keeps; the
 /// rest are only counted ([`Sandbox::credential_violation_count`]).
@@ -351,6 +351,57 @@ impl Sandbox {
             .limiter
             .as_ref()
             .is_some_and(|limiter| limiter.advance(by))
+    }
+
+    /// Makes `event` happen in the world now (a trade, a purchase, a refund, a
+    /// badge awarded or removed, an inventory turning private or public) and
+    /// logs it; nothing changes if it cannot happen.
+    pub fn apply(&self, event: Event) -> Result<Applied, ChurnError> {
+        let mut world = self.state.world.write().unwrap_or_else(|e| e.into_inner());
+        let mut log = self
+            .state
+            .churn_log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let mut applied = world.apply(&event)?;
+        applied.sequence = log.len() as u64 + 1;
+        log.push(applied.clone());
+        Ok(applied)
+    }
+
+    /// Makes `events` random changes that can happen, the same ones for the
+    /// same `seed` and history, and returns them (also logged). Stops early
+    /// only in a world with fewer than two users.
+    pub fn churn(&self, seed: u64, events: usize) -> Vec<Applied> {
+        let mut world = self.state.world.write().unwrap_or_else(|e| e.into_inner());
+        let mut log = self
+            .state
+            .churn_log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        // The stream continues where the log is: two calls never repeat.
+        let mut rng = world::SplitMix64(seed ^ (log.len() as u64).wrapping_mul(0x9E37_79B9));
+        let mut made = Vec::with_capacity(events);
+        for _ in 0..events {
+            let Some(event) = world.random_event(&mut rng) else {
+                break;
+            };
+            if let Ok(mut applied) = world.apply(&event) {
+                applied.sequence = log.len() as u64 + 1;
+                log.push(applied.clone());
+                made.push(applied);
+            }
+        }
+        made
+    }
+
+    /// Every change made so far, in order (`Applied::sequence` from 1).
+    pub fn churn_log(&self) -> Vec<Applied> {
+        self.state
+            .churn_log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Gives every signed-in user a new X-CSRF-TOKEN now.

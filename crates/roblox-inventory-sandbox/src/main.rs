@@ -58,6 +58,21 @@ fn main() -> ExitCode {
                 .value_parser(clap::value_parser!(u64))
                 .help("How many milliseconds a rate-limit minute lasts (default 60000)"),
         )
+        .arg(
+            Arg::new("churn")
+                .long("churn")
+                .value_name("EVENTS")
+                .value_parser(clap::value_parser!(u32).range(1..=100_000))
+                .help("Change the world EVENTS times a (rate-limit) minute: trades, purchases, refunds, badges, privacy; each change is printed as a JSON line"),
+        )
+        .arg(
+            Arg::new("churn-seed")
+                .long("churn-seed")
+                .value_name("SEED")
+                .value_parser(clap::value_parser!(u64))
+                .default_value("1")
+                .help("The seed of --churn's changes (the same seed, the same changes)"),
+        )
         .get_matches();
 
     let mut world = match matches.get_one::<String>("world") {
@@ -89,9 +104,20 @@ fn main() -> ExitCode {
         .world(world)
         .port(*matches.get_one::<u16>("port").unwrap_or(&8080))
         .rate_limits(!matches.get_flag("no-rate-limits"));
-    if let Some(ms) = matches.get_one::<u64>("minute-ms") {
-        builder = builder.rate_limit_minute(Duration::from_millis(*ms));
-    }
+    let minute = Duration::from_millis(
+        matches
+            .get_one::<u64>("minute-ms")
+            .copied()
+            .unwrap_or(60_000)
+            .max(1),
+    );
+    builder = builder.rate_limit_minute(minute);
+    let churn = matches.get_one::<u32>("churn").map(|events| {
+        (
+            minute / *events,
+            *matches.get_one::<u64>("churn-seed").unwrap_or(&1),
+        )
+    });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -121,7 +147,27 @@ fn main() -> ExitCode {
         );
         let _ = out.flush();
         drop(out);
-        let _ = tokio::signal::ctrl_c().await;
+        if let Some((every, seed)) = churn {
+            // One change per tick, each printed as a JSON line as it happens.
+            let mut ticks = tokio::time::interval(every.max(Duration::from_millis(1)));
+            ticks.tick().await;
+            loop {
+                tokio::select! {
+                    _ = ticks.tick() => {
+                        for applied in sandbox.churn(seed, 1) {
+                            if let Ok(line) = serde_json::to_string(&applied) {
+                                let mut out = std::io::stdout().lock();
+                                let _ = writeln!(out, "{line}");
+                                let _ = out.flush();
+                            }
+                        }
+                    }
+                    _ = tokio::signal::ctrl_c() => break,
+                }
+            }
+        } else {
+            let _ = tokio::signal::ctrl_c().await;
+        }
         sandbox.shutdown().await;
         ExitCode::SUCCESS
     })

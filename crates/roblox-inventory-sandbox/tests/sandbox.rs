@@ -1583,3 +1583,112 @@ async fn a_pass_lets_a_request_through_before_the_fault_that_follows_it() {
     ];
     assert_eq!(statuses, [200, 503, 200]);
 }
+
+// ---------------------------------------------------------------- churn (issue 21 item 6)
+
+#[tokio::test]
+async fn the_world_changes_by_events_and_logs_each_one() {
+    use roblox_inventory_sandbox::{ChurnError, Event};
+    let h = Harness::default().await;
+    // A trade moves builderman's Limited copy (serial 42) to Roblox, same copy id.
+    let copy = h
+        .sandbox
+        .world()
+        .users
+        .iter()
+        .find(|u| u.id == 156)
+        .unwrap()
+        .assets
+        .iter()
+        .find(|a| a.serial_number == Some(42))
+        .unwrap()
+        .user_asset_id;
+    let traded = h
+        .sandbox
+        .apply(Event::Trade {
+            user_asset_id: copy,
+            from: 156,
+            to: 1,
+        })
+        .unwrap();
+    assert_eq!((traded.sequence, traded.serial_number), (1, Some(42)));
+    let collectibles = h.get("/v1/users/1/assets/collectibles", &[]).await;
+    assert!(
+        collectibles.body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["userAssetId"] == copy && c["serialNumber"] == 42),
+        "{:?}",
+        collectibles.body
+    );
+    // What cannot happen changes nothing and is not logged.
+    let refused = h.sandbox.apply(Event::Trade {
+        user_asset_id: copy,
+        from: 156,
+        to: 1,
+    });
+    assert!(
+        matches!(refused, Err(ChurnError::NotHeld { user: 156, .. })),
+        "{refused:?}"
+    );
+    let refund = h
+        .sandbox
+        .apply(Event::RefundGamePass {
+            user_id: 156,
+            game_pass_id: 1111,
+        })
+        .unwrap();
+    assert_eq!(refund.sequence, 2);
+    let owned = h
+        .get("/v1/users/156/items/GamePass/1111/is-owned", &[])
+        .await;
+    assert_eq!(owned.body, json!(false));
+    assert_eq!(h.sandbox.churn_log().len(), 2);
+
+    // Seeded churn: the same seed and history give the same events.
+    let other = Harness::default().await;
+    let a = Harness::default().await.sandbox.churn(9, 40);
+    let b = other.sandbox.churn(9, 40);
+    assert_eq!(a, b);
+    assert_eq!(a.len(), 40);
+    assert_eq!(
+        b.iter().map(|e| e.sequence).collect::<Vec<_>>(),
+        (1..=40).collect::<Vec<_>>()
+    );
+    assert_ne!(
+        other.sandbox.churn(9, 40),
+        b,
+        "the stream continues, never repeats"
+    );
+}
+
+#[test]
+fn the_binary_churns_its_world_and_prints_each_change() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_roblox-inventory-sandbox"))
+        .args([
+            "--port",
+            "0",
+            "--minute-ms",
+            "1000",
+            "--churn",
+            "100",
+            "--churn-seed",
+            "5",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let events: Vec<Value> = lines
+        .map_while(Result::ok)
+        .filter_map(|line| serde_json::from_str::<Value>(&line).ok())
+        .take(3)
+        .collect();
+    let _ = child.kill();
+    let _ = child.wait();
+    let sequences: Vec<_> = events.iter().map(|e| e["sequence"].as_u64()).collect();
+    assert_eq!(sequences, [Some(1), Some(2), Some(3)], "{events:?}");
+    assert!(events.iter().all(|e| e["event"]["event"].is_string()));
+}

@@ -164,3 +164,128 @@ async fn a_scope_that_selects_nothing_is_refused_before_any_request() {
     }
     assert_eq!(sandbox.requests(Route::ListInventoryItems), 0);
 }
+
+/// Whether one scope of a user is visible to the test's reader in `world`,
+/// and what it holds, by the id a tracker reports. The reader is builderman's
+/// API key: on Open Cloud it sees builderman's own inventory even when private;
+/// the legacy collectibles endpoint is read without a credential.
+fn truth(world: &World, user_id: u64, scope: &Scope) -> (bool, std::collections::BTreeSet<u64>) {
+    const KEY_OWNER: u64 = 156;
+    let user = world.users.iter().find(|u| u.id == user_id).unwrap();
+    let visible = user.inventory_public || (*scope != Scope::Collectibles && user_id == KEY_OWNER);
+    let held = match scope {
+        Scope::Collectibles => user
+            .assets
+            .iter()
+            .filter(|copy| {
+                world
+                    .assets
+                    .iter()
+                    .any(|a| a.id == copy.asset_id && a.limited)
+            })
+            .map(|copy| copy.user_asset_id)
+            .collect(),
+        Scope::GamePasses => user.game_passes.iter().map(|p| p.id).collect(),
+        Scope::Badges => user.badges.iter().map(|b| b.id).collect(),
+        other => panic!("{other:?}"),
+    };
+    (visible, held)
+}
+
+fn reported(change: &roblox_inventory_tracking::Change) -> String {
+    let id = |h: &roblox_inventory_tracking::Holding| match h.id {
+        HoldingId::Copy { user_asset_id, .. } => user_asset_id,
+        HoldingId::GamePass(id) | HoldingId::Badge(id) => id,
+        other => panic!("{other:?}"),
+    };
+    let what = match &change.kind {
+        ChangeKind::Gained(h) => format!("+{}", id(h)),
+        ChangeKind::Lost(h) => format!("-{}", id(h)),
+        ChangeKind::BecamePrivate => "private".into(),
+        ChangeKind::BecameVisible => "visible".into(),
+        other => panic!("{other:?}"),
+    };
+    format!("{} {:?} {what}", change.user_id, change.scope)
+}
+
+/// Issue 21 item 6: the sandbox's churn (trades that move Limited copies,
+/// purchases, refunds, badges, privacy) between observations is detected
+/// exactly: every net change once, nothing else, privacy without losses.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn detected_changes_are_the_changes_the_world_went_through() {
+    use roblox_inventory_sandbox::Population;
+    use std::collections::{BTreeSet, HashMap};
+    let mut world = World::populated(&Population {
+        assets: 60,
+        ..Population::new(11, 10)
+    });
+    for asset in &mut world.assets {
+        if asset.id % 3 == 0 {
+            asset.limited = true;
+        }
+    }
+    let sandbox = sandbox(world).await;
+    let reader = client(&sandbox, "sandbox-key-builderman");
+    let users: Vec<u64> = sandbox.world().users.iter().map(|u| u.id).collect();
+    let scopes = [Scope::Collectibles, Scope::GamePasses, Scope::Badges];
+    let mut known: HashMap<(u64, Scope), Tracked> = HashMap::new();
+    // The truth the tracker can know: each scope's last visible holdings.
+    let mut last_visible: HashMap<(u64, Scope), Option<BTreeSet<u64>>> = HashMap::new();
+    let mut was_visible: HashMap<(u64, Scope), bool> = HashMap::new();
+    let mut all_made = 0;
+    for cycle in 0..5u64 {
+        if cycle > 0 {
+            let made = sandbox.churn(cycle, 30);
+            assert_eq!(made.len(), 30);
+            all_made += made.len();
+        }
+        let now = sandbox.world();
+        let mut expected = BTreeSet::new();
+        let mut seen = BTreeSet::new();
+        for &user in &users {
+            for scope in &scopes {
+                let key = (user, scope.clone());
+                let snapshot = observe(&reader, user, scope).await.unwrap();
+                let (tracked, changes) = Tracked::observe(known.get(&key), &snapshot);
+                for change in &changes {
+                    assert!(seen.insert(reported(change)), "reported twice: {change:?}");
+                }
+                known.insert(key.clone(), tracked);
+
+                let (public, held) = truth(&now, user, scope);
+                let first = !last_visible.contains_key(&key);
+                let line = |what: String| format!("{user} {scope:?} {what}");
+                let before = was_visible.insert(key.clone(), public);
+                if !first {
+                    match (before.unwrap_or(public), public) {
+                        (true, false) => {
+                            expected.insert(line("private".into()));
+                        }
+                        (false, true) => {
+                            expected.insert(line("visible".into()));
+                        }
+                        _ => {}
+                    }
+                }
+                let entry = last_visible.entry(key).or_insert(None);
+                if public {
+                    if let (false, Some(then)) = (first, entry.as_ref()) {
+                        for lost in then.difference(&held) {
+                            expected.insert(line(format!("-{lost}")));
+                        }
+                        for gained in held.difference(then) {
+                            expected.insert(line(format!("+{gained}")));
+                        }
+                    }
+                    *entry = Some(held);
+                }
+            }
+        }
+        assert_eq!(seen, expected, "cycle {cycle}");
+        if cycle == 0 {
+            assert!(seen.is_empty(), "the first look is a baseline");
+        }
+    }
+    assert_eq!(sandbox.churn_log().len(), all_made);
+    assert_eq!(sandbox.rate_limited(Route::Collectibles), 0);
+}

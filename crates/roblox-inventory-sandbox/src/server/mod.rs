@@ -91,6 +91,8 @@ pub struct AppState {
     pub(crate) violation_count: AtomicU64,
     /// The OAuth 2.0 authorization server.
     pub(crate) oauth: crate::oauth::OAuthServer,
+    /// Every change the world went through since the start (churn).
+    pub(crate) churn_log: Mutex<Vec<crate::world::Applied>>,
 }
 
 impl AppState {
@@ -128,6 +130,7 @@ impl AppState {
                 options.oauth_code_lifetime,
                 options.oauth_token_lifetime,
             ),
+            churn_log: Mutex::new(Vec::new()),
         }
     }
 

@@ -393,10 +393,10 @@ impl World {
 
 /// A tiny, stable pseudo-random generator (SplitMix64): generated worlds must be
 /// identical for a seed forever, which `rand`'s generators do not promise across versions.
-struct SplitMix64(u64);
+pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

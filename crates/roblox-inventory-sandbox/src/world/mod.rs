@@ -2,10 +2,13 @@
 //! credentials that may read it. Plain data, serializable to JSON.
 
 mod builders;
+mod churn;
 
 use serde::{Deserialize, Serialize};
 
 pub use builders::Population;
+pub(crate) use builders::SplitMix64;
+pub use churn::{Applied, ChurnError, Event};
 
 /// An asset in the catalog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
