@@ -357,42 +357,38 @@ impl Sandbox {
     /// badge awarded or removed, an inventory turning private or public) and
     /// logs it; nothing changes if it cannot happen.
     pub fn apply(&self, event: Event) -> Result<Applied, ChurnError> {
-        let mut world = self.state.world.write().unwrap_or_else(|e| e.into_inner());
-        let mut log = self
-            .state
-            .churn_log
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        let mut applied = world.apply(&event)?;
-        applied.sequence = log.len() as u64 + 1;
-        log.push(applied.clone());
-        Ok(applied)
+        self.changing(|world, log| Ok(record(log, world.apply(&event)?)))
     }
 
     /// Makes `events` random changes that can happen, the same ones for the
     /// same `seed` and history, and returns them (also logged). Stops early
     /// only in a world with fewer than two users.
     pub fn churn(&self, seed: u64, events: usize) -> Vec<Applied> {
+        self.changing(|world, log| {
+            // The stream continues where the log is: two calls never repeat.
+            let mut rng = world::SplitMix64(seed ^ (log.len() as u64).wrapping_mul(0x9E37_79B9));
+            let mut made = Vec::with_capacity(events);
+            for _ in 0..events {
+                let Some(event) = world.random_event(&mut rng) else {
+                    break;
+                };
+                if let Ok(applied) = world.apply(&event) {
+                    made.push(record(log, applied));
+                }
+            }
+            made
+        })
+    }
+
+    /// Runs `change` on the world and the churn log, both held.
+    fn changing<R>(&self, change: impl FnOnce(&mut World, &mut Vec<Applied>) -> R) -> R {
         let mut world = self.state.world.write().unwrap_or_else(|e| e.into_inner());
         let mut log = self
             .state
             .churn_log
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        // The stream continues where the log is: two calls never repeat.
-        let mut rng = world::SplitMix64(seed ^ (log.len() as u64).wrapping_mul(0x9E37_79B9));
-        let mut made = Vec::with_capacity(events);
-        for _ in 0..events {
-            let Some(event) = world.random_event(&mut rng) else {
-                break;
-            };
-            if let Ok(mut applied) = world.apply(&event) {
-                applied.sequence = log.len() as u64 + 1;
-                log.push(applied.clone());
-                made.push(applied);
-            }
-        }
-        made
+        change(&mut world, &mut log)
     }
 
     /// Every change made so far, in order (`Applied::sequence` from 1).
@@ -418,6 +414,13 @@ impl Sandbox {
             let _ = task.await;
         }
     }
+}
+
+/// Logs `applied` with the next sequence number; returns it as logged.
+fn record(log: &mut Vec<Applied>, mut applied: Applied) -> Applied {
+    applied.sequence = log.len() as u64 + 1;
+    log.push(applied.clone());
+    applied
 }
 
 impl Drop for Sandbox {
