@@ -39,6 +39,8 @@ mod changes;
 mod observe;
 mod scope;
 mod snapshot;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub mod store;
 
 pub use changes::{Change, ChangeKind, Tracked};
 pub use observe::{observe, ObserveError};

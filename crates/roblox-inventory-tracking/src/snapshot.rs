@@ -8,7 +8,7 @@ use crate::scope::{ItemRef, Scope};
 /// What identifies one holding, as precisely as Roblox allows: two
 /// observations hold "the same thing" exactly when their ids are equal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(rename_all = "camelCase", tag = "kind", content = "id")]
 #[non_exhaustive]
 pub enum HoldingId {
     /// One copy of an asset: its copy id (the user asset id), which a trade

@@ -1,0 +1,390 @@
+//! [`SqlStore`]: the store on SQLite or PostgreSQL, through sqlx's `Any`
+//! driver (one set of queries; `$N` parameters work on both), without
+//! compile-time query macros, with versioned migrations embedded here.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use futures_util::future::BoxFuture;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use sqlx::{AnyPool, Executor, Row};
+
+use super::{LoggedChange, Store, StoreError, StoreFuture, TrackedScope};
+use crate::changes::{Change, Tracked};
+use crate::scope::Scope;
+use crate::snapshot::{Holding, HoldingId, Snapshot, View};
+
+/// Which engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// The migrations of each engine, in order: (version, description, SQL).
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "tracking",
+    include_str!("../../migrations/sqlite/0001_tracking.sql"),
+)];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "tracking",
+    include_str!("../../migrations/postgres/0001_tracking.sql"),
+)];
+
+/// The key of the advisory lock that orders change-log inserts on
+/// PostgreSQL: ids are taken in commit order, so a reader at cursor N never
+/// later finds a smaller id committed behind it.
+const LOG_LOCK: i64 = 0x7262_7869_6e76; // "rbxinv"
+
+/// How long SQLite waits for another writer before failing.
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
+
+/// The store on SQLite (a file) or PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+#[derive(Debug)]
+struct Embedded(&'static [(i64, &'static str, &'static str)]);
+
+impl MigrationSource<'static> for Embedded {
+    fn resolve(self) -> BoxFuture<'static, Result<Vec<Migration>, sqlx::error::BoxDynError>> {
+        Box::pin(async move {
+            Ok(self
+                .0
+                .iter()
+                .map(|(version, description, sql)| {
+                    Migration::new(
+                        *version,
+                        Cow::Borrowed(*description),
+                        MigrationType::Simple,
+                        Cow::Borrowed(*sql),
+                        false,
+                    )
+                })
+                .collect())
+        })
+    }
+}
+
+impl SqlStore {
+    /// Opens the store at `url` and brings its schema up to date: a
+    /// `postgres://` (or `postgresql://`) URL, a `sqlite:` URL, or a path to a
+    /// SQLite file (created if missing).
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (engine, url) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Engine::Postgres, url.to_string())
+        } else if url.starts_with("sqlite:") {
+            (Engine::Sqlite, url.to_string())
+        } else if url.contains("://") {
+            return Err(StoreError::Url(url.to_string()));
+        } else {
+            (Engine::Sqlite, format!("sqlite://{url}?mode=rwc"))
+        };
+        let options = AnyPoolOptions::new().max_connections(4);
+        let options = match engine {
+            Engine::Sqlite => options.after_connect(|connection, _| {
+                Box::pin(async move {
+                    connection
+                        .execute(format!("PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}").as_str())
+                        .await?;
+                    connection.execute("PRAGMA foreign_keys = ON").await?;
+                    Ok(())
+                })
+            }),
+            Engine::Postgres => options,
+        };
+        let pool = options.connect(&url).await?;
+        if engine == Engine::Sqlite {
+            // Readers do not wait for the writer, and a crash mid-write is safe.
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        let migrations = match engine {
+            Engine::Sqlite => SQLITE_MIGRATIONS,
+            Engine::Postgres => POSTGRES_MIGRATIONS,
+        };
+        Migrator::new(Embedded(migrations))
+            .await?
+            .run(&pool)
+            .await?;
+        Ok(SqlStore { pool, engine })
+    }
+
+    async fn record_now(&self, snapshot: &Snapshot) -> Result<Vec<LoggedChange>, StoreError> {
+        let user = db_user(snapshot.user_id)?;
+        let scope = scope_key(&snapshot.scope)?;
+        let mut tx = match self.engine {
+            // Take the write lock up front: two deferred transactions that both
+            // read and then write would fail rather than wait.
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool.begin().await?,
+        };
+        sqlx::query(
+            "INSERT INTO tracked (user_id, scope) VALUES ($1, $2) ON CONFLICT (user_id, scope) DO NOTHING",
+        )
+        .bind(user)
+        .bind(&scope)
+        .execute(&mut *tx)
+        .await?;
+        let select = match self.engine {
+            Engine::Sqlite => {
+                "SELECT known, private FROM tracked WHERE user_id = $1 AND scope = $2"
+            }
+            Engine::Postgres => {
+                "SELECT known, private FROM tracked WHERE user_id = $1 AND scope = $2 FOR UPDATE"
+            }
+        };
+        let row = sqlx::query(select)
+            .bind(user)
+            .bind(&scope)
+            .fetch_one(&mut *tx)
+            .await?;
+        let (known, private): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        let previous = if known == 0 && private == 0 {
+            None
+        } else {
+            let holdings = if known != 0 {
+                Some(load_holdings(&mut tx, user, &scope).await?)
+            } else {
+                None
+            };
+            Some(Tracked {
+                holdings,
+                private: private != 0,
+            })
+        };
+        let (now, changes) = Tracked::observe(previous.as_ref(), snapshot);
+        let observed_at = snapshot.observed_at.to_rfc3339();
+        sqlx::query(
+            "UPDATE tracked SET known = $3, private = $4, observed_at = $5 WHERE user_id = $1 AND scope = $2",
+        )
+        .bind(user)
+        .bind(&scope)
+        .bind(i64::from(now.holdings.is_some()))
+        .bind(i64::from(now.private))
+        .bind(&observed_at)
+        .execute(&mut *tx)
+        .await?;
+        if let View::Holdings(_) = &snapshot.view {
+            // The latest holdings replace the ones before (their details, such
+            // as a price, move on without being a change).
+            sqlx::query("DELETE FROM holdings WHERE user_id = $1 AND scope = $2")
+                .bind(user)
+                .bind(&scope)
+                .execute(&mut *tx)
+                .await?;
+            for holding in now.holdings.iter().flat_map(|h| h.values()) {
+                sqlx::query(
+                    "INSERT INTO holdings (user_id, scope, holding_id, holding) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(user)
+                .bind(&scope)
+                .bind(json(&holding.id)?)
+                .bind(json(holding)?)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        let mut logged = Vec::with_capacity(changes.len());
+        if !changes.is_empty() && self.engine == Engine::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(LOG_LOCK)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for change in changes {
+            let row = sqlx::query(
+                "INSERT INTO changes (user_id, scope, change, observed_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(user)
+            .bind(&scope)
+            .bind(json(&change)?)
+            .bind(&observed_at)
+            .fetch_one(&mut *tx)
+            .await?;
+            logged.push(LoggedChange {
+                id: row.try_get(0)?,
+                observed_at: snapshot.observed_at,
+                change,
+            });
+        }
+        tx.commit().await?;
+        Ok(logged)
+    }
+}
+
+impl Store for SqlStore {
+    fn track(&self, user_id: u64, scope: &Scope) -> StoreFuture<'_, ()> {
+        let keys = db_user(user_id).and_then(|user| Ok((user, scope_key(scope)?)));
+        Box::pin(async move {
+            let (user, scope) = keys?;
+            sqlx::query(
+                "INSERT INTO tracked (user_id, scope) VALUES ($1, $2) ON CONFLICT (user_id, scope) DO NOTHING",
+            )
+            .bind(user)
+            .bind(scope)
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn untrack(&self, user_id: u64, scope: &Scope) -> StoreFuture<'_, bool> {
+        let keys = db_user(user_id).and_then(|user| Ok((user, scope_key(scope)?)));
+        Box::pin(async move {
+            let (user, scope) = keys?;
+            let mut tx = self.pool.begin().await?;
+            sqlx::query("DELETE FROM holdings WHERE user_id = $1 AND scope = $2")
+                .bind(user)
+                .bind(&scope)
+                .execute(&mut *tx)
+                .await?;
+            let removed = sqlx::query("DELETE FROM tracked WHERE user_id = $1 AND scope = $2")
+                .bind(user)
+                .bind(&scope)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            Ok(removed > 0)
+        })
+    }
+
+    fn tracked(&self) -> StoreFuture<'_, Vec<TrackedScope>> {
+        Box::pin(async move {
+            // Never observed first (NULL sorts first written this way on both
+            // engines), then the oldest observation.
+            let rows = sqlx::query(
+                "SELECT user_id, scope, observed_at FROM tracked \
+                 ORDER BY CASE WHEN observed_at IS NULL THEN 0 ELSE 1 END, observed_at, user_id, scope",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    let observed_at: Option<String> = row.try_get(2)?;
+                    Ok(TrackedScope {
+                        user_id: app_user(row.try_get(0)?)?,
+                        scope: from_json(&row.try_get::<String, _>(1)?)?,
+                        observed_at: observed_at.as_deref().map(timestamp).transpose()?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn known(&self, user_id: u64, scope: &Scope) -> StoreFuture<'_, Option<Tracked>> {
+        let keys = db_user(user_id).and_then(|user| Ok((user, scope_key(scope)?)));
+        Box::pin(async move {
+            let (user, scope) = keys?;
+            let mut connection = self.pool.acquire().await?;
+            let Some(row) =
+                sqlx::query("SELECT known, private FROM tracked WHERE user_id = $1 AND scope = $2")
+                    .bind(user)
+                    .bind(&scope)
+                    .fetch_optional(&mut *connection)
+                    .await?
+            else {
+                return Ok(None);
+            };
+            let (known, private): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+            let holdings = if known != 0 {
+                Some(load_holdings(&mut connection, user, &scope).await?)
+            } else {
+                None
+            };
+            Ok(Some(Tracked {
+                holdings,
+                private: private != 0,
+            }))
+        })
+    }
+
+    fn record<'a>(&'a self, snapshot: &'a Snapshot) -> StoreFuture<'a, Vec<LoggedChange>> {
+        Box::pin(self.record_now(snapshot))
+    }
+
+    fn changes_after(&self, cursor: i64, limit: usize) -> StoreFuture<'_, Vec<LoggedChange>> {
+        Box::pin(async move {
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let rows = sqlx::query(
+                "SELECT id, change, observed_at FROM changes WHERE id > $1 ORDER BY id LIMIT $2",
+            )
+            .bind(cursor)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter().map(logged_change).collect()
+        })
+    }
+}
+
+async fn load_holdings(
+    connection: &mut sqlx::AnyConnection,
+    user: i64,
+    scope: &str,
+) -> Result<BTreeMap<HoldingId, Holding>, StoreError> {
+    let rows = sqlx::query("SELECT holding FROM holdings WHERE user_id = $1 AND scope = $2")
+        .bind(user)
+        .bind(scope)
+        .fetch_all(&mut *connection)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let holding: Holding = from_json(&row.try_get::<String, _>(0)?)?;
+            Ok((holding.id, holding))
+        })
+        .collect()
+}
+
+fn logged_change(row: &AnyRow) -> Result<LoggedChange, StoreError> {
+    Ok(LoggedChange {
+        id: row.try_get(0)?,
+        change: from_json::<Change>(&row.try_get::<String, _>(1)?)?,
+        observed_at: timestamp(&row.try_get::<String, _>(2)?)?,
+    })
+}
+
+/// The key a scope is stored under: its JSON, with an item list in order (the
+/// same items in another order are the same scope).
+fn scope_key(scope: &Scope) -> Result<String, StoreError> {
+    let mut scope = scope.clone();
+    if let Scope::Items(items) = &mut scope {
+        items.sort();
+        items.dedup();
+    }
+    if let Scope::AssetTypes(types) = &mut scope {
+        types.sort_by_key(|t| t.to_string());
+        types.dedup();
+    }
+    json(&scope)
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{e}: {text}")))
+}
+
+fn timestamp(text: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError::Corrupt(format!("{e}: {text}")))
+}
+
+fn db_user(user_id: u64) -> Result<i64, StoreError> {
+    i64::try_from(user_id).map_err(|_| StoreError::UserId(user_id))
+}
+
+fn app_user(user: i64) -> Result<u64, StoreError> {
+    u64::try_from(user).map_err(|_| StoreError::Corrupt(format!("user id {user}")))
+}
