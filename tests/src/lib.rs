@@ -248,3 +248,185 @@ mod documented {
     #[doc = include_str!("../../docs/spec.md")]
     struct Spec;
 }
+
+/// A PostgreSQL server of the tests' own: a cluster made with `initdb` in a
+/// temporary directory, listening only on a unix socket there, with `fsync`
+/// off, stopped when dropped. As root it runs as the `postgres` system user
+/// (PostgreSQL refuses root). Missing binaries are a failure, never a skip:
+/// CI installs them (`.ci/run`).
+pub struct PostgresServer {
+    child: Option<Child>,
+    bin: PathBuf,
+    data: PathBuf,
+    socket_dir: PathBuf,
+    as_postgres: bool,
+    databases: std::sync::atomic::AtomicU32,
+    _dir: tempfile::TempDir,
+}
+
+impl PostgresServer {
+    /// Starts one and waits until it accepts connections.
+    pub fn start() -> Self {
+        let bin = postgres_bin();
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let data = dir.path().join("data");
+        let socket_dir = dir.path().to_path_buf();
+        let as_postgres = is_root();
+        if as_postgres {
+            let chowned = Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(dir.path())
+                .status()
+                .expect("chown runs");
+            assert!(
+                chowned.success(),
+                "chown the cluster's directory to postgres"
+            );
+        }
+        let mut server = Self {
+            child: None,
+            bin,
+            data,
+            socket_dir,
+            as_postgres,
+            databases: std::sync::atomic::AtomicU32::new(0),
+            _dir: dir,
+        };
+        let initdb = server
+            .command("initdb")
+            .arg("-D")
+            .arg(&server.data)
+            .args(["-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("initdb runs");
+        assert!(initdb.success(), "initdb failed");
+        let child = server
+            .command("postgres")
+            .arg("-D")
+            .arg(&server.data)
+            .arg("-k")
+            .arg(&server.socket_dir)
+            .args(["-c", "listen_addresses=", "-c", "fsync=off"])
+            .args(["-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
+            .args(["-c", "max_connections=200"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("postgres starts");
+        server.child = Some(child);
+        let began = Instant::now();
+        loop {
+            let ready = server
+                .command("pg_isready")
+                .arg("-h")
+                .arg(&server.socket_dir)
+                .args(["-U", "postgres", "-q"])
+                .status()
+                .is_ok_and(|s| s.success());
+            if ready {
+                break;
+            }
+            assert!(
+                began.elapsed() < Duration::from_secs(30),
+                "postgres did not accept connections within 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+
+    /// A URL for the `postgres` database.
+    pub fn url(&self) -> String {
+        self.url_for("postgres")
+    }
+
+    /// A new, empty database on this server; its URL.
+    pub fn fresh_database(&self) -> String {
+        let n = self
+            .databases
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let name = format!("test_{n}");
+        let created = self
+            .command("createdb")
+            .arg("-h")
+            .arg(&self.socket_dir)
+            .args(["-U", "postgres", &name])
+            .status()
+            .expect("createdb runs");
+        assert!(created.success(), "createdb {name}");
+        self.url_for(&name)
+    }
+
+    fn url_for(&self, database: &str) -> String {
+        format!(
+            "postgres://postgres@localhost/{database}?host={}",
+            self.socket_dir.display()
+        )
+    }
+
+    /// One of the cluster's binaries, as the `postgres` user when root.
+    fn command(&self, program: &str) -> Command {
+        let program = self.bin.join(program);
+        if self.as_postgres {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(program);
+            command
+        } else {
+            Command::new(program)
+        }
+    }
+}
+
+impl Drop for PostgresServer {
+    fn drop(&mut self) {
+        let _ = self
+            .command("pg_ctl")
+            .arg("stop")
+            .arg("-D")
+            .arg(&self.data)
+            .args(["-m", "immediate", "-w"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Where PostgreSQL's binaries are: the directory of `initdb` on PATH, else the
+/// newest `/usr/lib/postgresql/*/bin` (Debian's layout).
+fn postgres_bin() -> PathBuf {
+    let on_path = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join("initdb"))
+            .find(|initdb| initdb.exists())
+            .and_then(|initdb| std::fs::canonicalize(initdb).ok())
+            .and_then(|initdb| initdb.parent().map(Path::to_path_buf))
+    });
+    let debian = || {
+        let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(|entry| entry.ok().map(|e| e.path().join("bin")))
+            .filter(|bin| bin.join("initdb").exists())
+            .collect();
+        versions.sort();
+        versions.pop()
+    };
+    on_path.or_else(debian).unwrap_or_else(|| {
+        panic!(
+            "PostgreSQL is not installed: the store's tests need it \
+             (apt-get install -y postgresql; .ci/run installs it)"
+        )
+    })
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+}

@@ -1,0 +1,166 @@
+//! What every store engine must do, run against SQLite files (`tracking.rs`)
+//! and PostgreSQL databases (`services.rs`): each function takes the URL of a
+//! fresh, empty store and opens it (again, to play a restart) as it needs.
+
+#![allow(dead_code)]
+
+use roblox_inventory::{Client, RetryConfig};
+use roblox_inventory_sandbox::{Sandbox, World};
+use roblox_inventory_tracking::store::{SqlStore, Store};
+use roblox_inventory_tracking::{
+    observe, ChangeKind, Holding, HoldingId, ItemRef, Scope, Snapshot, Tracked, View,
+};
+
+pub async fn sandbox(world: World) -> Sandbox {
+    Sandbox::builder()
+        .world(world)
+        .rate_limits(false)
+        .start()
+        .await
+        .expect("sandbox starts")
+}
+
+pub fn client(sandbox: &Sandbox, key: &str) -> Client {
+    Client::builder()
+        .base_url(sandbox.base_url())
+        .api_key(key)
+        .without_budget()
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap()
+}
+
+fn passes(user_id: u64, ids: &[u64]) -> Snapshot {
+    Snapshot {
+        user_id,
+        scope: Scope::GamePasses,
+        observed_at: chrono::Utc::now(),
+        view: View::Holdings(
+            ids.iter()
+                .map(|id| Holding::new(HoldingId::GamePass(*id)))
+                .collect(),
+        ),
+    }
+}
+
+pub async fn a_poll_and_its_changes_commit_together_and_readers_resume_from_a_cursor(url: &str) {
+    let path = url;
+    let store = SqlStore::open(path).await.unwrap();
+    assert!(
+        store
+            .record(&passes(156, &[1, 2]))
+            .await
+            .unwrap()
+            .is_empty(),
+        "baseline"
+    );
+    let logged = store.record(&passes(156, &[2, 3])).await.unwrap();
+    assert_eq!(logged.len(), 2);
+    assert!(logged[0].id < logged[1].id);
+    let (lost, gained) = (&logged[0].change.kind, &logged[1].change.kind);
+    assert!(
+        matches!(lost, ChangeKind::Lost(h) if h.id == HoldingId::GamePass(1)),
+        "{lost:?}"
+    );
+    assert!(
+        matches!(gained, ChangeKind::Gained(h) if h.id == HoldingId::GamePass(3)),
+        "{gained:?}"
+    );
+    drop(store);
+
+    // A restarted process: same knowledge, the log where the reader left it.
+    let store = SqlStore::open(path).await.unwrap();
+    let known = store.known(156, &Scope::GamePasses).await.unwrap().unwrap();
+    let held: Vec<_> = known.holdings.unwrap().into_keys().collect();
+    assert_eq!(held, [HoldingId::GamePass(2), HoldingId::GamePass(3)]);
+    let read = store.changes_after(0, 100).await.unwrap();
+    assert_eq!(read, logged);
+    let cursor = read.last().unwrap().id;
+    assert!(store.changes_after(cursor, 100).await.unwrap().is_empty());
+    assert!(
+        store
+            .record(&passes(156, &[2, 3]))
+            .await
+            .unwrap()
+            .is_empty(),
+        "the same holdings again: nothing repeated"
+    );
+    // Private: reported once, holdings kept.
+    let mut private = passes(156, &[]);
+    private.view = View::Private;
+    let became = store.record(&private).await.unwrap();
+    assert_eq!(became.len(), 1);
+    assert_eq!(became[0].change.kind, ChangeKind::BecamePrivate);
+    assert!(store.record(&private).await.unwrap().is_empty());
+    assert_eq!(store.changes_after(cursor, 100).await.unwrap(), became);
+    assert_eq!(store.changes_after(0, 1).await.unwrap().len(), 1, "limit");
+}
+
+pub async fn tracked_scopes_come_stalest_first_and_item_lists_are_one_scope_in_any_order(
+    url: &str,
+) {
+    let store = SqlStore::open(url).await.unwrap();
+    store.track(1, &Scope::GamePasses).await.unwrap();
+    store.record(&passes(2, &[5])).await.unwrap();
+    store.track(3, &Scope::Badges).await.unwrap();
+    let order: Vec<_> = store
+        .tracked()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.user_id, t.observed_at.is_some()))
+        .collect();
+    assert_eq!(
+        order,
+        [(1, false), (3, false), (2, true)],
+        "never observed first"
+    );
+    let one = Scope::Items(vec![ItemRef::Badge(2), ItemRef::GamePass(1)]);
+    let other = Scope::Items(vec![
+        ItemRef::GamePass(1),
+        ItemRef::Badge(2),
+        ItemRef::Badge(2),
+    ]);
+    store.track(9, &one).await.unwrap();
+    store.track(9, &other).await.unwrap();
+    assert_eq!(store.tracked().await.unwrap().len(), 4);
+    assert!(store.untrack(9, &other).await.unwrap());
+    assert!(!store.untrack(9, &one).await.unwrap());
+    assert!(matches!(
+        store.track(u64::MAX, &Scope::Badges).await,
+        Err(roblox_inventory_tracking::store::StoreError::UserId(_))
+    ));
+}
+
+/// Churn observed through the store, with the store reopened between
+/// cycles (a restart): the log holds every change once.
+pub async fn the_log_holds_each_churned_change_once_across_restarts(url: &str) {
+    let sandbox = sandbox(World::default_world()).await;
+    let reader = client(&sandbox, "sandbox-key-builderman");
+    let users: Vec<u64> = sandbox.world().users.iter().map(|u| u.id).collect();
+    let mut direct = Vec::new();
+    let mut known: std::collections::HashMap<u64, Tracked> = Default::default();
+    for cycle in 0..4u64 {
+        if cycle > 0 {
+            sandbox.churn(100 + cycle, 20);
+        }
+        let store = SqlStore::open(url).await.unwrap();
+        for &user in &users {
+            let snapshot = observe(&reader, user, &Scope::GamePasses).await.unwrap();
+            let (now, changes) = Tracked::observe(known.get(&user), &snapshot);
+            known.insert(user, now);
+            direct.extend(changes);
+            store.record(&snapshot).await.unwrap();
+        }
+    }
+    let store = SqlStore::open(url).await.unwrap();
+    let logged: Vec<_> = store
+        .changes_after(0, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| l.change)
+        .collect();
+    assert!(!direct.is_empty());
+    assert_eq!(logged, direct);
+}
