@@ -1591,18 +1591,7 @@ async fn the_world_changes_by_events_and_logs_each_one() {
     use roblox_inventory_sandbox::{ChurnError, Event};
     let h = Harness::default().await;
     // A trade moves builderman's Limited copy (serial 42) to Roblox, same copy id.
-    let copy = h
-        .sandbox
-        .world()
-        .users
-        .iter()
-        .find(|u| u.id == 156)
-        .unwrap()
-        .assets
-        .iter()
-        .find(|a| a.serial_number == Some(42))
-        .unwrap()
-        .user_asset_id;
+    let copy = h.sandbox.world().copy_with_serial(156, 42).unwrap();
     let traded = h
         .sandbox
         .apply(Event::Trade {

@@ -41,6 +41,8 @@ mod scope;
 mod snapshot;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub mod store;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub mod watcher;
 
 pub use changes::{Change, ChangeKind, Tracked};
 pub use observe::{observe, ObserveError};

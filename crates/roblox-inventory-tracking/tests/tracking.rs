@@ -309,3 +309,81 @@ mod store {
         super::contract::the_log_holds_each_churned_change_once_across_restarts(&url).await;
     }
 }
+
+// ---------------------------------------------------------------- the watcher (item 4)
+
+mod watcher {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use roblox_inventory_tracking::store::{SqlStore, Store};
+    use roblox_inventory_tracking::watcher::{MissedBecause, Watcher};
+
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_cycle_records_every_due_scope_and_goes_on_past_one_users_error() {
+        let sandbox = sandbox(World::default_world()).await;
+        let reader = client(&sandbox, "sandbox-key-builderman");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("watch.db").display().to_string();
+        let store = Arc::new(SqlStore::open(&path).await.unwrap());
+        for user in [156, 261, 1] {
+            store.track(user, &Scope::Collectibles).await.unwrap();
+        }
+        // Never observed, they go in user order (1, 156, 261); the third
+        // request gets a broken body: 261 is missed, the others are recorded.
+        sandbox.inject(Route::Collectibles, Fault::Pass, 2);
+        sandbox.inject(Route::Collectibles, Fault::MalformedJson, 1);
+        let watcher = Watcher::new(reader.clone(), store.clone(), Duration::ZERO);
+        let first = watcher.cycle().await.unwrap();
+        assert_eq!((first.recorded, first.missed.len()), (2, 1), "{first:?}");
+        assert!(matches!(first.missed[0].error, MissedBecause::Observe(_)));
+        let missed_user = first.missed[0].user_id;
+        assert_eq!(missed_user, 261);
+        assert_eq!(first.changes, 0, "baselines");
+        // A restart: a new watcher on the reopened store takes the missed
+        // scope first (never observed), then the rest.
+        let store = Arc::new(SqlStore::open(&path).await.unwrap());
+        assert_eq!(store.tracked().await.unwrap()[0].user_id, missed_user);
+        let copy = sandbox.world().copy_with_serial(156, 42).unwrap();
+        sandbox
+            .apply(roblox_inventory_sandbox::Event::Trade {
+                user_asset_id: copy,
+                from: 156,
+                to: 1,
+            })
+            .unwrap();
+        let watcher = Watcher::new(reader.clone(), store.clone(), Duration::ZERO);
+        let second = watcher.cycle().await.unwrap();
+        assert_eq!((second.recorded, second.missed.len()), (3, 0), "{second:?}");
+        // The trade: lost by 156, gained by 1, the same copy and serial.
+        let logged = store.changes_after(0, 100).await.unwrap();
+        let traded: Vec<_> = logged
+            .iter()
+            .map(|l| (l.change.user_id, l.change.kind.clone()))
+            .collect();
+        assert!(
+            traded.iter().any(|(user, kind)| *user == 156
+                && matches!(kind, ChangeKind::Lost(h) if matches!(h.id, HoldingId::Copy { user_asset_id, .. } if user_asset_id == copy))),
+            "{traded:?}"
+        );
+        assert!(
+            traded.iter().any(|(user, kind)| *user == 1
+                && matches!(kind, ChangeKind::Gained(h) if h.serial_number == Some(42)
+                    && matches!(h.id, HoldingId::Copy { user_asset_id, .. } if user_asset_id == copy))),
+            "{traded:?}"
+        );
+        assert_eq!(
+            logged.len(),
+            2,
+            "nothing else: 261's first look is a baseline"
+        );
+        assert_eq!(second.changes, logged.len());
+        // Within the interval nothing is due.
+        let patient = Watcher::new(reader, store, Duration::from_secs(3_600));
+        let third = patient.cycle().await.unwrap();
+        assert_eq!((third.recorded, third.not_due), (0, 3));
+        assert_eq!(third.interval_covered(Duration::from_secs(3_600)), None);
+    }
+}

@@ -324,6 +324,15 @@ impl World {
         Ok(world)
     }
 
+    /// The copy id of `user_id`'s copy with this serial number, if they hold one.
+    pub fn copy_with_serial(&self, user_id: u64, serial_number: u64) -> Option<u64> {
+        self.user(user_id)?
+            .assets
+            .iter()
+            .find(|a| a.serial_number == Some(serial_number))
+            .map(|a| a.user_asset_id)
+    }
+
     /// Saves the world as pretty JSON.
     pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<(), WorldError> {
         let path = path.as_ref();

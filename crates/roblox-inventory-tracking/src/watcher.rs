@@ -1,0 +1,142 @@
+//! Polling tracked scopes and recording what changed.
+//!
+//! Roblox has no inventory webhook, so a tracker polls. A [`Watcher`] polls
+//! the scopes a [`Store`] tracks, stalest first, through a client whose
+//! request budget paces every request within Roblox's limits (so a cycle never
+//! meets a 429 however many users it covers), records each snapshot (changes
+//! committed with the holdings, once), and carries on past one user's error.
+//! Everything it knows lives in the store, so a restarted watcher picks up
+//! where the last one stopped: the stalest scopes first.
+//!
+//! Changes are read from the store's log ([`Store::changes_after`]) with a
+//! cursor the reader keeps, so a consumer that restarts neither misses nor
+//! repeats one, and changes recorded by other watchers on the same store (a
+//! fleet) reach it too.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use roblox_inventory::Client;
+
+use crate::observe::{observe, ObserveError};
+use crate::scope::Scope;
+use crate::store::{Store, StoreError};
+
+/// One scope a cycle could not observe or record; the cycle went on.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Missed {
+    /// Whose.
+    pub user_id: u64,
+    /// What.
+    pub scope: Scope,
+    /// Why.
+    pub error: MissedBecause,
+}
+
+/// Why a scope was missed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MissedBecause {
+    /// The observation failed (nothing was recorded: no partial snapshot).
+    #[error(transparent)]
+    Observe(#[from] ObserveError),
+    /// The store could not record it (nothing was recorded: one transaction).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What one cycle did.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct CycleReport {
+    /// Scopes observed and recorded.
+    pub recorded: usize,
+    /// Changes those recordings logged.
+    pub changes: usize,
+    /// Scopes that were due but not recorded, with why.
+    pub missed: Vec<Missed>,
+    /// Scopes not due yet (observed within the interval).
+    pub not_due: usize,
+    /// How long the cycle took.
+    pub took: Duration,
+}
+
+impl CycleReport {
+    /// When the cycle covered every due scope but took longer than
+    /// `interval`: the interval the budgets can actually cover (the cycle's
+    /// length). `None` when the interval holds.
+    pub fn interval_covered(&self, interval: Duration) -> Option<Duration> {
+        (self.took > interval).then_some(self.took)
+    }
+}
+
+/// Polls a store's tracked scopes with a client.
+#[derive(Clone)]
+pub struct Watcher {
+    client: Client,
+    store: Arc<dyn Store>,
+    interval: Duration,
+}
+
+impl std::fmt::Debug for Watcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Watcher")
+            .field("interval", &self.interval)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Watcher {
+    /// A watcher that observes each tracked scope at most once per
+    /// `interval`.
+    pub fn new(client: Client, store: Arc<dyn Store>, interval: Duration) -> Self {
+        Watcher {
+            client,
+            store,
+            interval,
+        }
+    }
+
+    /// One pass over the tracked scopes, stalest first: each one not observed
+    /// within the interval is observed and recorded. One scope's failure is
+    /// reported and the pass goes on. Fails only when the store cannot list
+    /// what it tracks.
+    pub async fn cycle(&self) -> Result<CycleReport, StoreError> {
+        let began = Instant::now();
+        let now = Utc::now();
+        let interval = chrono::Duration::from_std(self.interval).unwrap_or(chrono::Duration::MAX);
+        let mut report = CycleReport::default();
+        for tracked in self.store.tracked().await? {
+            if tracked
+                .observed_at
+                .is_some_and(|at| now.signed_duration_since(at) < interval)
+            {
+                report.not_due += 1;
+                continue;
+            }
+            let recorded = match observe(&self.client, tracked.user_id, &tracked.scope).await {
+                Ok(snapshot) => self
+                    .store
+                    .record(&snapshot)
+                    .await
+                    .map_err(MissedBecause::from),
+                Err(error) => Err(MissedBecause::from(error)),
+            };
+            match recorded {
+                Ok(changes) => {
+                    report.recorded += 1;
+                    report.changes += changes.len();
+                }
+                Err(error) => report.missed.push(Missed {
+                    user_id: tracked.user_id,
+                    scope: tracked.scope,
+                    error,
+                }),
+            }
+        }
+        report.took = began.elapsed();
+        Ok(report)
+    }
+}
