@@ -188,6 +188,14 @@ pub(crate) enum Command {
     Login(login::LoginArgs),
     /// Revoke the stored OAuth authorization and delete it.
     Logout,
+    /// Track users' inventories over time: start (or --untrack) tracking a scope of each.
+    Track(crate::tracking::TrackArgs),
+    /// Observe every tracked scope once and record what changed; prints the changes.
+    Sync(crate::tracking::SyncArgs),
+    /// Print the change log, after a cursor (--after ID) a reader keeps.
+    Changes(crate::tracking::ChangesArgs),
+    /// Print what a tracked user's scope held when last seen.
+    Holdings(crate::tracking::HoldingsArgs),
     /// Show the stored OAuth login without its secrets: user, app, host, scopes, expiry.
     Whoami,
     /// Print shell completions, e.g. `rbxinv completions bash > ~/.local/share/bash-completion/completions/rbxinv`.

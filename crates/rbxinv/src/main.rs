@@ -13,6 +13,7 @@ mod login;
 mod login_file;
 mod output;
 mod setup;
+mod tracking;
 
 use std::process::ExitCode;
 

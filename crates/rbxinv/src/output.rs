@@ -153,6 +153,10 @@ impl Output {
         if let Some(progress) = &self.progress {
             progress.finish_and_clear();
         }
+        if self.columns.is_empty() {
+            // A command that prints no rows (`track`).
+            return Ok(());
+        }
         let rows = std::mem::take(&mut self.rows);
         let mut stdout = std::io::stdout().lock();
         match self.format {

@@ -840,6 +840,8 @@ fn documented_rbxinv_commands_run_on_the_sandbox() {
             .args(&args)
             .current_dir(scratch.path())
             .env("RBXINV_CONFIG_DIR", scratch.path())
+            .env("RBXINV_DATA_DIR", scratch.path())
+            .env_remove("RBXINV_DB")
             .env_remove("ROBLOX_API_KEY")
             .env_remove("ROBLOX_OAUTH_TOKEN")
             .env_remove("ROBLOSECURITY")
@@ -1133,7 +1135,8 @@ fn completions_and_the_man_page_come_from_the_definitions() {
 fn columns_are_fixed_and_documented() {
     let guide =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/cli.md")).unwrap();
-    let commands: [&[&str]; 9] = [
+    let data = tempfile::tempdir().unwrap();
+    let commands: [&[&str]; 11] = [
         &["owns", "156", "--game-pass", "1111"],
         &["items", "156"],
         &["demo"],
@@ -1143,10 +1146,20 @@ fn columns_are_fixed_and_documented() {
         &["categories", "156"],
         &["package-assets", "607702162"],
         &["collection", "add", "--asset", "1028606"],
+        &["changes"],
+        &["holdings", "156"],
     ];
+    let db = data.path().join("t.db").display().to_string();
+    let tracked = rbxinv(&["--sandbox", "track", "156", "--db", &db]);
+    assert_eq!(tracked.status.code(), Some(0), "{}", stderr(&tracked));
+    let synced = rbxinv(&["--sandbox", "sync", "--db", &db]);
+    assert_eq!(synced.status.code(), Some(0), "{}", stderr(&synced));
     for command in commands {
         let mut args = vec!["--sandbox", "--csv"];
         args.extend_from_slice(command);
+        if matches!(command[0], "changes" | "holdings") {
+            args.extend(["--db", db.as_str()]);
+        }
         let output = rbxinv(&args);
         let text = stdout(&output);
         let header = text.lines().next().unwrap_or_default();
@@ -1169,4 +1182,91 @@ fn columns_are_fixed_and_documented() {
         "424242",
     ]);
     assert_eq!(stdout(&none), "kind,id,assetType,serialNumber,added\n");
+}
+
+// ---------------------------------------------------------------- tracking (issue 21 item 7)
+
+/// `track`, `sync`, `changes`, `holdings` on a SQLite file against a sandbox
+/// whose world changes: a trade shows as lost by one user and gained by the
+/// other (same copy, same serial), the log reads from a cursor, and a sync
+/// with nothing new prints nothing.
+#[test]
+fn tracking_from_the_shell_sees_a_trade_once() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = runtime
+        .block_on(
+            roblox_inventory_sandbox::Sandbox::builder()
+                .rate_limits(false)
+                .start(),
+        )
+        .unwrap();
+    let base = sandbox.base_url();
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_rbxinv"))
+            .args(["--base-url", &base, "--api-key", "sandbox-key-builderman"])
+            .args(args)
+            .env("RBXINV_DATA_DIR", data.path())
+            .env("RBXINV_CONFIG_DIR", data.path())
+            .env_remove("RBXINV_DB")
+            .output()
+            .expect("rbxinv runs");
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        stdout(&output)
+    };
+    run(&["track", "156", "1"]);
+    assert_eq!(
+        run(&["--csv", "sync"]),
+        "id,user,scope,change,kind,itemId,userAssetId,serialNumber,observedAt\n",
+        "the first look is a baseline"
+    );
+    let copy = sandbox.world().copy_with_serial(156, 42).unwrap();
+    sandbox
+        .apply(roblox_inventory_sandbox::Event::Trade {
+            user_asset_id: copy,
+            from: 156,
+            to: 1,
+        })
+        .unwrap();
+    let synced: Vec<serde_json::Value> = run(&["--jsonl", "sync"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let seen: Vec<_> = synced
+        .iter()
+        .map(|r| {
+            (
+                r["user"].as_u64(),
+                r["change"].as_str(),
+                r["userAssetId"].as_u64(),
+                r["serialNumber"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (Some(1), Some("gained"), Some(copy), Some(42)),
+            (Some(156), Some("lost"), Some(copy), Some(42)),
+        ]
+    );
+    assert_eq!(
+        run(&["--jsonl", "sync"]),
+        "",
+        "nothing new, nothing printed"
+    );
+    let first = synced[0]["id"].as_i64().unwrap().to_string();
+    let after = run(&["--csv", "changes", "--after", &first]);
+    assert_eq!(
+        after.lines().count(),
+        2,
+        "the header and the one after the cursor: {after}"
+    );
+    assert!(run(&["--csv", "holdings", "1"]).contains(&format!(",copy,1365767,{copy},42,")));
+    runtime.block_on(sandbox.shutdown());
 }

@@ -97,3 +97,38 @@ impl Scope {
         }
     }
 }
+
+/// As people write it: `collectibles`, `game-passes`, `badges`,
+/// `private-servers`, `asset-types:HAT,FACE`, `items:game-pass 1111,badge 2`.
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scope::Collectibles => f.write_str("collectibles"),
+            Scope::GamePasses => f.write_str("game-passes"),
+            Scope::Badges => f.write_str("badges"),
+            Scope::PrivateServers => f.write_str("private-servers"),
+            Scope::AssetTypes(types) => {
+                let names: Vec<String> = types.iter().map(|t| t.to_string()).collect();
+                write!(f, "asset-types:{}", names.join(","))
+            }
+            Scope::Items(items) => {
+                let names: Vec<String> = items.iter().map(|i| i.to_string()).collect();
+                write!(f, "items:{}", names.join(","))
+            }
+        }
+    }
+}
+
+/// `game-pass 1111`, as `rbxinv owns --items-file` lines read.
+impl std::fmt::Display for ItemRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (kind, id) = match self {
+            ItemRef::Asset(id) => ("asset", id),
+            ItemRef::GamePass(id) => ("game-pass", id),
+            ItemRef::Badge(id) => ("badge", id),
+            ItemRef::Bundle(id) => ("bundle", id),
+            ItemRef::PrivateServer(id) => ("private-server", id),
+        };
+        write!(f, "{kind} {id}")
+    }
+}

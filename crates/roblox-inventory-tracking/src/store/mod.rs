@@ -98,6 +98,9 @@ pub trait Store: Send + Sync {
     /// starts being tracked (its first snapshot is a baseline).
     fn record<'a>(&'a self, snapshot: &'a Snapshot) -> StoreFuture<'a, Vec<LoggedChange>>;
 
+    /// The id of the last change logged (0 when none is).
+    fn last_change_id(&self) -> StoreFuture<'_, i64>;
+
     /// Up to `limit` changes with ids greater than `cursor`, in id order.
     fn changes_after(&self, cursor: i64, limit: usize) -> StoreFuture<'_, Vec<LoggedChange>>;
 }

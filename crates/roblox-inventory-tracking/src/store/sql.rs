@@ -311,6 +311,15 @@ impl Store for SqlStore {
         Box::pin(self.record_now(snapshot))
     }
 
+    fn last_change_id(&self) -> StoreFuture<'_, i64> {
+        Box::pin(async move {
+            let row = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM changes")
+                .fetch_one(&self.pool)
+                .await?;
+            Ok(row.try_get(0)?)
+        })
+    }
+
     fn changes_after(&self, cursor: i64, limit: usize) -> StoreFuture<'_, Vec<LoggedChange>> {
         Box::pin(async move {
             let limit = i64::try_from(limit).unwrap_or(i64::MAX);

@@ -76,6 +76,7 @@ pub async fn a_poll_and_its_changes_commit_together_and_readers_resume_from_a_cu
     let read = store.changes_after(0, 100).await.unwrap();
     assert_eq!(read, logged);
     let cursor = read.last().unwrap().id;
+    assert_eq!(store.last_change_id().await.unwrap(), cursor);
     assert!(store.changes_after(cursor, 100).await.unwrap().is_empty());
     assert!(
         store
