@@ -79,20 +79,6 @@ pub(crate) struct StoredLogin {
     pub(crate) tokens: TokenSet,
 }
 
-/// The directory rbxinv keeps its login in: `RBXINV_CONFIG_DIR`, else the
-/// platform's config directory + `rbxinv`.
-pub(crate) fn config_dir() -> Option<PathBuf> {
-    let env = |name: &str| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    env("RBXINV_CONFIG_DIR")
-        .or_else(|| env("XDG_CONFIG_HOME").map(|d| d.join("rbxinv")))
-        .or_else(|| env("APPDATA").map(|d| d.join("rbxinv")))
-        .or_else(|| env("HOME").map(|d| d.join(".config").join("rbxinv")))
-}
-
 fn login_path() -> Result<PathBuf, Failure> {
     config_file("login.json")
 }
@@ -105,11 +91,13 @@ fn sandbox_login_path() -> Result<PathBuf, Failure> {
 }
 
 fn config_file(name: &str) -> Result<PathBuf, Failure> {
-    config_dir().map(|dir| dir.join(name)).ok_or_else(|| {
-        "no config directory (set RBXINV_CONFIG_DIR or HOME)"
-            .to_string()
-            .into()
-    })
+    crate::paths::config_dir()
+        .map(|dir| dir.join(name))
+        .ok_or_else(|| {
+            "no config directory (set RBXINV_CONFIG_DIR or HOME)"
+                .to_string()
+                .into()
+        })
 }
 
 /// Writes `login` readable by its owner only, atomically (a crash never leaves

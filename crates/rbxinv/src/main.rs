@@ -12,6 +12,7 @@ mod hints;
 mod login;
 mod login_file;
 mod output;
+mod paths;
 mod setup;
 mod tracking;
 

@@ -2,7 +2,6 @@
 //! in a store (`--db`: a SQLite file, by default in the platform's data
 //! directory, or a `postgres://` URL).
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -151,7 +150,7 @@ impl StoreArgs {
         let url = match &self.db {
             Some(url) => url.clone(),
             None => {
-                let dir = data_dir().ok_or_else(|| {
+                let dir = crate::paths::data_dir().ok_or_else(|| {
                     "no data directory for the store: give --db or set RBXINV_DATA_DIR".to_string()
                 })?;
                 std::fs::create_dir_all(&dir)
@@ -163,20 +162,6 @@ impl StoreArgs {
             format!("the store ({}): {e}", crate::hints::without_user_info(&url)).into()
         })
     }
-}
-
-/// Where rbxinv keeps data: `RBXINV_DATA_DIR`, else the platform's data
-/// directory + `rbxinv`.
-fn data_dir() -> Option<PathBuf> {
-    let env = |name: &str| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    env("RBXINV_DATA_DIR")
-        .or_else(|| env("XDG_DATA_HOME").map(|d| d.join("rbxinv")))
-        .or_else(|| env("LOCALAPPDATA").map(|d| d.join("rbxinv")))
-        .or_else(|| env("HOME").map(|d| d.join(".local/share/rbxinv")))
 }
 
 /// `rbxinv track`: starts (or stops) tracking users' scope.
