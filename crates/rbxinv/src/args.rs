@@ -192,6 +192,8 @@ pub(crate) enum Command {
     Track(crate::tracking::TrackArgs),
     /// Observe every tracked scope once and record what changed; prints the changes.
     Sync(crate::tracking::SyncArgs),
+    /// Observe the tracked scopes every --interval until Ctrl-C, printing changes as they come.
+    Watch(crate::tracking::WatchArgs),
     /// Print the change log, after a cursor (--after ID) a reader keeps.
     Changes(crate::tracking::ChangesArgs),
     /// Print what a tracked user's scope held when last seen.

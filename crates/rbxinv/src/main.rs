@@ -140,7 +140,10 @@ async fn run(cli: Cli, context: &mut hints::Context) -> Result<ExitCode, Failure
     }
     let (client, known) = setup::client(&cli, sandbox.as_ref())?;
     *context = known;
-    let format = if cli.json {
+    let format = if matches!(cli.command, Command::Watch(_)) && !cli.csv {
+        // It never ends: only formats that print rows as they come.
+        Format::Jsonl
+    } else if cli.json {
         Format::Json
     } else if cli.jsonl {
         Format::Jsonl

@@ -95,6 +95,19 @@ pub(crate) struct SyncArgs {
     store: StoreArgs,
 }
 
+/// `rbxinv watch`.
+#[derive(Debug, Args)]
+pub(crate) struct WatchArgs {
+    /// Observe each tracked scope at most once this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    interval: u64,
+    /// Print the changes after this id too (default: only changes from now on).
+    #[arg(long, value_name = "ID")]
+    after: Option<i64>,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
 /// `rbxinv changes`.
 #[derive(Debug, Args)]
 pub(crate) struct ChangesArgs {
@@ -227,6 +240,69 @@ pub(crate) async fn sync(
     } else {
         ExitCode::from(2)
     })
+}
+
+/// `rbxinv watch`: cycles until Ctrl-C, each change printed as it is logged
+/// (JSON lines, or CSV with --csv), a line per cycle on standard error. Ctrl-C
+/// ends it between two awaits: a recording in flight is one transaction,
+/// rolled back if cut, and what was printed is in the log for `changes`.
+pub(crate) async fn watch(
+    client: &Client,
+    args: WatchArgs,
+    out: &mut Output,
+) -> Result<ExitCode, Failure> {
+    use futures_util::StreamExt;
+    use roblox_inventory_tracking::watcher::WatchEvent;
+    let store = Arc::new(args.store.open().await?);
+    let cursor = match args.after {
+        Some(after) => after,
+        None => store.last_change_id().await.map_err(store_failure)?,
+    };
+    let interval = Duration::from_secs(args.interval);
+    let watcher = Watcher::new(client.clone(), store, interval);
+    let mut events = Box::pin(watcher.run(cursor));
+    let mut cycles = 0u64;
+    loop {
+        let event = tokio::select! {
+            event = events.next() => event,
+            _ = tokio::signal::ctrl_c() => None,
+        };
+        match event {
+            None => break,
+            Some(WatchEvent::Change(logged)) => {
+                if !out.row(change_row(&logged))? {
+                    break;
+                }
+            }
+            Some(WatchEvent::Missed(missed)) => {
+                eprintln!(
+                    "error: user {} {}: {}",
+                    missed.user_id, missed.scope, missed.error
+                )
+            }
+            Some(WatchEvent::StoreFailed(error)) => eprintln!("error: the store: {error}"),
+            Some(WatchEvent::Cycle(report)) => {
+                cycles += 1;
+                let behind = match report.interval_covered(interval) {
+                    Some(covered) => format!(
+                        "; the budgets cover an interval of {} s, not {} s",
+                        covered.as_secs(),
+                        interval.as_secs()
+                    ),
+                    None => String::new(),
+                };
+                eprintln!(
+                    "cycle {cycles}: {} observed, {} changes, {} failed in {:.1} s{behind}",
+                    report.recorded,
+                    report.changes,
+                    report.missed.len(),
+                    report.took.as_secs_f64()
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `rbxinv changes`: the change log after a cursor.

@@ -1268,5 +1268,48 @@ fn tracking_from_the_shell_sees_a_trade_once() {
         "the header and the one after the cursor: {after}"
     );
     assert!(run(&["--csv", "holdings", "1"]).contains(&format!(",copy,1365767,{copy},42,")));
+
+    // watch: changes as JSON lines while it runs; Ctrl-C ends it cleanly.
+    run(&["track", "156", "--scope", "game-passes"]);
+    run(&["sync"]);
+    sandbox
+        .apply(roblox_inventory_sandbox::Event::RefundGamePass {
+            user_id: 156,
+            game_pass_id: 1111,
+        })
+        .unwrap();
+    let mut watching = Command::new(env!("CARGO_BIN_EXE_rbxinv"))
+        .args(["--base-url", &base, "--api-key", "sandbox-key-builderman"])
+        .args(["watch", "--interval", "0"])
+        .env("RBXINV_DATA_DIR", data.path())
+        .env("RBXINV_CONFIG_DIR", data.path())
+        .env_remove("RBXINV_DB")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines =
+        std::io::BufRead::lines(std::io::BufReader::new(watching.stdout.take().unwrap()));
+    let refunded: serde_json::Value =
+        serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(
+        (
+            refunded["change"].as_str(),
+            refunded["kind"].as_str(),
+            refunded["itemId"].as_u64()
+        ),
+        (Some("lost"), Some("game-pass"), Some(1111)),
+        "{refunded}"
+    );
+    let interrupted = Command::new("kill")
+        .args(["-INT", &watching.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    assert_eq!(
+        watching.wait().unwrap().code(),
+        Some(0),
+        "Ctrl-C ends it cleanly"
+    );
     runtime.block_on(sandbox.shutdown());
 }

@@ -21,7 +21,7 @@ use roblox_inventory::Client;
 
 use crate::observe::{observe, ObserveError};
 use crate::scope::Scope;
-use crate::store::{Store, StoreError};
+use crate::store::{LoggedChange, Store, StoreError};
 
 /// One scope a cycle could not observe or record; the cycle went on.
 #[derive(Debug)]
@@ -138,5 +138,73 @@ impl Watcher {
         }
         report.took = began.elapsed();
         Ok(report)
+    }
+}
+
+/// What a running [`Watcher`] reports, in order.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum WatchEvent {
+    /// A change in the store's log (recorded by this watcher or another on
+    /// the same store), in log order; its `id` is the cursor to keep.
+    Change(LoggedChange),
+    /// A scope a cycle could not observe or record; the others went on.
+    Missed(Missed),
+    /// A cycle ended.
+    Cycle(CycleReport),
+    /// The store could not list what it tracks or read its log; the watcher
+    /// tries again after the interval (at least a second).
+    StoreFailed(StoreError),
+}
+
+/// How long a watcher waits after a store failure at least.
+const STORE_RETRY: Duration = Duration::from_secs(1);
+
+impl Watcher {
+    /// Runs cycles until the stream is dropped: after each cycle, every change
+    /// the log holds after `cursor` (pass the last [`LoggedChange::id`] you
+    /// handled, 0 at first: a restarted consumer resumes exactly there), then
+    /// the cycle's report; then it waits the interval before the next cycle.
+    ///
+    /// Dropping the stream stops it at any await: a recording in flight is one
+    /// transaction and is rolled back; that scope is simply observed again by
+    /// the next watcher.
+    pub fn run(self, cursor: i64) -> impl futures_util::Stream<Item = WatchEvent> + Send {
+        let state = (self, cursor, std::collections::VecDeque::new(), true);
+        futures_util::stream::unfold(
+            state,
+            |(watcher, mut cursor, mut queue, first)| async move {
+                loop {
+                    if let Some(event) = queue.pop_front() {
+                        return Some((event, (watcher, cursor, queue, false)));
+                    }
+                    if !first {
+                        tokio::time::sleep(watcher.interval).await;
+                    }
+                    match watcher.cycle().await {
+                        Ok(mut report) => {
+                            queue.extend(report.missed.drain(..).map(WatchEvent::Missed));
+                            match watcher.store.changes_after(cursor, usize::MAX).await {
+                                Ok(changes) => {
+                                    if let Some(last) = changes.last() {
+                                        cursor = last.id;
+                                    }
+                                    queue.extend(changes.into_iter().map(WatchEvent::Change));
+                                }
+                                Err(error) => queue.push_back(WatchEvent::StoreFailed(error)),
+                            }
+                            queue.push_back(WatchEvent::Cycle(report));
+                        }
+                        Err(error) => {
+                            queue.push_back(WatchEvent::StoreFailed(error));
+                            tokio::time::sleep(STORE_RETRY).await;
+                        }
+                    }
+                    if let Some(event) = queue.pop_front() {
+                        return Some((event, (watcher, cursor, queue, false)));
+                    }
+                }
+            },
+        )
     }
 }

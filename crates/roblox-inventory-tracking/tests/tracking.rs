@@ -386,4 +386,62 @@ mod watcher {
         assert_eq!((third.recorded, third.not_due), (0, 3));
         assert_eq!(third.interval_covered(Duration::from_secs(3_600)), None);
     }
+
+    /// The next event, or a failed test after a minute (never a hang).
+    async fn next<S: futures_util::Stream + Unpin>(events: &mut S) -> S::Item {
+        use futures_util::StreamExt;
+        tokio::time::timeout(Duration::from_secs(60), events.next())
+            .await
+            .expect("an event within a minute")
+            .expect("the stream goes on")
+    }
+
+    /// The stream: after each cycle, the log's changes after the caller's
+    /// cursor, then the cycle's report; a consumer that restarts with its last
+    /// id sees nothing twice.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_stream_yields_each_logged_change_once_from_the_cursor() {
+        use roblox_inventory_tracking::watcher::WatchEvent;
+        let sandbox = sandbox(World::default_world()).await;
+        let reader = client(&sandbox, "sandbox-key-builderman");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("stream.db").display().to_string();
+        let store = Arc::new(SqlStore::open(&path).await.unwrap());
+        store.track(156, &Scope::GamePasses).await.unwrap();
+        let watcher = Watcher::new(reader.clone(), store.clone(), Duration::ZERO);
+        let mut events = Box::pin(watcher.clone().run(0));
+        // The first cycle: a baseline, no change.
+        let first = next(&mut events).await;
+        assert!(
+            matches!(first, WatchEvent::Cycle(ref r) if r.recorded == 1),
+            "{first:?}"
+        );
+        sandbox
+            .apply(roblox_inventory_sandbox::Event::RefundGamePass {
+                user_id: 156,
+                game_pass_id: 1111,
+            })
+            .unwrap();
+        let mut cursor = 0;
+        loop {
+            match next(&mut events).await {
+                WatchEvent::Change(logged) => {
+                    assert!(
+                        matches!(&logged.change.kind, ChangeKind::Lost(h) if h.id == HoldingId::GamePass(1111))
+                    );
+                    cursor = logged.id;
+                }
+                WatchEvent::Cycle(_) if cursor > 0 => break,
+                WatchEvent::Cycle(_) => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        drop(events);
+        // Restarted from the cursor: the refund is not seen again.
+        let mut again = Box::pin(watcher.run(cursor));
+        match next(&mut again).await {
+            WatchEvent::Cycle(report) => assert_eq!(report.changes, 0),
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -44,6 +44,7 @@ pub(crate) async fn run(
         Command::Track(args) => return crate::tracking::track(args).await,
         Command::Sync(args) => return crate::tracking::sync(client, args, out).await,
         Command::Changes(args) => return crate::tracking::changes(args, out).await,
+        Command::Watch(args) => return crate::tracking::watch(client, args, out).await,
         Command::Holdings(args) => return crate::tracking::holdings(args, out).await,
         // Handled in `main` before a client is built.
         Command::Login(_)
@@ -68,7 +69,9 @@ pub(crate) fn columns(command: &Command) -> &'static [&'static str] {
         Command::Categories { .. } => categories::COLUMNS,
         Command::Collection { .. } => collection::COLUMNS,
         Command::PackageAssets { .. } => packages::COLUMNS,
-        Command::Sync(_) | Command::Changes(_) => crate::tracking::CHANGE_COLUMNS,
+        Command::Sync(_) | Command::Changes(_) | Command::Watch(_) => {
+            crate::tracking::CHANGE_COLUMNS
+        }
         Command::Holdings(_) => crate::tracking::HOLDING_COLUMNS,
         Command::Track(_) => &[],
         Command::Login(_)
