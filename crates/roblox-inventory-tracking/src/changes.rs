@@ -15,6 +15,8 @@ pub struct Tracked {
     pub holdings: Option<BTreeMap<HoldingId, Holding>>,
     /// Whether the last observation found the inventory private.
     pub private: bool,
+    /// When the last observation began (`None`: never observed).
+    pub observed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// One change between two observations of a user's scope.
@@ -72,6 +74,7 @@ impl Tracked {
                 let now = Tracked {
                     holdings: before.holdings,
                     private: true,
+                    observed_at: Some(snapshot.observed_at),
                 };
                 (now, changes)
             }
@@ -96,6 +99,7 @@ impl Tracked {
                 let now = Tracked {
                     holdings: Some(now),
                     private: false,
+                    observed_at: Some(snapshot.observed_at),
                 };
                 (now, changes)
             }

@@ -35,6 +35,8 @@
 
 #![deny(missing_docs)]
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub mod answers;
 mod changes;
 mod observe;
 mod scope;

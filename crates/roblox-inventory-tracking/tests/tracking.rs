@@ -445,3 +445,72 @@ mod watcher {
         }
     }
 }
+
+// ---------------------------------------------------------------- answers from the store (item 5)
+
+mod answers {
+    use std::time::Duration;
+
+    use roblox_inventory::Item;
+    use roblox_inventory_sandbox::{Event, Route};
+    use roblox_inventory_tracking::answers::{owns, Source};
+    use roblox_inventory_tracking::store::SqlStore;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_fresh_answer_comes_from_the_store_and_says_so() {
+        let sandbox = sandbox(World::default_world()).await;
+        let reader = client(&sandbox, "sandbox-key-builderman");
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqlStore::open(&dir.path().join("a.db").display().to_string())
+            .await
+            .unwrap();
+        let minute = Duration::from_secs(60);
+        let asked =
+            || sandbox.requests(Route::IsOwned) + sandbox.requests(Route::ListInventoryItems);
+
+        let first = owns(&reader, &store, 156, Item::GamePass(1111), minute)
+            .await
+            .unwrap();
+        assert!(first.owned);
+        assert_eq!(first.source, Source::Roblox);
+        let sent = asked();
+        assert!(sent >= 1);
+        // Refunded meanwhile: within the minute the store's answer stands (and
+        // says when it was observed); with no tolerance, Roblox is asked.
+        sandbox
+            .apply(Event::RefundGamePass {
+                user_id: 156,
+                game_pass_id: 1111,
+            })
+            .unwrap();
+        let cached = owns(&reader, &store, 156, Item::GamePass(1111), minute)
+            .await
+            .unwrap();
+        assert!(cached.owned);
+        assert!(matches!(cached.source, Source::Store { .. }), "{cached:?}");
+        assert_eq!(asked(), sent, "nothing sent");
+        let fresh = owns(&reader, &store, 156, Item::GamePass(1111), Duration::ZERO)
+            .await
+            .unwrap();
+        assert_eq!((fresh.owned, fresh.source), (false, Source::Roblox));
+
+        // A whole game-passes scope observed recently answers for any pass,
+        // "not owned" included; a private inventory in the store never does.
+        let passes = observe(&reader, 156, &Scope::GamePasses).await.unwrap();
+        roblox_inventory_tracking::store::Store::record(&store, &passes)
+            .await
+            .unwrap();
+        let sent = asked();
+        let other = owns(&reader, &store, 156, Item::GamePass(2222), minute)
+            .await
+            .unwrap();
+        assert!(other.owned && matches!(other.source, Source::Store { .. }));
+        let never = owns(&reader, &store, 156, Item::GamePass(3333), minute)
+            .await
+            .unwrap();
+        assert!(!never.owned && matches!(never.source, Source::Store { .. }));
+        assert_eq!(asked(), sent);
+    }
+}

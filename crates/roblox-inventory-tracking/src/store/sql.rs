@@ -158,6 +158,7 @@ impl SqlStore {
             Some(Tracked {
                 holdings,
                 private: private != 0,
+                observed_at: None,
             })
         };
         let (now, changes) = Tracked::observe(previous.as_ref(), snapshot);
@@ -285,12 +286,13 @@ impl Store for SqlStore {
         Box::pin(async move {
             let (user, scope) = keys?;
             let mut connection = self.pool.acquire().await?;
-            let Some(row) =
-                sqlx::query("SELECT known, private FROM tracked WHERE user_id = $1 AND scope = $2")
-                    .bind(user)
-                    .bind(&scope)
-                    .fetch_optional(&mut *connection)
-                    .await?
+            let Some(row) = sqlx::query(
+                "SELECT known, private, observed_at FROM tracked WHERE user_id = $1 AND scope = $2",
+            )
+            .bind(user)
+            .bind(&scope)
+            .fetch_optional(&mut *connection)
+            .await?
             else {
                 return Ok(None);
             };
@@ -300,9 +302,11 @@ impl Store for SqlStore {
             } else {
                 None
             };
+            let observed_at: Option<String> = row.try_get(2)?;
             Ok(Some(Tracked {
                 holdings,
                 private: private != 0,
+                observed_at: observed_at.as_deref().map(timestamp).transpose()?,
             }))
         })
     }
