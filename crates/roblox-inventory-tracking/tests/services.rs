@@ -40,6 +40,12 @@ async fn the_log_holds_each_churned_change_once_across_restarts() {
         .await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claims_never_overlap_and_expired_leases_are_taken_over() {
+    contract::claims_never_overlap_and_expired_leases_are_taken_over(&server().fresh_database())
+        .await;
+}
+
 /// Several writers (separate pools, as separate processes would have) record
 /// changes while a reader follows the log from its cursor: ids are handed out
 /// in commit order, so the reader never steps past a change that commits

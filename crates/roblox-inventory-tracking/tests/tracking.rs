@@ -308,6 +308,12 @@ mod store {
         let (_dir, url) = fresh();
         super::contract::the_log_holds_each_churned_change_once_across_restarts(&url).await;
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn claims_never_overlap_and_expired_leases_are_taken_over() {
+        let (_dir, url) = fresh();
+        super::contract::claims_never_overlap_and_expired_leases_are_taken_over(&url).await;
+    }
 }
 
 // ---------------------------------------------------------------- the watcher (item 4)

@@ -98,6 +98,23 @@ pub trait Store: Send + Sync {
     /// starts being tracked (its first snapshot is a baseline).
     fn record<'a>(&'a self, snapshot: &'a Snapshot) -> StoreFuture<'a, Vec<LoggedChange>>;
 
+    /// Claims for `worker`, until `lease` has passed, up to `limit` tracked
+    /// scopes last observed before `due_before` (or never) that no unexpired
+    /// lease holds, the stalest first. Several watchers on one store (a fleet)
+    /// share the work this way: each scope is claimed by one at a time, and a
+    /// dead watcher's scopes are taken over when its leases run out.
+    fn claim(
+        &self,
+        worker: &str,
+        limit: usize,
+        due_before: DateTime<Utc>,
+        lease: std::time::Duration,
+    ) -> StoreFuture<'_, Vec<TrackedScope>>;
+
+    /// Ends `worker`'s lease on a scope (after recording it); another worker's
+    /// lease is left alone.
+    fn release(&self, worker: &str, user_id: u64, scope: &Scope) -> StoreFuture<'_, ()>;
+
     /// The id of the last change logged (0 when none is).
     fn last_change_id(&self) -> StoreFuture<'_, i64>;
 

@@ -24,16 +24,30 @@ enum Engine {
 }
 
 /// The migrations of each engine, in order: (version, description, SQL).
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "tracking",
-    include_str!("../../migrations/sqlite/0001_tracking.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "tracking",
-    include_str!("../../migrations/postgres/0001_tracking.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "tracking",
+        include_str!("../../migrations/sqlite/0001_tracking.sql"),
+    ),
+    (
+        2,
+        "leases",
+        include_str!("../../migrations/sqlite/0002_leases.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "tracking",
+        include_str!("../../migrations/postgres/0001_tracking.sql"),
+    ),
+    (
+        2,
+        "leases",
+        include_str!("../../migrations/postgres/0002_leases.sql"),
+    ),
+];
 
 /// The key of the advisory lock that orders change-log inserts on
 /// PostgreSQL: ids are taken in commit order, so a reader at cursor N never
@@ -162,7 +176,7 @@ impl SqlStore {
             })
         };
         let (now, changes) = Tracked::observe(previous.as_ref(), snapshot);
-        let observed_at = snapshot.observed_at.to_rfc3339();
+        let observed_at = stamp(snapshot.observed_at);
         sqlx::query(
             "UPDATE tracked SET known = $3, private = $4, observed_at = $5 WHERE user_id = $1 AND scope = $2",
         )
@@ -212,7 +226,8 @@ impl SqlStore {
             .await?;
             logged.push(LoggedChange {
                 id: row.try_get(0)?,
-                observed_at: snapshot.observed_at,
+                // As stored (to the microsecond): what a reader will read.
+                observed_at: timestamp(&observed_at)?,
                 change,
             });
         }
@@ -268,16 +283,7 @@ impl Store for SqlStore {
             )
             .fetch_all(&self.pool)
             .await?;
-            rows.iter()
-                .map(|row| {
-                    let observed_at: Option<String> = row.try_get(2)?;
-                    Ok(TrackedScope {
-                        user_id: app_user(row.try_get(0)?)?,
-                        scope: from_json(&row.try_get::<String, _>(1)?)?,
-                        observed_at: observed_at.as_deref().map(timestamp).transpose()?,
-                    })
-                })
-                .collect()
+            rows.iter().map(tracked_scope).collect()
         })
     }
 
@@ -313,6 +319,79 @@ impl Store for SqlStore {
 
     fn record<'a>(&'a self, snapshot: &'a Snapshot) -> StoreFuture<'a, Vec<LoggedChange>> {
         Box::pin(self.record_now(snapshot))
+    }
+
+    fn claim(
+        &self,
+        worker: &str,
+        limit: usize,
+        due_before: DateTime<Utc>,
+        lease: std::time::Duration,
+    ) -> StoreFuture<'_, Vec<TrackedScope>> {
+        let worker = worker.to_string();
+        Box::pin(async move {
+            let now = Utc::now();
+            let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            // Rows another claimer holds are skipped on PostgreSQL; SQLite has
+            // one writer at a time (BEGIN IMMEDIATE) and needs no row locks.
+            let skip_locked = match self.engine {
+                Engine::Sqlite => "",
+                Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+            };
+            let sql = format!(
+                "UPDATE tracked SET leased_by = $1, lease_until = $2 \
+                 WHERE (user_id, scope) IN (SELECT user_id, scope FROM tracked \
+                 WHERE (lease_until IS NULL OR lease_until < $3) \
+                 AND (observed_at IS NULL OR observed_at < $4) \
+                 ORDER BY CASE WHEN observed_at IS NULL THEN 0 ELSE 1 END, observed_at, user_id, scope \
+                 LIMIT $5{skip_locked}) \
+                 RETURNING user_id, scope, observed_at"
+            );
+            let mut tx = match self.engine {
+                Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                Engine::Postgres => self.pool.begin().await?,
+            };
+            let rows = sqlx::query(&sql)
+                .bind(&worker)
+                .bind(stamp(until))
+                .bind(stamp(now))
+                .bind(stamp(due_before))
+                .bind(limit)
+                .fetch_all(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            let mut claimed = rows
+                .iter()
+                .map(tracked_scope)
+                .collect::<Result<Vec<_>, _>>()?;
+            claimed.sort_by(|a, b| {
+                (a.observed_at.is_some(), a.observed_at, a.user_id).cmp(&(
+                    b.observed_at.is_some(),
+                    b.observed_at,
+                    b.user_id,
+                ))
+            });
+            Ok(claimed)
+        })
+    }
+
+    fn release(&self, worker: &str, user_id: u64, scope: &Scope) -> StoreFuture<'_, ()> {
+        let worker = worker.to_string();
+        let keys = db_user(user_id).and_then(|user| Ok((user, scope_key(scope)?)));
+        Box::pin(async move {
+            let (user, scope) = keys?;
+            sqlx::query(
+                "UPDATE tracked SET leased_by = NULL, lease_until = NULL \
+                 WHERE user_id = $1 AND scope = $2 AND leased_by = $3",
+            )
+            .bind(user)
+            .bind(scope)
+            .bind(worker)
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        })
     }
 
     fn last_change_id(&self) -> StoreFuture<'_, i64> {
@@ -357,6 +436,16 @@ async fn load_holdings(
         .collect()
 }
 
+/// A row of `user_id, scope, observed_at`.
+fn tracked_scope(row: &AnyRow) -> Result<TrackedScope, StoreError> {
+    let observed_at: Option<String> = row.try_get(2)?;
+    Ok(TrackedScope {
+        user_id: app_user(row.try_get(0)?)?,
+        scope: from_json(&row.try_get::<String, _>(1)?)?,
+        observed_at: observed_at.as_deref().map(timestamp).transpose()?,
+    })
+}
+
 fn logged_change(row: &AnyRow) -> Result<LoggedChange, StoreError> {
     Ok(LoggedChange {
         id: row.try_get(0)?,
@@ -386,6 +475,12 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
 
 fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{e}: {text}")))
+}
+
+/// A time as the store writes it: RFC 3339 in UTC with microseconds, always
+/// the same width, so text order is time order (`ORDER BY`, lease checks).
+fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
 fn timestamp(text: &str) -> Result<DateTime<Utc>, StoreError> {

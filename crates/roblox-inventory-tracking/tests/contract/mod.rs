@@ -165,3 +165,94 @@ pub async fn the_log_holds_each_churned_change_once_across_restarts(url: &str) {
     assert!(!direct.is_empty());
     assert_eq!(logged, direct);
 }
+
+/// Fleets: claims from two handles never overlap, a released or expired lease
+/// is claimed again, a scope observed recently is not due, stalest first.
+pub async fn claims_never_overlap_and_expired_leases_are_taken_over(url: &str) {
+    use std::collections::BTreeSet;
+    use std::time::Duration;
+    let (a, b) = (
+        SqlStore::open(url).await.unwrap(),
+        SqlStore::open(url).await.unwrap(),
+    );
+    for user in 1..=40 {
+        a.track(user, &Scope::Badges).await.unwrap();
+    }
+    let everything = chrono::Utc::now() + chrono::Duration::days(1);
+    let hour = Duration::from_secs(3_600);
+    let (x, y) = tokio::join!(
+        a.claim("a", 15, everything, hour),
+        b.claim("b", 15, everything, hour)
+    );
+    let users = |claimed: &[roblox_inventory_tracking::store::TrackedScope]| {
+        claimed.iter().map(|t| t.user_id).collect::<BTreeSet<_>>()
+    };
+    let (x, y) = (users(&x.unwrap()), users(&y.unwrap()));
+    assert_eq!((x.len(), y.len()), (15, 15));
+    assert!(x.is_disjoint(&y), "{x:?} {y:?}");
+    let rest = users(&a.claim("c", 100, everything, hour).await.unwrap());
+    assert_eq!(rest.len(), 10);
+    assert!(rest.is_disjoint(&x) && rest.is_disjoint(&y));
+    assert!(
+        a.claim("d", 100, everything, hour)
+            .await
+            .unwrap()
+            .is_empty(),
+        "all leased"
+    );
+    // Released by its holder (only): claimable again.
+    let given_back = *x.iter().next().unwrap();
+    b.release("not-the-holder", given_back, &Scope::Badges)
+        .await
+        .unwrap();
+    assert!(a
+        .claim("d", 100, everything, hour)
+        .await
+        .unwrap()
+        .is_empty());
+    a.release("a", given_back, &Scope::Badges).await.unwrap();
+    assert_eq!(
+        users(&b.claim("b", 100, everything, hour).await.unwrap()),
+        BTreeSet::from([given_back])
+    );
+    // A dead watcher's lease runs out: taken over.
+    a.track(100, &Scope::Badges).await.unwrap();
+    let dead = a
+        .claim("dead", 1, everything, Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(users(&dead), BTreeSet::from([100]));
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    assert_eq!(
+        users(&b.claim("alive", 1, everything, hour).await.unwrap()),
+        BTreeSet::from([100]),
+        "taken over"
+    );
+    // Observed just now: not due before an hour ago; never observed comes first.
+    a.record(&Snapshot {
+        user_id: 200,
+        scope: Scope::GamePasses,
+        observed_at: chrono::Utc::now(),
+        view: View::Holdings(Vec::new()),
+    })
+    .await
+    .unwrap();
+    a.track(201, &Scope::GamePasses).await.unwrap();
+    let hour_ago = chrono::Utc::now() - chrono::Duration::hours(1);
+    assert_eq!(
+        users(&a.claim("e", 10, hour_ago, hour).await.unwrap()),
+        BTreeSet::from([201])
+    );
+    let order: Vec<u64> = a
+        .claim("f", 10, everything, hour)
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.user_id)
+        .collect();
+    assert_eq!(
+        order,
+        [200],
+        "201 is leased, 200 is due with a day's tolerance"
+    );
+}
