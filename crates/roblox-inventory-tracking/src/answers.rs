@@ -71,7 +71,11 @@ pub async fn owns(
     max_age: Duration,
 ) -> Result<Answer, AnswerError> {
     let asked = ItemRef::from(item);
-    let oldest = Utc::now() - chrono::Duration::from_std(max_age).unwrap_or(chrono::Duration::MAX);
+    // A huge maximum age reaches back before any time: any observation will do.
+    let oldest = chrono::Duration::from_std(max_age)
+        .ok()
+        .and_then(|age| Utc::now().checked_sub_signed(age))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
     let mut covering = vec![(Scope::Items(vec![asked]), HoldingId::Item(asked))];
     match item {
         Item::GamePass(id) => covering.push((Scope::GamePasses, HoldingId::GamePass(id))),

@@ -78,6 +78,16 @@ pub struct Watcher {
     client: Client,
     store: Arc<dyn Store>,
     interval: Duration,
+    claims: Option<Claims>,
+}
+
+/// How a watcher in a fleet takes its share: claims of `batch` scopes, each
+/// leased to `worker` for `lease`.
+#[derive(Debug, Clone)]
+struct Claims {
+    worker: String,
+    lease: Duration,
+    batch: usize,
 }
 
 impl std::fmt::Debug for Watcher {
@@ -96,6 +106,50 @@ impl Watcher {
             client,
             store,
             interval,
+            claims: None,
+        }
+    }
+
+    /// Shares the work with other watchers on the same store (a fleet): each
+    /// cycle claims due scopes `batch` at a time, leased to `worker` (a name
+    /// unique in the fleet) for `lease`, and releases each once recorded. A
+    /// scope that failed keeps its lease until it runs out, so it is tried
+    /// again later rather than over and over; a watcher that dies leaves its
+    /// scopes to the others when their leases run out. Make `lease` longer
+    /// than a batch takes.
+    pub fn with_claims(mut self, worker: impl Into<String>, lease: Duration, batch: usize) -> Self {
+        self.claims = Some(Claims {
+            worker: worker.into(),
+            lease,
+            batch: batch.max(1),
+        });
+        self
+    }
+
+    /// Observes and records one scope into `report`; whether it was recorded.
+    async fn poll(&self, user_id: u64, scope: Scope, report: &mut CycleReport) -> bool {
+        let recorded = match observe(&self.client, user_id, &scope).await {
+            Ok(snapshot) => self
+                .store
+                .record(&snapshot)
+                .await
+                .map_err(MissedBecause::from),
+            Err(error) => Err(MissedBecause::from(error)),
+        };
+        match recorded {
+            Ok(changes) => {
+                report.recorded += 1;
+                report.changes += changes.len();
+                true
+            }
+            Err(error) => {
+                report.missed.push(Missed {
+                    user_id,
+                    scope,
+                    error,
+                });
+                false
+            }
         }
     }
 
@@ -108,6 +162,31 @@ impl Watcher {
         let now = Utc::now();
         let interval = chrono::Duration::from_std(self.interval).unwrap_or(chrono::Duration::MAX);
         let mut report = CycleReport::default();
+        if let Some(claims) = &self.claims {
+            // A huge interval reaches back before any time: nothing is due.
+            let due_before = now
+                .checked_sub_signed(interval)
+                .unwrap_or(chrono::DateTime::<Utc>::MIN_UTC);
+            loop {
+                let batch = self
+                    .store
+                    .claim(&claims.worker, claims.batch, due_before, claims.lease)
+                    .await?;
+                if batch.is_empty() {
+                    break;
+                }
+                for tracked in batch {
+                    let scope = tracked.scope.clone();
+                    if self.poll(tracked.user_id, tracked.scope, &mut report).await {
+                        self.store
+                            .release(&claims.worker, tracked.user_id, &scope)
+                            .await?;
+                    }
+                }
+            }
+            report.took = began.elapsed();
+            return Ok(report);
+        }
         for tracked in self.store.tracked().await? {
             if tracked
                 .observed_at
@@ -116,25 +195,7 @@ impl Watcher {
                 report.not_due += 1;
                 continue;
             }
-            let recorded = match observe(&self.client, tracked.user_id, &tracked.scope).await {
-                Ok(snapshot) => self
-                    .store
-                    .record(&snapshot)
-                    .await
-                    .map_err(MissedBecause::from),
-                Err(error) => Err(MissedBecause::from(error)),
-            };
-            match recorded {
-                Ok(changes) => {
-                    report.recorded += 1;
-                    report.changes += changes.len();
-                }
-                Err(error) => report.missed.push(Missed {
-                    user_id: tracked.user_id,
-                    scope: tracked.scope,
-                    error,
-                }),
-            }
+            self.poll(tracked.user_id, tracked.scope, &mut report).await;
         }
         report.took = began.elapsed();
         Ok(report)

@@ -517,6 +517,55 @@ mod answers {
             .await
             .unwrap();
         assert!(!never.owned && matches!(never.source, Source::Store { .. }));
+        // Any age at all: the store answers (no overflow reaching back).
+        let any_age = owns(&reader, &store, 156, Item::GamePass(2222), Duration::MAX)
+            .await
+            .unwrap();
+        assert!(matches!(any_age.source, Source::Store { .. }));
         assert_eq!(asked(), sent);
+    }
+}
+
+// ---------------------------------------------------------------- a fleet on one store (item 4)
+
+mod fleet {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use roblox_inventory_sandbox::Route;
+    use roblox_inventory_tracking::store::{SqlStore, Store};
+    use roblox_inventory_tracking::watcher::Watcher;
+
+    use super::*;
+
+    /// Two watchers on one store, claiming in small batches: every tracked
+    /// scope is observed once in the cycle (no user polled twice), and a huge
+    /// interval makes nothing due (no overflow).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn watchers_sharing_a_store_poll_each_scope_once() {
+        let sandbox = sandbox(World::default_world()).await;
+        let reader = client(&sandbox, "sandbox-key-builderman");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fleet.db").display().to_string();
+        let first = Arc::new(SqlStore::open(&path).await.unwrap());
+        let second = Arc::new(SqlStore::open(&path).await.unwrap());
+        let users: Vec<u64> = sandbox.world().users.iter().map(|u| u.id).collect();
+        for &user in &users {
+            first.track(user, &Scope::Badges).await.unwrap();
+        }
+        let lease = Duration::from_secs(300);
+        let a = Watcher::new(reader.clone(), first, Duration::ZERO).with_claims("a", lease, 1);
+        let b =
+            Watcher::new(reader.clone(), second.clone(), Duration::ZERO).with_claims("b", lease, 1);
+        let (ra, rb) = tokio::join!(a.cycle(), b.cycle());
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        assert_eq!(ra.recorded + rb.recorded, users.len(), "{ra:?} {rb:?}");
+        assert_eq!(
+            sandbox.requests(Route::ListInventoryItems),
+            users.len() as u64,
+            "each scope polled once"
+        );
+        let idle = Watcher::new(reader, second, Duration::MAX).with_claims("c", lease, 10);
+        assert_eq!(idle.cycle().await.unwrap().recorded, 0);
     }
 }
