@@ -247,6 +247,8 @@ mod documented {
     struct SandboxGuide;
     #[doc = include_str!("../../docs/spec.md")]
     struct Spec;
+    #[doc = include_str!("../../docs/tracking.md")]
+    struct Tracking;
 }
 
 /// A PostgreSQL server of the tests' own: a cluster made with `initdb` in a
