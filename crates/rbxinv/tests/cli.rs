@@ -728,9 +728,8 @@ fn hardening2_06_a_sandbox_login_never_touches_the_real_one() {
     assert_eq!(sandboxed["client_id"], "sandbox-public-app");
 }
 
-#[test]
-fn hardening2_07_processes_sharing_a_stored_login_refresh_it_once() {
-    use roblox_inventory::oauth::{Callback, OAuthApp, Scope};
+/// A runtime and a default-world sandbox on it, without rate limits.
+fn runtime_and_sandbox() -> (tokio::runtime::Runtime, roblox_inventory_sandbox::Sandbox) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let sandbox = runtime
         .block_on(
@@ -739,6 +738,13 @@ fn hardening2_07_processes_sharing_a_stored_login_refresh_it_once() {
                 .start(),
         )
         .unwrap();
+    (runtime, sandbox)
+}
+
+#[test]
+fn hardening2_07_processes_sharing_a_stored_login_refresh_it_once() {
+    use roblox_inventory::oauth::{Callback, OAuthApp, Scope};
+    let (runtime, sandbox) = runtime_and_sandbox();
     let base = sandbox.base_url();
     let redirect = roblox_inventory_sandbox::world::DEFAULT_REDIRECT_URI;
     // Shedletsky's authorization, as `rbxinv login` would store it.
@@ -1192,14 +1198,7 @@ fn columns_are_fixed_and_documented() {
 /// with nothing new prints nothing.
 #[test]
 fn tracking_from_the_shell_sees_a_trade_once() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let sandbox = runtime
-        .block_on(
-            roblox_inventory_sandbox::Sandbox::builder()
-                .rate_limits(false)
-                .start(),
-        )
-        .unwrap();
+    let (runtime, sandbox) = runtime_and_sandbox();
     let base = sandbox.base_url();
     let data = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {

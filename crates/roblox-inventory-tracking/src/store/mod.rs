@@ -102,7 +102,8 @@ pub trait Store: Send + Sync {
     /// scopes last observed before `due_before` (or never) that no unexpired
     /// lease holds, the stalest first. Several watchers on one store (a fleet)
     /// share the work this way: each scope is claimed by one at a time, and a
-    /// dead watcher's scopes are taken over when its leases run out.
+    /// dead watcher's scopes are taken over when its leases run out (a lease
+    /// holds strictly before its end: a zero lease is over at once).
     fn claim(
         &self,
         worker: &str,

@@ -342,7 +342,7 @@ impl Store for SqlStore {
             let sql = format!(
                 "UPDATE tracked SET leased_by = $1, lease_until = $2 \
                  WHERE (user_id, scope) IN (SELECT user_id, scope FROM tracked \
-                 WHERE (lease_until IS NULL OR lease_until < $3) \
+                 WHERE (lease_until IS NULL OR lease_until <= $3) \
                  AND (observed_at IS NULL OR observed_at < $4) \
                  ORDER BY CASE WHEN observed_at IS NULL THEN 0 ELSE 1 END, observed_at, user_id, scope \
                  LIMIT $5{skip_locked}) \
