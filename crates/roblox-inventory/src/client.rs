@@ -33,6 +33,51 @@ pub struct RateLimitInfo {
     pub reset: Option<Duration>,
 }
 
+/// Requests sent per operation ([`Client::requests_sent`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestsSent {
+    counts: std::collections::BTreeMap<Operation, u64>,
+}
+
+impl RequestsSent {
+    /// Requests sent for `operation`.
+    pub fn get(&self, operation: Operation) -> u64 {
+        self.counts.get(&operation).copied().unwrap_or(0)
+    }
+
+    /// Every operation with at least one request, in the spec's order.
+    pub fn iter(&self) -> impl Iterator<Item = (Operation, u64)> + '_ {
+        self.counts
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(op, n)| (*op, *n))
+    }
+
+    /// Requests sent to `host`, all its operations together.
+    pub fn to_host(&self, host: Host) -> u64 {
+        self.iter()
+            .filter(|(op, _)| op.host() == host)
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// The requests sent since `earlier` (a count taken before).
+    pub fn since(&self, earlier: &RequestsSent) -> RequestsSent {
+        RequestsSent {
+            counts: self
+                .counts
+                .iter()
+                .map(|(op, n)| (*op, n.saturating_sub(earlier.get(*op))))
+                .filter(|(_, n)| *n > 0)
+                .collect(),
+        }
+    }
+
+    pub(crate) fn count(&mut self, operation: Operation) {
+        *self.counts.entry(operation).or_insert(0) += 1;
+    }
+}
+
 /// How long one request waits for the request budget by default: a little more
 /// than two of Roblox's one-minute windows.
 pub const DEFAULT_MAX_BUDGET_WAIT: Duration = Duration::from_secs(150);
@@ -310,6 +355,7 @@ impl ClientBuilder {
             cookie,
             csrf: Mutex::new(None),
             last_rate_limit: Mutex::new(None),
+            sent: Mutex::new(RequestsSent::default()),
             retry: self.retry,
             budget: self.budget,
             attempt_timeout: self.timeout,
@@ -400,6 +446,8 @@ pub(crate) struct Shared {
     /// The cached X-CSRF-TOKEN.
     pub(crate) csrf: Mutex<Option<String>>,
     pub(crate) last_rate_limit: Mutex<Option<RateLimitInfo>>,
+    /// Requests sent so far, per operation (every attempt that got a slot).
+    pub(crate) sent: Mutex<RequestsSent>,
     pub(crate) retry: RetryConfig,
     pub(crate) budget: Arc<dyn RequestBudget>,
     pub(crate) attempt_timeout: Duration,
@@ -506,6 +554,14 @@ impl Client {
     pub fn budget_outlook(&self, operation: Operation) -> Option<Outlook> {
         let key = self.shared.budget_key(operation);
         self.shared.budget.outlook(key)
+    }
+
+    /// How many requests this client (and its clones) has sent, per operation:
+    /// every attempt the request budget let go, retries included. Take it
+    /// before and after a job and subtract ([`RequestsSent::since`]) to know
+    /// what the job cost against each operation's limit.
+    pub fn requests_sent(&self) -> RequestsSent {
+        lock(&self.shared.sent).clone()
     }
 
     /// The rate-limit headers of the most recent response.

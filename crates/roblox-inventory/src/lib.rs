@@ -155,7 +155,7 @@ pub use roblox_inventory_api as api;
 pub use roblox_inventory_api::operations::{Host, Operation};
 
 pub use client::{
-    Client, ClientBuilder, RateLimitInfo, CLOUD_BASE_URL, DEFAULT_MAX_BODY_BYTES,
+    Client, ClientBuilder, RateLimitInfo, RequestsSent, CLOUD_BASE_URL, DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_BUDGET_WAIT, DEFAULT_OPERATION_TIMEOUT, LEGACY_BASE_URL,
 };
 pub use endpoints::{AssetTypeInventory, Collectibles, InventoryItems, PageSize, Places};

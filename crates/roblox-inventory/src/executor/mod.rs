@@ -270,6 +270,7 @@ impl Executor {
                 }
                 *this.timeout_mut() = Some(left.min(self.shared.attempt_timeout));
             }
+            lock(&self.shared.sent).count(operation);
             let started = Instant::now();
             let mut result: Outcome = client.execute(this).await.map_err(Failure::Transport);
             if idempotent {

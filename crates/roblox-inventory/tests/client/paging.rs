@@ -194,3 +194,46 @@ async fn page_size_takes_one_type_everywhere_and_refuses_what_an_endpoint_does_n
         "nothing sent"
     );
 }
+
+#[tokio::test]
+async fn the_client_counts_every_request_it_sends_per_operation_retries_included() {
+    use roblox_inventory::{Host, Operation};
+    let sandbox = sandbox(Sandbox::builder().rate_limits(false)).await;
+    let cloud = client(&sandbox)
+        .api_key("sandbox-key-builderman")
+        .build()
+        .unwrap();
+    let before = cloud.requests_sent();
+    assert_eq!(before.iter().count(), 0, "{before:?}");
+    // One refusal the client retries: two requests for one answer.
+    sandbox.inject(
+        Route::Collectibles,
+        roblox_inventory_sandbox::Fault::Status(503),
+        1,
+    );
+    let copies: Vec<_> = cloud.collectibles(156).items().try_collect().await.unwrap();
+    assert!(!copies.is_empty());
+    let pages: Vec<_> = cloud
+        .inventory_items(156)
+        .page_size(1)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    let after = cloud.requests_sent();
+    let sent = after.since(&before);
+    assert_eq!(
+        sent.get(Operation::GetV1UsersAssetsCollectibles),
+        sandbox.requests(Route::Collectibles)
+    );
+    assert_eq!(sent.get(Operation::GetV1UsersAssetsCollectibles), 2);
+    assert_eq!(
+        sent.get(Operation::CloudListInventoryItems),
+        pages.len() as u64
+    );
+    assert_eq!(sent.to_host(Host::Cloud), pages.len() as u64);
+    assert_eq!(sent.to_host(Host::Legacy), 2);
+    // Clones share the count; a later count minus itself is nothing.
+    assert_eq!(cloud.clone().requests_sent(), after);
+    assert_eq!(after.since(&after).iter().count(), 0);
+}
