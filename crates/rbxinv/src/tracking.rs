@@ -104,6 +104,22 @@ pub(crate) struct WatchArgs {
     /// Print the changes after this id too (default: only changes from now on).
     #[arg(long, value_name = "ID")]
     after: Option<i64>,
+    /// Observe up to this many scopes at once (the request budget paces them).
+    #[arg(long, value_name = "N", default_value_t = roblox_inventory_tracking::watcher::DEFAULT_CONCURRENCY)]
+    concurrency: usize,
+    /// Share the work with other `watch` processes on the same --db (a fleet):
+    /// this process's name, unique in the fleet. Each due scope is leased to one
+    /// process at a time; a dead process's scopes are taken over when the lease runs out.
+    #[arg(long, value_name = "NAME")]
+    worker: Option<String>,
+    /// With --worker: how long a claimed scope stays this process's.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 60,
+        requires = "worker"
+    )]
+    lease: u64,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -259,7 +275,10 @@ pub(crate) async fn watch(
         None => store.last_change_id().await.map_err(store_failure)?,
     };
     let interval = Duration::from_secs(args.interval);
-    let watcher = Watcher::new(client.clone(), store, interval);
+    let mut watcher = Watcher::new(client.clone(), store, interval).concurrency(args.concurrency);
+    if let Some(worker) = args.worker {
+        watcher = watcher.with_claims(worker, Duration::from_secs(args.lease), args.concurrency);
+    }
     let mut events = Box::pin(watcher.run(cursor));
     let mut cycles = 0u64;
     loop {

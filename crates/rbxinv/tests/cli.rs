@@ -1312,3 +1312,6 @@ fn tracking_from_the_shell_sees_a_trade_once() {
     );
     runtime.block_on(sandbox.shutdown());
 }
+
+#[path = "cli/watching.rs"]
+mod watching;

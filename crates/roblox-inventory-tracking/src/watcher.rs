@@ -17,11 +17,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use roblox_inventory::Client;
+use futures_util::StreamExt;
+use roblox_inventory::{Client, RequestsSent};
 
 use crate::observe::{observe, ObserveError};
 use crate::scope::Scope;
-use crate::store::{LoggedChange, Store, StoreError};
+use crate::store::{LoggedChange, Store, StoreError, TrackedScope};
 
 /// One scope a cycle could not observe or record; the cycle went on.
 #[derive(Debug)]
@@ -61,16 +62,42 @@ pub struct CycleReport {
     pub not_due: usize,
     /// How long the cycle took.
     pub took: Duration,
+    /// The requests the client sent while the cycle ran, per operation (its
+    /// clones' requests included: they spend the same budget).
+    pub requests: RequestsSent,
+    /// The shortest time Roblox's windows allow for those requests, one
+    /// operation's windows beside another's: `⌈n / L⌉ · W` for `n` requests
+    /// of an operation allowed `L` per window `W` (the client's request budget
+    /// says which limit applies to its credential), the largest over the
+    /// operations. `None` when the budget knows no limit for them.
+    pub windows_needed: Option<Duration>,
 }
 
 impl CycleReport {
-    /// When the cycle covered every due scope but took longer than
-    /// `interval`: the interval the budgets can actually cover (the cycle's
-    /// length). `None` when the interval holds.
+    /// When the budgets cannot cover every due scope within `interval`: the
+    /// interval they can cover, the larger of what the windows need for this
+    /// cycle's requests ([`windows_needed`](Self::windows_needed)) and what the
+    /// cycle took. `None` when the interval holds.
     pub fn interval_covered(&self, interval: Duration) -> Option<Duration> {
-        (self.took > interval).then_some(self.took)
+        let covered = self.windows_needed.unwrap_or_default().max(self.took);
+        (covered > interval).then_some(covered)
+    }
+
+    fn add(&mut self, polled: Result<usize, Missed>) {
+        match polled {
+            Ok(changes) => {
+                self.recorded += 1;
+                self.changes += changes;
+            }
+            Err(missed) => self.missed.push(missed),
+        }
     }
 }
+
+/// How many scopes a watcher observes at once unless told otherwise: enough
+/// to keep a host's budget busy across a network's round trip, few enough
+/// that the stalest scopes still go first.
+pub const DEFAULT_CONCURRENCY: usize = 16;
 
 /// Polls a store's tracked scopes with a client.
 #[derive(Clone)]
@@ -78,6 +105,7 @@ pub struct Watcher {
     client: Client,
     store: Arc<dyn Store>,
     interval: Duration,
+    concurrency: usize,
     claims: Option<Claims>,
 }
 
@@ -94,20 +122,30 @@ impl std::fmt::Debug for Watcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Watcher")
             .field("interval", &self.interval)
+            .field("concurrency", &self.concurrency)
             .finish_non_exhaustive()
     }
 }
 
 impl Watcher {
     /// A watcher that observes each tracked scope at most once per
-    /// `interval`.
+    /// `interval`, [`DEFAULT_CONCURRENCY`] scopes at a time.
     pub fn new(client: Client, store: Arc<dyn Store>, interval: Duration) -> Self {
         Watcher {
             client,
             store,
             interval,
+            concurrency: DEFAULT_CONCURRENCY,
             claims: None,
         }
+    }
+
+    /// Observes up to `scopes` scopes at once (at least one). The client's
+    /// request budget paces every request whatever this is; more in flight
+    /// only hides the network's round trip, so the windows fill.
+    pub fn concurrency(mut self, scopes: usize) -> Self {
+        self.concurrency = scopes.max(1);
+        self
     }
 
     /// Shares the work with other watchers on the same store (a fleet): each
@@ -116,7 +154,7 @@ impl Watcher {
     /// scope that failed keeps its lease until it runs out, so it is tried
     /// again later rather than over and over; a watcher that dies leaves its
     /// scopes to the others when their leases run out. Make `lease` longer
-    /// than a batch takes.
+    /// than a batch takes, and `batch` at least the concurrency.
     pub fn with_claims(mut self, worker: impl Into<String>, lease: Duration, batch: usize) -> Self {
         self.claims = Some(Claims {
             worker: worker.into(),
@@ -126,8 +164,8 @@ impl Watcher {
         self
     }
 
-    /// Observes and records one scope into `report`; whether it was recorded.
-    async fn poll(&self, user_id: u64, scope: Scope, report: &mut CycleReport) -> bool {
+    /// Observes and records one scope: the changes it logged, or why not.
+    async fn poll(&self, user_id: u64, scope: Scope) -> Result<usize, Missed> {
         let recorded = match observe(&self.client, user_id, &scope).await {
             Ok(snapshot) => self
                 .store
@@ -136,29 +174,22 @@ impl Watcher {
                 .map_err(MissedBecause::from),
             Err(error) => Err(MissedBecause::from(error)),
         };
-        match recorded {
-            Ok(changes) => {
-                report.recorded += 1;
-                report.changes += changes.len();
-                true
-            }
-            Err(error) => {
-                report.missed.push(Missed {
-                    user_id,
-                    scope,
-                    error,
-                });
-                false
-            }
-        }
+        recorded
+            .map(|changes| changes.len())
+            .map_err(|error| Missed {
+                user_id,
+                scope,
+                error,
+            })
     }
 
     /// One pass over the tracked scopes, stalest first: each one not observed
-    /// within the interval is observed and recorded. One scope's failure is
-    /// reported and the pass goes on. Fails only when the store cannot list
-    /// what it tracks.
+    /// within the interval is observed and recorded, up to the concurrency at
+    /// once. One scope's failure is reported and the pass goes on. Fails only
+    /// when the store cannot list (or claim) what it tracks.
     pub async fn cycle(&self) -> Result<CycleReport, StoreError> {
         let began = Instant::now();
+        let sent_before = self.client.requests_sent();
         let now = Utc::now();
         let interval = chrono::Duration::from_std(self.interval).unwrap_or(chrono::Duration::MAX);
         let mut report = CycleReport::default();
@@ -175,31 +206,91 @@ impl Watcher {
                 if batch.is_empty() {
                     break;
                 }
-                for tracked in batch {
-                    let scope = tracked.scope.clone();
-                    if self.poll(tracked.user_id, tracked.scope, &mut report).await {
-                        self.store
-                            .release(&claims.worker, tracked.user_id, &scope)
-                            .await?;
+                let mut polls = futures_util::stream::iter(batch)
+                    .map(|tracked| async move {
+                        let scope = tracked.scope.clone();
+                        (
+                            tracked.user_id,
+                            scope,
+                            self.poll(tracked.user_id, tracked.scope).await,
+                        )
+                    })
+                    .buffer_unordered(self.concurrency);
+                while let Some((user_id, scope, polled)) = polls.next().await {
+                    if polled.is_ok() {
+                        self.store.release(&claims.worker, user_id, &scope).await?;
                     }
+                    report.add(polled);
                 }
             }
-            report.took = began.elapsed();
-            return Ok(report);
-        }
-        for tracked in self.store.tracked().await? {
-            if tracked
-                .observed_at
-                .is_some_and(|at| now.signed_duration_since(at) < interval)
-            {
-                report.not_due += 1;
-                continue;
+        } else {
+            let mut due = Vec::new();
+            for tracked in self.store.tracked().await? {
+                if tracked
+                    .observed_at
+                    .is_some_and(|at| now.signed_duration_since(at) < interval)
+                {
+                    report.not_due += 1;
+                } else {
+                    due.push(tracked);
+                }
             }
-            self.poll(tracked.user_id, tracked.scope, &mut report).await;
+            let mut polls = futures_util::stream::iter(due)
+                .map(|tracked| self.poll(tracked.user_id, tracked.scope))
+                .buffer_unordered(self.concurrency);
+            while let Some(polled) = polls.next().await {
+                report.add(polled);
+            }
         }
         report.took = began.elapsed();
+        report.requests = self.client.requests_sent().since(&sent_before);
+        report.windows_needed = self.windows_needed(&report.requests);
         Ok(report)
     }
+
+    /// `⌈n / L⌉ · W` per operation, the largest (see
+    /// [`CycleReport::windows_needed`]).
+    fn windows_needed(&self, requests: &RequestsSent) -> Option<Duration> {
+        requests
+            .iter()
+            .filter_map(|(operation, sent)| {
+                let limit = self.client.budget_outlook(operation)?.limit;
+                let windows = sent.div_ceil(u64::from(limit.max.max(1)));
+                Some(
+                    limit
+                        .window
+                        .saturating_mul(u32::try_from(windows).unwrap_or(u32::MAX)),
+                )
+            })
+            .max()
+    }
+}
+
+/// How long to wait after a cycle: until the stalest scope recorded is due
+/// again (so each scope is observed once per interval, not once per interval
+/// plus a cycle), at least [`MIN_WAIT`] and at most the interval. Scopes the
+/// cycle missed are left out: they would be due at once, and are tried again
+/// at the next cycle.
+fn wait_after(
+    interval: Duration,
+    tracked: &[TrackedScope],
+    missed: &[Missed],
+    now: chrono::DateTime<Utc>,
+) -> Duration {
+    let missed: std::collections::HashSet<(u64, &Scope)> =
+        missed.iter().map(|m| (m.user_id, &m.scope)).collect();
+    let next_due = tracked
+        .iter()
+        .filter(|t| !missed.contains(&(t.user_id, &t.scope)))
+        .map(|t| {
+            t.observed_at.map_or(Duration::ZERO, |at| {
+                let age = now.signed_duration_since(at).to_std().unwrap_or_default();
+                interval.saturating_sub(age)
+            })
+        })
+        .min()
+        .unwrap_or(interval);
+    next_due.clamp(MIN_WAIT.min(interval), interval)
 }
 
 /// What a running [`Watcher`] reports, in order.
@@ -214,36 +305,50 @@ pub enum WatchEvent {
     /// A cycle ended.
     Cycle(CycleReport),
     /// The store could not list what it tracks or read its log; the watcher
-    /// tries again after the interval (at least a second).
+    /// tries again after the interval (at least a second, at most a minute).
     StoreFailed(StoreError),
 }
 
-/// How long a watcher waits after a store failure at least.
-const STORE_RETRY: Duration = Duration::from_secs(1);
+/// How long a watcher waits after a store failure, and between cycles, at
+/// least (so scopes that keep failing are not retried in a tight loop).
+const MIN_WAIT: Duration = Duration::from_secs(1);
 
 impl Watcher {
     /// Runs cycles until the stream is dropped: after each cycle, every change
     /// the log holds after `cursor` (pass the last [`LoggedChange::id`] you
     /// handled, 0 at first: a restarted consumer resumes exactly there), then
-    /// the cycle's report; then it waits the interval before the next cycle.
+    /// the cycle's report; then it waits until the stalest scope is due again
+    /// (at most the interval) before the next cycle.
     ///
     /// Dropping the stream stops it at any await: a recording in flight is one
     /// transaction and is rolled back; that scope is simply observed again by
     /// the next watcher.
     pub fn run(self, cursor: i64) -> impl futures_util::Stream<Item = WatchEvent> + Send {
-        let state = (self, cursor, std::collections::VecDeque::new(), true);
+        let state = (
+            self,
+            cursor,
+            std::collections::VecDeque::new(),
+            Duration::ZERO,
+        );
         futures_util::stream::unfold(
             state,
-            |(watcher, mut cursor, mut queue, first)| async move {
+            |(watcher, mut cursor, mut queue, mut wait)| async move {
                 loop {
                     if let Some(event) = queue.pop_front() {
-                        return Some((event, (watcher, cursor, queue, false)));
+                        return Some((event, (watcher, cursor, queue, wait)));
                     }
-                    if !first {
-                        tokio::time::sleep(watcher.interval).await;
-                    }
+                    tokio::time::sleep(wait).await;
                     match watcher.cycle().await {
                         Ok(mut report) => {
+                            wait = match watcher.store.tracked().await {
+                                Ok(tracked) => wait_after(
+                                    watcher.interval,
+                                    &tracked,
+                                    &report.missed,
+                                    Utc::now(),
+                                ),
+                                Err(_) => watcher.interval,
+                            };
                             queue.extend(report.missed.drain(..).map(WatchEvent::Missed));
                             match watcher.store.changes_after(cursor, usize::MAX).await {
                                 Ok(changes) => {
@@ -258,14 +363,57 @@ impl Watcher {
                         }
                         Err(error) => {
                             queue.push_back(WatchEvent::StoreFailed(error));
-                            tokio::time::sleep(STORE_RETRY).await;
+                            wait = MIN_WAIT.max(watcher.interval.min(MIN_WAIT * 60));
                         }
-                    }
-                    if let Some(event) = queue.pop_front() {
-                        return Some((event, (watcher, cursor, queue, false)));
                     }
                 }
             },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scope(user_id: u64, observed: Option<i64>, now: chrono::DateTime<Utc>) -> TrackedScope {
+        TrackedScope {
+            user_id,
+            scope: Scope::Badges,
+            observed_at: observed.map(|ago| now - chrono::Duration::seconds(ago)),
+        }
+    }
+
+    #[test]
+    fn the_next_cycle_comes_when_the_stalest_recorded_scope_is_due() {
+        let now = Utc::now();
+        let hour = Duration::from_secs(3_600);
+        // Observed 50 and 10 minutes ago: the first is due in 10 minutes.
+        let tracked = [scope(1, Some(3_000), now), scope(2, Some(600), now)];
+        assert_eq!(
+            wait_after(hour, &tracked, &[], now),
+            Duration::from_secs(600)
+        );
+        // Never observed, or overdue: at once, but not in a tight loop.
+        let overdue = [scope(1, Some(7_200), now), scope(2, None, now)];
+        assert_eq!(wait_after(hour, &overdue, &[], now), MIN_WAIT);
+        // A scope the cycle missed is left out (it is tried next cycle).
+        let missed = Missed {
+            user_id: 2,
+            scope: Scope::Badges,
+            error: MissedBecause::Observe(ObserveError::Scope(crate::ScopeError::Empty("items"))),
+        };
+        let tracked = [scope(1, Some(600), now), scope(2, None, now)];
+        assert_eq!(
+            wait_after(hour, &tracked, &[missed], now),
+            Duration::from_secs(3_000)
+        );
+        // Nothing tracked: an interval; a short interval is not stretched.
+        assert_eq!(wait_after(hour, &[], &[], now), hour);
+        let short = Duration::from_millis(200);
+        assert_eq!(wait_after(short, &overdue, &[], now), short);
+        // An observation from the future (a skewed clock) waits an interval.
+        let ahead = [scope(1, Some(-60), now)];
+        assert_eq!(wait_after(hour, &ahead, &[], now), hour);
     }
 }

@@ -341,7 +341,7 @@ mod watcher {
         // request gets a broken body: 261 is missed, the others are recorded.
         sandbox.inject(Route::Collectibles, Fault::Pass, 2);
         sandbox.inject(Route::Collectibles, Fault::MalformedJson, 1);
-        let watcher = Watcher::new(reader.clone(), store.clone(), Duration::ZERO);
+        let watcher = Watcher::new(reader.clone(), store.clone(), Duration::ZERO).concurrency(1);
         let first = watcher.cycle().await.unwrap();
         assert_eq!((first.recorded, first.missed.len()), (2, 1), "{first:?}");
         assert!(matches!(first.missed[0].error, MissedBecause::Observe(_)));
@@ -391,6 +391,57 @@ mod watcher {
         let third = patient.cycle().await.unwrap();
         assert_eq!((third.recorded, third.not_due), (0, 3));
         assert_eq!(third.interval_covered(Duration::from_secs(3_600)), None);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_cycle_polls_several_scopes_at_once_and_says_what_the_windows_allow() {
+        use roblox_inventory::budget::LocalBudget;
+        use roblox_inventory::Operation;
+        // The documented limits on a 600-ms minute: the collectibles endpoint
+        // allows 4 requests per 10-ms second.
+        let minute = Duration::from_millis(600);
+        let population = roblox_inventory_sandbox::Population {
+            assets: 10,
+            ..roblox_inventory_sandbox::Population::new(3, 30)
+        };
+        let sandbox = roblox_inventory_sandbox::Sandbox::builder()
+            .world(World::populated(&population))
+            .rate_limit_minute(minute)
+            .latency(Duration::from_millis(20))
+            .start()
+            .await
+            .unwrap();
+        let reader = roblox_inventory::Client::builder()
+            .base_url(sandbox.base_url())
+            .request_budget(LocalBudget::with_minute(minute))
+            .build()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(
+            SqlStore::open(&dir.path().join("w.db").display().to_string())
+                .await
+                .unwrap(),
+        );
+        let users: Vec<u64> = sandbox.world().users.iter().map(|u| u.id).collect();
+        assert!(users.len() > 30, "{users:?}");
+        for user in &users {
+            store.track(*user, &Scope::Collectibles).await.unwrap();
+        }
+        let watcher =
+            Watcher::new(reader, store.clone(), Duration::from_secs(3_600)).concurrency(4);
+        let report = watcher.cycle().await.unwrap();
+        assert_eq!(report.recorded, users.len(), "{report:?}");
+        let in_flight = sandbox.max_in_flight(Route::Collectibles);
+        assert!((2..=4).contains(&in_flight), "{in_flight} in flight");
+        let sent = report.requests.get(Operation::GetV1UsersAssetsCollectibles);
+        assert_eq!(sent, sandbox.requests(Route::Collectibles));
+        assert_eq!(sandbox.rate_limited(Route::Collectibles), 0);
+        // ⌈n / 4⌉ windows of 10 ms.
+        let windows = Duration::from_millis(10) * u32::try_from(sent.div_ceil(4)).unwrap();
+        assert_eq!(report.windows_needed, Some(windows));
+        let covered = report.interval_covered(Duration::from_millis(1)).unwrap();
+        assert!(covered >= windows && covered >= report.took, "{covered:?}");
+        assert_eq!(report.interval_covered(Duration::from_secs(3_600)), None);
     }
 
     /// The next event, or a failed test after a minute (never a hang).

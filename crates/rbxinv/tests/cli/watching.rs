@@ -1,0 +1,199 @@
+//! `rbxinv watch` killed with SIGKILL in the middle of a cycle and started
+//! again: every change the sandbox made is logged and printed exactly once,
+//! and nothing else is.
+
+use std::collections::BTreeSet;
+use std::io::BufRead;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use roblox_inventory_sandbox::{Population, Route, Sandbox, World};
+
+/// The changes a tracker of `tracked` users' collectibles must report between two
+/// states of the world where every inventory was visible in `before`:
+/// `user +copy`, `user -copy`, `user became-private`.
+fn expected(tracked: &[u64], before: &World, after: &World) -> BTreeSet<String> {
+    let copies = |world: &World, user: &roblox_inventory_sandbox::world::User| -> BTreeSet<u64> {
+        user.assets
+            .iter()
+            .filter(|held| {
+                world
+                    .assets
+                    .iter()
+                    .any(|asset| asset.id == held.asset_id && asset.limited)
+            })
+            .map(|held| held.user_asset_id)
+            .collect()
+    };
+    let mut expected = BTreeSet::new();
+    for then in before.users.iter().filter(|u| tracked.contains(&u.id)) {
+        assert!(then.inventory_public, "the baseline sees every inventory");
+        let now = after.users.iter().find(|u| u.id == then.id).unwrap();
+        if !now.inventory_public {
+            expected.insert(format!("{} became-private", then.id));
+            continue;
+        }
+        let (was, is) = (copies(before, then), copies(after, now));
+        for lost in was.difference(&is) {
+            expected.insert(format!("{} lost {lost}", then.id));
+        }
+        for gained in is.difference(&was) {
+            expected.insert(format!("{} gained {gained}", then.id));
+        }
+    }
+    expected
+}
+
+/// A change row (`--jsonl`) as `expected` writes it.
+fn reported(line: &str) -> String {
+    let row: serde_json::Value = serde_json::from_str(line).unwrap();
+    let (user, change) = (
+        row["user"].as_u64().unwrap(),
+        row["change"].as_str().unwrap(),
+    );
+    match row["userAssetId"].as_u64() {
+        Some(copy) => format!("{user} {change} {copy}"),
+        None => format!("{user} {change}"),
+    }
+}
+
+#[test]
+fn a_watcher_killed_mid_cycle_and_restarted_reports_every_change_once() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut world = World::populated(&Population {
+        assets: 30,
+        ..Population::new(21, 16)
+    });
+    for asset in &mut world.assets {
+        if asset.id % 3 == 0 {
+            asset.limited = true;
+        }
+    }
+    let sandbox: Sandbox = runtime
+        .block_on(
+            Sandbox::builder()
+                .world(world)
+                .rate_limits(false)
+                .latency(Duration::from_millis(20))
+                .start(),
+        )
+        .unwrap();
+    let base = sandbox.base_url();
+    let data = tempfile::tempdir().unwrap();
+    let db = data.path().join("watch.db").display().to_string();
+    let command = |args: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_rbxinv"));
+        command
+            .args([
+                "--base-url",
+                &base,
+                "--api-key",
+                "sandbox-key-builderman",
+                "--jsonl",
+            ])
+            .args(args)
+            .args(["--db", &db])
+            .env("RBXINV_CONFIG_DIR", data.path());
+        command
+    };
+    let users: Vec<String> = sandbox
+        .world()
+        .users
+        .iter()
+        .filter(|u| u.id >= Population::new(0, 0).first_user_id)
+        .map(|u| u.id.to_string())
+        .collect();
+    let mut track = vec!["track"];
+    track.extend(users.iter().map(String::as_str));
+    assert!(command(&track).status().unwrap().success());
+    let baseline = command(&["sync"]).output().unwrap();
+    assert!(baseline.status.success());
+    assert_eq!(String::from_utf8_lossy(&baseline.stdout), "", "a baseline");
+
+    let before = sandbox.world();
+    let made = sandbox.churn(7, 60);
+    assert_eq!(made.len(), 60);
+    let ids: Vec<u64> = users.iter().map(|u| u.parse().unwrap()).collect();
+    let truth = expected(&ids, &before, &sandbox.world());
+    assert!(truth.len() > 5, "{truth:?}");
+
+    // A watcher, two scopes at a time, killed once a third of the users are
+    // asked for: some scopes are recorded, some not, maybe one half-way.
+    let asked = sandbox.requests(Route::Collectibles);
+    let mut killed = command(&[
+        "watch",
+        "--interval",
+        "0",
+        "--concurrency",
+        "2",
+        "--after",
+        "0",
+    ])
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while sandbox.requests(Route::Collectibles) < asked + users.len() as u64 / 3 {
+        assert!(Instant::now() < deadline, "the watcher never got going");
+        assert!(killed.try_wait().unwrap().is_none(), "it ended by itself");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    killed.kill().unwrap(); // SIGKILL
+    killed.wait().unwrap();
+    let mut printed: Vec<String> = std::io::read_to_string(killed.stdout.take().unwrap())
+        .unwrap()
+        .lines()
+        .map(reported)
+        .collect();
+    let reached = sandbox.requests(Route::Collectibles) - asked;
+    assert!(
+        reached < users.len() as u64,
+        "killed mid-cycle ({reached} of {} users asked)",
+        users.len()
+    );
+
+    // Started again with the consumer's cursor (the last id it printed: none).
+    let mut restarted: Child = command(&["watch", "--interval", "0", "--after", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let progress = std::io::BufReader::new(restarted.stderr.take().unwrap());
+    let mut cycle_line = String::new();
+    for line in progress.lines() {
+        let line = line.unwrap();
+        if line.starts_with("cycle 1:") {
+            cycle_line = line;
+            break;
+        }
+    }
+    assert!(
+        cycle_line.contains(&format!("{} observed", users.len()))
+            && cycle_line.contains("0 failed"),
+        "{cycle_line}"
+    );
+    let stopped = Command::new("kill")
+        .args(["-INT", &restarted.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    let output = restarted.wait_with_output().unwrap();
+    printed.extend(
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(reported),
+    );
+
+    let once: BTreeSet<String> = printed.iter().cloned().collect();
+    assert_eq!(once.len(), printed.len(), "printed twice: {printed:?}");
+    assert_eq!(once, truth, "printed vs the world's changes");
+    let logged = command(&["changes"]).output().unwrap();
+    let logged: Vec<String> = String::from_utf8_lossy(&logged.stdout)
+        .lines()
+        .map(reported)
+        .collect();
+    assert_eq!(logged.len(), truth.len(), "logged once each: {logged:?}");
+    assert_eq!(logged.into_iter().collect::<BTreeSet<_>>(), truth);
+    runtime.block_on(sandbox.shutdown());
+}
