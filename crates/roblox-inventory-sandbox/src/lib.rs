@@ -298,6 +298,22 @@ impl Sandbox {
             .unwrap_or(0)
     }
 
+    /// When each user's `route` was asked, in order, per user (routes under
+    /// `/users/{id}`): how often and how far apart a tracker polled each one.
+    pub fn user_requests(
+        &self,
+        route: Route,
+    ) -> std::collections::BTreeMap<u64, Vec<std::time::Instant>> {
+        self.state
+            .user_requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter(|((asked, _), _)| *asked == route)
+            .map(|((_, user), times)| (*user, times.clone()))
+            .collect()
+    }
+
     /// The most requests to `route` that were being answered at once (with
     /// [`SandboxBuilder::latency`], how many a client had in flight).
     pub fn max_in_flight(&self, route: Route) -> u64 {

@@ -80,6 +80,8 @@ pub struct AppState {
     empty_final_page: bool,
     pages_per_field: bool,
     pub(crate) requests: Mutex<HashMap<Route, u64>>,
+    /// When each user's route was asked (routes under `/users/{id}`).
+    pub(crate) user_requests: Mutex<HashMap<(Route, u64), Vec<std::time::Instant>>>,
     /// Per route: requests being answered now, and the most there were at once.
     pub(crate) in_flight: Mutex<HashMap<Route, (u64, u64)>>,
     /// Requests refused with 429 by the rate limiter.
@@ -121,6 +123,7 @@ impl AppState {
             empty_final_page: options.empty_final_page,
             pages_per_field: options.pages_per_field,
             requests: Mutex::new(HashMap::new()),
+            user_requests: Mutex::new(HashMap::new()),
             in_flight: Mutex::new(HashMap::new()),
             rate_limited: Mutex::new(HashMap::new()),
             latency: options.latency,
@@ -215,6 +218,18 @@ pub async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Res
         .unwrap_or_else(|e| e.into_inner())
         .entry(route)
         .or_default() += 1;
+    if let (true, Some(Ok(user))) = (
+        path.contains("/users/"),
+        params.first().map(|id| id.parse::<u64>()),
+    ) {
+        state
+            .user_requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry((route, user))
+            .or_default()
+            .push(std::time::Instant::now());
+    }
     let _in_flight = InFlight::enter(&state, route);
     check_hygiene(&state, route, &headers);
 
