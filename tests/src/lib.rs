@@ -432,3 +432,104 @@ fn is_root() -> bool {
         .output()
         .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
 }
+
+/// What a tracker of some users' collectibles must report as a sandbox's world
+/// changes, computed from the world alone: the truth the tracked changes are
+/// compared with. Each user's visibility and the copies last seen while
+/// visible are kept, as a tracker keeps them.
+pub struct CollectibleTruth {
+    /// Per tracked user: visible now, and the copies when last visible (none
+    /// yet when the first look found the inventory private).
+    users: std::collections::BTreeMap<u64, (bool, Option<std::collections::BTreeSet<u64>>)>,
+}
+
+impl CollectibleTruth {
+    /// The baseline: `tracked` users as `world` has them (nothing to report).
+    pub fn baseline(tracked: &[u64], world: &roblox_inventory_sandbox::World) -> Self {
+        let mut first = Self::seen(world, tracked);
+        let users = tracked
+            .iter()
+            .map(|user| {
+                let (public, copies) = first.remove(user).unwrap_or_default();
+                (*user, (public, public.then_some(copies)))
+            })
+            .collect();
+        Self { users }
+    }
+
+    /// Each tracked user's visibility and Limited copies in `world`.
+    fn seen(
+        world: &roblox_inventory_sandbox::World,
+        tracked: &[u64],
+    ) -> std::collections::HashMap<u64, (bool, std::collections::BTreeSet<u64>)> {
+        let limited: std::collections::HashSet<u64> = world
+            .assets
+            .iter()
+            .filter(|a| a.limited)
+            .map(|a| a.id)
+            .collect();
+        let tracked: std::collections::HashSet<u64> = tracked.iter().copied().collect();
+        world
+            .users
+            .iter()
+            .filter(|u| tracked.contains(&u.id))
+            .map(|u| {
+                let copies = u
+                    .assets
+                    .iter()
+                    .filter(|held| limited.contains(&held.asset_id))
+                    .map(|held| held.user_asset_id)
+                    .collect();
+                (u.id, (u.inventory_public, copies))
+            })
+            .collect()
+    }
+
+    /// The changes to report when every tracked user is observed in `world`,
+    /// one line each ([`change_line`]): `gained`/`lost` with the copy,
+    /// `became-private` (no losses: a private inventory is not an empty one),
+    /// `became-visible` then the difference from the copies last seen (none
+    /// after a first look at a private inventory: the first visible look is
+    /// the baseline).
+    pub fn observe(
+        &mut self,
+        world: &roblox_inventory_sandbox::World,
+    ) -> std::collections::BTreeSet<String> {
+        let tracked: Vec<u64> = self.users.keys().copied().collect();
+        let mut now = Self::seen(world, &tracked);
+        let mut expected = std::collections::BTreeSet::new();
+        for (user, (visible, last)) in self.users.iter_mut() {
+            let (public, copies) = now.remove(user).unwrap_or_default();
+            match (*visible, public) {
+                (true, false) => {
+                    expected.insert(change_line(*user, "became-private", None));
+                }
+                (false, true) => {
+                    expected.insert(change_line(*user, "became-visible", None));
+                }
+                _ => {}
+            }
+            *visible = public;
+            if public {
+                if let Some(last) = last.as_ref() {
+                    for lost in last.difference(&copies) {
+                        expected.insert(change_line(*user, "lost", Some(*lost)));
+                    }
+                    for gained in copies.difference(last) {
+                        expected.insert(change_line(*user, "gained", Some(*gained)));
+                    }
+                }
+                *last = Some(copies);
+            }
+        }
+        expected
+    }
+}
+
+/// One line of [`CollectibleTruth::observe`].
+pub fn change_line(user: u64, change: &str, copy: Option<u64>) -> String {
+    match copy {
+        Some(copy) => format!("{user} {change} {copy}"),
+        None => format!("{user} {change}"),
+    }
+}

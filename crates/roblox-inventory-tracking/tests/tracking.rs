@@ -438,7 +438,10 @@ mod watcher {
         assert_eq!(sandbox.rate_limited(Route::Collectibles), 0);
         let asked = sandbox.user_requests(Route::Collectibles);
         assert_eq!(asked.keys().copied().collect::<Vec<_>>(), users);
-        assert!(asked.values().all(|times| times.len() == 1), "each user once");
+        assert!(
+            asked.values().all(|times| times.len() == 1),
+            "each user once"
+        );
         // ⌈n / 4⌉ windows of 10 ms.
         let windows = Duration::from_millis(10) * u32::try_from(sent.div_ceil(4)).unwrap();
         assert_eq!(report.windows_needed, Some(windows));

@@ -8,53 +8,16 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use roblox_inventory_sandbox::{Population, Route, Sandbox, World};
+use roblox_inventory_tests::{change_line, CollectibleTruth};
 
-/// The changes a tracker of `tracked` users' collectibles must report between two
-/// states of the world where every inventory was visible in `before`:
-/// `user +copy`, `user -copy`, `user became-private`.
-fn expected(tracked: &[u64], before: &World, after: &World) -> BTreeSet<String> {
-    let copies = |world: &World, user: &roblox_inventory_sandbox::world::User| -> BTreeSet<u64> {
-        user.assets
-            .iter()
-            .filter(|held| {
-                world
-                    .assets
-                    .iter()
-                    .any(|asset| asset.id == held.asset_id && asset.limited)
-            })
-            .map(|held| held.user_asset_id)
-            .collect()
-    };
-    let mut expected = BTreeSet::new();
-    for then in before.users.iter().filter(|u| tracked.contains(&u.id)) {
-        assert!(then.inventory_public, "the baseline sees every inventory");
-        let now = after.users.iter().find(|u| u.id == then.id).unwrap();
-        if !now.inventory_public {
-            expected.insert(format!("{} became-private", then.id));
-            continue;
-        }
-        let (was, is) = (copies(before, then), copies(after, now));
-        for lost in was.difference(&is) {
-            expected.insert(format!("{} lost {lost}", then.id));
-        }
-        for gained in is.difference(&was) {
-            expected.insert(format!("{} gained {gained}", then.id));
-        }
-    }
-    expected
-}
-
-/// A change row (`--jsonl`) as `expected` writes it.
+/// A change row (`--jsonl`) as a line of `CollectibleTruth::observe`.
 fn reported(line: &str) -> String {
     let row: serde_json::Value = serde_json::from_str(line).unwrap();
     let (user, change) = (
         row["user"].as_u64().unwrap(),
         row["change"].as_str().unwrap(),
     );
-    match row["userAssetId"].as_u64() {
-        Some(copy) => format!("{user} {change} {copy}"),
-        None => format!("{user} {change}"),
-    }
+    change_line(user, change, row["userAssetId"].as_u64())
 }
 
 #[test]
@@ -110,11 +73,11 @@ fn a_watcher_killed_mid_cycle_and_restarted_reports_every_change_once() {
     assert!(baseline.status.success());
     assert_eq!(String::from_utf8_lossy(&baseline.stdout), "", "a baseline");
 
-    let before = sandbox.world();
+    let ids: Vec<u64> = users.iter().map(|u| u.parse().unwrap()).collect();
+    let mut truth = CollectibleTruth::baseline(&ids, &sandbox.world());
     let made = sandbox.churn(7, 60);
     assert_eq!(made.len(), 60);
-    let ids: Vec<u64> = users.iter().map(|u| u.parse().unwrap()).collect();
-    let truth = expected(&ids, &before, &sandbox.world());
+    let truth = truth.observe(&sandbox.world());
     assert!(truth.len() > 5, "{truth:?}");
 
     // A watcher, two scopes at a time, killed once a third of the users are

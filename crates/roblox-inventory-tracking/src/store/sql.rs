@@ -140,13 +140,6 @@ impl SqlStore {
             Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Engine::Postgres => self.pool.begin().await?,
         };
-        sqlx::query(
-            "INSERT INTO tracked (user_id, scope) VALUES ($1, $2) ON CONFLICT (user_id, scope) DO NOTHING",
-        )
-        .bind(user)
-        .bind(&scope)
-        .execute(&mut *tx)
-        .await?;
         let select = match self.engine {
             Engine::Sqlite => {
                 "SELECT known, private FROM tracked WHERE user_id = $1 AND scope = $2"
@@ -155,11 +148,30 @@ impl SqlStore {
                 "SELECT known, private FROM tracked WHERE user_id = $1 AND scope = $2 FOR UPDATE"
             }
         };
-        let row = sqlx::query(select)
+        let found = sqlx::query(select)
             .bind(user)
             .bind(&scope)
-            .fetch_one(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
+        let row = match found {
+            Some(row) => row,
+            // Not tracked yet: it is from now on (another writer may have
+            // just added it: nothing then), and its row is read (locked) again.
+            None => {
+                sqlx::query(
+                    "INSERT INTO tracked (user_id, scope) VALUES ($1, $2) ON CONFLICT (user_id, scope) DO NOTHING",
+                )
+                .bind(user)
+                .bind(&scope)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(select)
+                    .bind(user)
+                    .bind(&scope)
+                    .fetch_one(&mut *tx)
+                    .await?
+            }
+        };
         let (known, private): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
         let previous = if known == 0 && private == 0 {
             None
@@ -187,9 +199,13 @@ impl SqlStore {
         .bind(&observed_at)
         .execute(&mut *tx)
         .await?;
-        if let View::Holdings(_) = &snapshot.view {
+        let unchanged = previous
+            .as_ref()
+            .is_some_and(|before| before.holdings == now.holdings);
+        if let (View::Holdings(_), false) = (&snapshot.view, unchanged) {
             // The latest holdings replace the ones before (their details, such
-            // as a price, move on without being a change).
+            // as a price, move on without being a change); the same holdings,
+            // details and all, are left as they are.
             sqlx::query("DELETE FROM holdings WHERE user_id = $1 AND scope = $2")
                 .bind(user)
                 .bind(&scope)
