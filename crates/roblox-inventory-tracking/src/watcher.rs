@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use futures_util::StreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use roblox_inventory::{Client, RequestsSent};
 
 use crate::observe::{observe, ObserveError};
@@ -93,6 +93,9 @@ impl CycleReport {
         }
     }
 }
+
+/// How many due scopes a watcher reads from the store at once.
+const DUE_PAGE: usize = 256;
 
 /// How many scopes a watcher observes at once unless told otherwise: enough
 /// to keep a host's budget busy across a network's round trip, few enough
@@ -191,13 +194,9 @@ impl Watcher {
         let began = Instant::now();
         let sent_before = self.client.requests_sent();
         let now = Utc::now();
-        let interval = chrono::Duration::from_std(self.interval).unwrap_or(chrono::Duration::MAX);
+        let due_before = self.due_before(now);
         let mut report = CycleReport::default();
         if let Some(claims) = &self.claims {
-            // A huge interval reaches back before any time: nothing is due.
-            let due_before = now
-                .checked_sub_signed(interval)
-                .unwrap_or(chrono::DateTime::<Utc>::MIN_UTC);
             loop {
                 let batch = self
                     .store
@@ -224,28 +223,37 @@ impl Watcher {
                 }
             }
         } else {
-            let mut due = Vec::new();
-            for tracked in self.store.tracked().await? {
-                if tracked
-                    .observed_at
-                    .is_some_and(|at| now.signed_duration_since(at) < interval)
-                {
-                    report.not_due += 1;
-                } else {
-                    due.push(tracked);
-                }
-            }
-            let mut polls = futures_util::stream::iter(due)
-                .map(|tracked| self.poll(tracked.user_id, tracked.scope))
+            report.not_due = self.store.observed_since(due_before).await?.0;
+            // What is due, a page at a time (read when the polls need more).
+            let pages = due_pages(self.store.clone(), due_before);
+            let polls = pages
+                .map_ok(|page| {
+                    futures_util::stream::iter(page.into_iter().map(Ok::<_, StoreError>))
+                })
+                .try_flatten()
+                .map(|due: Result<TrackedScope, StoreError>| async move {
+                    let tracked = due?;
+                    Ok::<_, StoreError>(self.poll(tracked.user_id, tracked.scope).await)
+                })
                 .buffer_unordered(self.concurrency);
+            let mut polls = std::pin::pin!(polls);
             while let Some(polled) = polls.next().await {
-                report.add(polled);
+                report.add(polled?);
             }
         }
         report.took = began.elapsed();
         report.requests = self.client.requests_sent().since(&sent_before);
         report.windows_needed = self.windows_needed(&report.requests);
         Ok(report)
+    }
+
+    /// Scopes last observed before this are due at `now` (a huge interval
+    /// reaches back before any time: nothing observed is due).
+    fn due_before(&self, now: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
+        chrono::Duration::from_std(self.interval)
+            .ok()
+            .and_then(|interval| now.checked_sub_signed(interval))
+            .unwrap_or(chrono::DateTime::<Utc>::MIN_UTC)
     }
 
     /// `⌈n / L⌉ · W` per operation, the largest (see
@@ -266,30 +274,40 @@ impl Watcher {
     }
 }
 
-/// How long to wait after a cycle: until the stalest scope recorded is due
-/// again (so each scope is observed once per interval, not once per interval
-/// plus a cycle), at least [`MIN_WAIT`] and at most the interval. Scopes the
-/// cycle missed are left out: they would be due at once, and are tried again
-/// at the next cycle.
+/// The scopes due before `due_before`, read from the store a page at a time.
+fn due_pages(
+    store: Arc<dyn Store>,
+    due_before: chrono::DateTime<Utc>,
+) -> futures_util::stream::BoxStream<'static, Result<Vec<TrackedScope>, StoreError>> {
+    futures_util::stream::try_unfold(
+        (Some(None::<TrackedScope>), store),
+        move |(after, store): (Option<Option<TrackedScope>>, Arc<dyn Store>)| async move {
+            let Some(after) = after else {
+                return Ok(None);
+            };
+            let page = store.due(due_before, after.as_ref(), DUE_PAGE).await?;
+            // A short page is the last one.
+            let next = (page.len() == DUE_PAGE).then(|| page.last().cloned());
+            Ok(Some((page, (next, store))))
+        },
+    )
+    .boxed()
+}
+
+/// How long to wait after a cycle: until the stalest scope observed since
+/// the cycle's scopes were due is due again (so each scope is observed once
+/// per interval, not once per interval plus a cycle), at least [`MIN_WAIT`]
+/// and at most the interval. Scopes the cycle missed are older than that and
+/// are tried again at the next cycle.
 fn wait_after(
     interval: Duration,
-    tracked: &[TrackedScope],
-    missed: &[Missed],
+    stalest: Option<chrono::DateTime<Utc>>,
     now: chrono::DateTime<Utc>,
 ) -> Duration {
-    let missed: std::collections::HashSet<(u64, &Scope)> =
-        missed.iter().map(|m| (m.user_id, &m.scope)).collect();
-    let next_due = tracked
-        .iter()
-        .filter(|t| !missed.contains(&(t.user_id, &t.scope)))
-        .map(|t| {
-            t.observed_at.map_or(Duration::ZERO, |at| {
-                let age = now.signed_duration_since(at).to_std().unwrap_or_default();
-                interval.saturating_sub(age)
-            })
-        })
-        .min()
-        .unwrap_or(interval);
+    let next_due = stalest.map_or(interval, |at| {
+        let age = now.signed_duration_since(at).to_std().unwrap_or_default();
+        interval.saturating_sub(age)
+    });
     next_due.clamp(MIN_WAIT.min(interval), interval)
 }
 
@@ -338,15 +356,13 @@ impl Watcher {
                         return Some((event, (watcher, cursor, queue, wait)));
                     }
                     tokio::time::sleep(wait).await;
+                    let due_before = watcher.due_before(Utc::now());
                     match watcher.cycle().await {
                         Ok(mut report) => {
-                            wait = match watcher.store.tracked().await {
-                                Ok(tracked) => wait_after(
-                                    watcher.interval,
-                                    &tracked,
-                                    &report.missed,
-                                    Utc::now(),
-                                ),
+                            wait = match watcher.store.observed_since(due_before).await {
+                                Ok((_, stalest)) => {
+                                    wait_after(watcher.interval, stalest, Utc::now())
+                                }
                                 Err(_) => watcher.interval,
                             };
                             queue.extend(report.missed.drain(..).map(WatchEvent::Missed));
@@ -376,44 +392,20 @@ impl Watcher {
 mod tests {
     use super::*;
 
-    fn scope(user_id: u64, observed: Option<i64>, now: chrono::DateTime<Utc>) -> TrackedScope {
-        TrackedScope {
-            user_id,
-            scope: Scope::Badges,
-            observed_at: observed.map(|ago| now - chrono::Duration::seconds(ago)),
-        }
-    }
-
     #[test]
     fn the_next_cycle_comes_when_the_stalest_recorded_scope_is_due() {
         let now = Utc::now();
+        let ago = |seconds| Some(now - chrono::Duration::seconds(seconds));
         let hour = Duration::from_secs(3_600);
-        // Observed 50 and 10 minutes ago: the first is due in 10 minutes.
-        let tracked = [scope(1, Some(3_000), now), scope(2, Some(600), now)];
-        assert_eq!(
-            wait_after(hour, &tracked, &[], now),
-            Duration::from_secs(600)
-        );
-        // Never observed, or overdue: at once, but not in a tight loop.
-        let overdue = [scope(1, Some(7_200), now), scope(2, None, now)];
-        assert_eq!(wait_after(hour, &overdue, &[], now), MIN_WAIT);
-        // A scope the cycle missed is left out (it is tried next cycle).
-        let missed = Missed {
-            user_id: 2,
-            scope: Scope::Badges,
-            error: MissedBecause::Observe(ObserveError::Scope(crate::ScopeError::Empty("items"))),
-        };
-        let tracked = [scope(1, Some(600), now), scope(2, None, now)];
-        assert_eq!(
-            wait_after(hour, &tracked, &[missed], now),
-            Duration::from_secs(3_000)
-        );
-        // Nothing tracked: an interval; a short interval is not stretched.
-        assert_eq!(wait_after(hour, &[], &[], now), hour);
+        // The stalest recorded 50 minutes ago: due in 10 minutes.
+        assert_eq!(wait_after(hour, ago(3_000), now), Duration::from_secs(600));
+        // Overdue: at once, but not in a tight loop.
+        assert_eq!(wait_after(hour, ago(7_200), now), MIN_WAIT);
+        // Nothing recorded: an interval; a short interval is not stretched.
+        assert_eq!(wait_after(hour, None, now), hour);
         let short = Duration::from_millis(200);
-        assert_eq!(wait_after(short, &overdue, &[], now), short);
+        assert_eq!(wait_after(short, ago(7_200), now), short);
         // An observation from the future (a skewed clock) waits an interval.
-        let ahead = [scope(1, Some(-60), now)];
-        assert_eq!(wait_after(hour, &ahead, &[], now), hour);
+        assert_eq!(wait_after(hour, ago(-60), now), hour);
     }
 }

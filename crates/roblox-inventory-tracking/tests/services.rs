@@ -34,6 +34,11 @@ async fn tracked_scopes_come_stalest_first_and_item_lists_are_one_scope_in_any_o
     .await;
 }
 
+#[tokio::test]
+async fn due_scopes_come_a_page_at_a_time_stalest_first() {
+    contract::due_scopes_come_a_page_at_a_time_stalest_first(&server().fresh_database()).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_log_holds_each_churned_change_once_across_restarts() {
     contract::the_log_holds_each_churned_change_once_across_restarts(&server().fresh_database())

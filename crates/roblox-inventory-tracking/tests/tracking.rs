@@ -303,6 +303,12 @@ mod store {
         .await;
     }
 
+    #[tokio::test]
+    async fn due_scopes_come_a_page_at_a_time_stalest_first() {
+        let (_dir, url) = fresh();
+        super::contract::due_scopes_come_a_page_at_a_time_stalest_first(&url).await;
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_log_holds_each_churned_change_once_across_restarts() {
         let (_dir, url) = fresh();
@@ -402,7 +408,8 @@ mod watcher {
         let minute = Duration::from_millis(600);
         let population = roblox_inventory_sandbox::Population {
             assets: 10,
-            ..roblox_inventory_sandbox::Population::new(3, 30)
+            // More than the watcher reads from the store at once (256).
+            ..roblox_inventory_sandbox::Population::new(3, 300)
         };
         let sandbox = roblox_inventory_sandbox::Sandbox::builder()
             .world(World::populated(&population))
@@ -423,7 +430,7 @@ mod watcher {
                 .unwrap(),
         );
         let users: Vec<u64> = sandbox.world().users.iter().map(|u| u.id).collect();
-        assert!(users.len() > 30, "{users:?}");
+        assert!(users.len() > 300, "{users:?}");
         for user in &users {
             store.track(*user, &Scope::Collectibles).await.unwrap();
         }

@@ -113,6 +113,20 @@ impl Store for TimedStore {
     fn tracked(&self) -> StoreFuture<'_, Vec<TrackedScope>> {
         self.timed(self.inner.tracked())
     }
+    fn due(
+        &self,
+        due_before: DateTime<Utc>,
+        after: Option<&TrackedScope>,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<TrackedScope>> {
+        self.timed(self.inner.due(due_before, after, limit))
+    }
+    fn observed_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> StoreFuture<'_, (usize, Option<DateTime<Utc>>)> {
+        self.timed(self.inner.observed_since(since))
+    }
     fn known(&self, user_id: u64, scope: &Scope) -> StoreFuture<'_, Option<Tracked>> {
         self.timed(self.inner.known(user_id, scope))
     }

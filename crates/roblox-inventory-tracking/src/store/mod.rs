@@ -89,6 +89,26 @@ pub trait Store: Send + Sync {
     /// Every tracked scope, the stalest first (never observed, then oldest).
     fn tracked(&self) -> StoreFuture<'_, Vec<TrackedScope>>;
 
+    /// Up to `limit` tracked scopes that are due (never observed, or last
+    /// observed before `due_before`), the stalest first, after `after` (the
+    /// last scope of the page before; `None` for the first page). A watcher
+    /// reads what is due a page at a time, so its memory does not grow with
+    /// what is tracked; a scope recorded meanwhile is no longer due and is not
+    /// listed again.
+    fn due(
+        &self,
+        due_before: DateTime<Utc>,
+        after: Option<&TrackedScope>,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<TrackedScope>>;
+
+    /// How many tracked scopes were last observed at or after `since`, and
+    /// when the stalest of them was (`None` when none was).
+    fn observed_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> StoreFuture<'_, (usize, Option<DateTime<Utc>>)>;
+
     /// What is known of `scope` of `user_id` (`None`: not tracked).
     fn known(&self, user_id: u64, scope: &Scope) -> StoreFuture<'_, Option<Tracked>>;
 

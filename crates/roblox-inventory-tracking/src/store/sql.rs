@@ -303,6 +303,64 @@ impl Store for SqlStore {
         })
     }
 
+    fn due(
+        &self,
+        due_before: DateTime<Utc>,
+        after: Option<&TrackedScope>,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<TrackedScope>> {
+        // The order of `tracked` as one key: a never observed scope's empty
+        // time sorts before every time (stored at a fixed width, so text
+        // order is time order); the first page starts before every key.
+        let after = match after {
+            None => Ok((String::new(), i64::MIN, String::new())),
+            Some(last) => db_user(last.user_id).and_then(|user| {
+                Ok((
+                    last.observed_at.map(stamp).unwrap_or_default(),
+                    user,
+                    scope_key(&last.scope)?,
+                ))
+            }),
+        };
+        Box::pin(async move {
+            let (at, user, scope) = after?;
+            let rows = sqlx::query(
+                "SELECT user_id, scope, observed_at FROM tracked \
+                 WHERE (observed_at IS NULL OR observed_at < $1) \
+                 AND (COALESCE(observed_at, ''), user_id, scope) > ($2, $3, $4) \
+                 ORDER BY COALESCE(observed_at, ''), user_id, scope LIMIT $5",
+            )
+            .bind(stamp(due_before))
+            .bind(at)
+            .bind(user)
+            .bind(scope)
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter().map(tracked_scope).collect()
+        })
+    }
+
+    fn observed_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> StoreFuture<'_, (usize, Option<DateTime<Utc>>)> {
+        Box::pin(async move {
+            let row = sqlx::query(
+                "SELECT COUNT(*), MIN(observed_at) FROM tracked WHERE observed_at >= $1",
+            )
+            .bind(stamp(since))
+            .fetch_one(&self.pool)
+            .await?;
+            let count: i64 = row.try_get(0)?;
+            let stalest: Option<String> = row.try_get(1)?;
+            Ok((
+                usize::try_from(count).unwrap_or(usize::MAX),
+                stalest.as_deref().map(timestamp).transpose()?,
+            ))
+        })
+    }
+
     fn known(&self, user_id: u64, scope: &Scope) -> StoreFuture<'_, Option<Tracked>> {
         let keys = db_user(user_id).and_then(|user| Ok((user, scope_key(scope)?)));
         Box::pin(async move {

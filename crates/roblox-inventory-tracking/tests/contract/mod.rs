@@ -133,6 +133,61 @@ pub async fn tracked_scopes_come_stalest_first_and_item_lists_are_one_scope_in_a
     ));
 }
 
+/// What is due comes a page at a time, stalest first, in `tracked`'s order;
+/// a scope recorded while pages are read is not listed again; the scopes
+/// observed since a time are counted with the stalest of them.
+pub async fn due_scopes_come_a_page_at_a_time_stalest_first(url: &str) {
+    let store = SqlStore::open(url).await.unwrap();
+    // Whole seconds: the store keeps times to the microsecond.
+    let hour_ago = chrono::Utc::now() - chrono::Duration::hours(1);
+    let t0 = chrono::DateTime::from_timestamp(hour_ago.timestamp(), 0).unwrap();
+    let at = |seconds: i64| t0 + chrono::Duration::seconds(seconds);
+    for user in [7, 3, 5] {
+        store.track(user, &Scope::Badges).await.unwrap();
+    }
+    for (user, seconds) in [(20, 2), (10, 0), (30, 1), (40, 60)] {
+        let mut snapshot = passes(user, &[1]);
+        snapshot.observed_at = at(seconds);
+        store.record(&snapshot).await.unwrap();
+    }
+    // Due: never observed, or observed before t0 + 30 s.
+    let due_before = at(30);
+    let mut pages = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.due(due_before, after.as_ref(), 2).await.unwrap();
+        if pages.is_empty() {
+            // A scope recorded while the pages are read is due no more.
+            store.record(&passes(30, &[1, 2])).await.unwrap();
+        }
+        let Some(last) = page.last().cloned() else {
+            break;
+        };
+        pages.push(page.iter().map(|t| t.user_id).collect::<Vec<_>>());
+        after = Some(last);
+    }
+    assert_eq!(pages, [vec![3, 5], vec![7, 10], vec![20]]);
+    let stalest_first: Vec<u64> = store
+        .tracked()
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.user_id)
+        .collect();
+    assert_eq!(stalest_first, [3, 5, 7, 10, 20, 40, 30]);
+    // Observed since t0 + 30 s: user 40 (t0 + 60 s) and 30 (now).
+    let (count, stalest) = store.observed_since(due_before).await.unwrap();
+    assert_eq!((count, stalest), (2, Some(at(60))));
+    let future = chrono::Utc::now() + chrono::Duration::hours(1);
+    assert_eq!(store.observed_since(future).await.unwrap(), (0, None));
+    assert!(store
+        .due(chrono::DateTime::<chrono::Utc>::MIN_UTC, None, 10)
+        .await
+        .unwrap()
+        .iter()
+        .all(|t| t.observed_at.is_none()));
+}
+
 /// Churn observed through the store, with the store reopened between
 /// cycles (a restart): the log holds every change once.
 pub async fn the_log_holds_each_churned_change_once_across_restarts(url: &str) {
