@@ -99,6 +99,18 @@ fn store_cost(report: &serde_json::Value) -> String {
     )
 }
 
+/// The watcher process's peak RSS with few and with many users.
+fn peak_memory(engine: &str, few: &serde_json::Value, many: &serde_json::Value) {
+    let (few, many) = (
+        few["peak_rss_kib"].as_u64().unwrap(),
+        many["peak_rss_kib"].as_u64().unwrap(),
+    );
+    println!(
+        "peak RSS of the watcher process on {engine}: {SMALL} users {few} KiB, {USERS} users {many} KiB: {:.2}×",
+        many as f64 / few as f64
+    );
+}
+
 fn main() {
     if common::ran_as_child_or_listed() {
         return;
@@ -135,21 +147,18 @@ fn main() {
         w4["windows_needed_ms"],
     );
     println!("store, SQLite: {}", store_cost(&w4));
-    let (peak_few, peak_many) = (
-        few["peak_rss_kib"].as_u64().unwrap(),
-        w4["peak_rss_kib"].as_u64().unwrap(),
-    );
-    println!(
-        "peak RSS of the watcher process: {SMALL} users {peak_few} KiB, {USERS} users {peak_many} KiB: {:.2}×",
-        peak_many as f64 / peak_few as f64
-    );
+    peak_memory("SQLite", &few, &w4);
 
     // The store's share on PostgreSQL.
     let postgres = PostgresServer::start();
     let pg = postgres.fresh_database();
+    let pg_small = postgres.fresh_database();
     let took = runtime.block_on(tracked(&pg, &users));
     println!("tracking {USERS} scopes on PostgreSQL, one at a time: {took:.1?}");
+    runtime.block_on(tracked(&pg_small, &users[..SMALL]));
+    let few_on_pg = cycle(&base, &pg_small);
     let on_pg = cycle(&base, &pg);
+    peak_memory("PostgreSQL", &few_on_pg, &on_pg);
     println!(
         "store, PostgreSQL: {} ({} recorded, {} × 429 in all)",
         store_cost(&on_pg),
