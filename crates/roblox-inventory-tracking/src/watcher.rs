@@ -205,21 +205,24 @@ impl Watcher {
                 if batch.is_empty() {
                     break;
                 }
+                // Each scope is released inside its own future: awaiting a
+                // release between polls would leave the batch's other
+                // recordings unpolled, holding connections and SQLite's
+                // write lock that the release waits for.
                 let mut polls = futures_util::stream::iter(batch)
                     .map(|tracked| async move {
                         let scope = tracked.scope.clone();
-                        (
-                            tracked.user_id,
-                            scope,
-                            self.poll(tracked.user_id, tracked.scope).await,
-                        )
+                        let polled = self.poll(tracked.user_id, tracked.scope).await;
+                        if polled.is_ok() {
+                            self.store
+                                .release(&claims.worker, tracked.user_id, &scope)
+                                .await?;
+                        }
+                        Ok::<_, StoreError>(polled)
                     })
                     .buffer_unordered(self.concurrency);
-                while let Some((user_id, scope, polled)) = polls.next().await {
-                    if polled.is_ok() {
-                        self.store.release(&claims.worker, user_id, &scope).await?;
-                    }
-                    report.add(polled);
+                while let Some(polled) = polls.next().await {
+                    report.add(polled?);
                 }
             }
         } else {

@@ -656,4 +656,39 @@ mod fleet {
         let idle = Watcher::new(reader, second, Duration::MAX).with_claims("c", lease, 10);
         assert_eq!(idle.cycle().await.unwrap().recorded, 0);
     }
+
+    /// A watcher with claims observes a batch at once on SQLite (one writer):
+    /// releasing a recorded scope never waits on a recording of the same
+    /// batch that holds the write lock (it did: the release waited out the
+    /// busy timeout, then the cycle failed with "database is locked").
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_batch_observed_at_once_releases_its_scopes_on_sqlite() {
+        let population = roblox_inventory_sandbox::Population {
+            assets: 30,
+            ..roblox_inventory_sandbox::Population::new(9, 40)
+        };
+        let sandbox = roblox_inventory_sandbox::Sandbox::builder()
+            .world(World::populated(&population))
+            .rate_limits(false)
+            .latency(Duration::from_millis(5))
+            .start()
+            .await
+            .unwrap();
+        let reader = client(&sandbox, "sandbox-key-builderman");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("batch.db").display().to_string();
+        let store = Arc::new(SqlStore::open(&path).await.unwrap());
+        let users: Vec<u64> = sandbox.world().users.iter().map(|u| u.id).collect();
+        for &user in &users {
+            store.track(user, &Scope::Collectibles).await.unwrap();
+        }
+        let watcher = Watcher::new(reader, store, Duration::ZERO)
+            .concurrency(8)
+            .with_claims("a", Duration::from_secs(300), 8);
+        let report = tokio::time::timeout(Duration::from_secs(60), watcher.cycle())
+            .await
+            .expect("a cycle within a minute")
+            .expect("no store failure");
+        assert_eq!((report.recorded, report.missed.len()), (users.len(), 0));
+    }
 }

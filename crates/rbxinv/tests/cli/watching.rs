@@ -160,3 +160,75 @@ fn a_watcher_killed_mid_cycle_and_restarted_reports_every_change_once() {
     assert_eq!(logged.into_iter().collect::<BTreeSet<_>>(), truth);
     runtime.block_on(sandbox.shutdown());
 }
+
+/// Two `watch --worker` processes on one store share the work: between them
+/// every user is asked once, each by one of them.
+#[test]
+fn watchers_with_worker_names_share_the_users_between_them() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sandbox: Sandbox = runtime
+        .block_on(
+            Sandbox::builder()
+                .world(World::populated(&Population::new(5, 12)))
+                .rate_limits(false)
+                .latency(Duration::from_millis(20))
+                .start(),
+        )
+        .unwrap();
+    let base = sandbox.base_url();
+    let data = tempfile::tempdir().unwrap();
+    let db = data.path().join("fleet.db").display().to_string();
+    let users: Vec<String> = sandbox
+        .world()
+        .users
+        .iter()
+        .map(|u| u.id.to_string())
+        .collect();
+    let mut track = vec!["track"];
+    track.extend(users.iter().map(String::as_str));
+    let tracked = Command::new(env!("CARGO_BIN_EXE_rbxinv"))
+        .args(["--base-url", &base, "--api-key", "sandbox-key-builderman"])
+        .args(&track)
+        .args(["--db", &db])
+        .env("RBXINV_CONFIG_DIR", data.path())
+        .status()
+        .unwrap();
+    assert!(tracked.success());
+    let watchers: Vec<Child> = ["a", "b"]
+        .iter()
+        .map(|worker| {
+            Command::new(env!("CARGO_BIN_EXE_rbxinv"))
+                .args(["--base-url", &base, "--api-key", "sandbox-key-builderman"])
+                .args(["watch", "--interval", "3600", "--concurrency", "2"])
+                .args(["--worker", worker, "--lease", "60", "--db", &db])
+                .env("RBXINV_CONFIG_DIR", data.path())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut observed = 0;
+    for mut watcher in watchers {
+        let progress = std::io::BufReader::new(watcher.stderr.take().unwrap());
+        let line = progress
+            .lines()
+            .map(Result::unwrap)
+            .find(|l| l.starts_with("cycle 1:"))
+            .expect("a first cycle");
+        observed += line
+            .trim_start_matches("cycle 1: ")
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse::<usize>()
+            .unwrap();
+        watcher.kill().unwrap();
+        watcher.wait().unwrap();
+    }
+    assert_eq!(observed, users.len(), "between them, every user once");
+    let asked = sandbox.user_requests(Route::Collectibles);
+    assert_eq!(asked.len(), users.len());
+    assert!(asked.values().all(|times| times.len() == 1), "{asked:?}");
+    runtime.block_on(sandbox.shutdown());
+}
