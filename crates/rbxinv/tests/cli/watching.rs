@@ -20,9 +20,68 @@ fn reported(line: &str) -> String {
     change_line(user, change, row["userAssetId"].as_u64())
 }
 
+/// A sandbox whose world is `world` (answers after 20 ms, no rate limits)
+/// and a SQLite store in a temporary directory tracking the collectibles of
+/// the world's generated users.
+struct Tracker {
+    sandbox: Sandbox,
+    data: tempfile::TempDir,
+    db: String,
+    users: Vec<String>,
+    /// Runs the sandbox (dropped last).
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Tracker {
+    fn new(world: World) -> Self {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let sandbox = runtime
+            .block_on(
+                Sandbox::builder()
+                    .world(world)
+                    .rate_limits(false)
+                    .latency(Duration::from_millis(20))
+                    .start(),
+            )
+            .unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let db = data.path().join("tracking.db").display().to_string();
+        let users = sandbox
+            .world()
+            .users
+            .iter()
+            .filter(|u| u.id >= Population::new(0, 0).first_user_id)
+            .map(|u| u.id.to_string())
+            .collect();
+        let tracker = Self {
+            sandbox,
+            data,
+            db,
+            users,
+            _runtime: runtime,
+        };
+        let mut track = vec!["track"];
+        track.extend(tracker.users.iter().map(String::as_str));
+        assert!(tracker.command(&track).output().unwrap().status.success());
+        tracker
+    }
+
+    /// `rbxinv` on the sandbox and the store, rows as JSON lines.
+    fn command(&self, args: &[&str]) -> Command {
+        let base = self.sandbox.base_url();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_rbxinv"));
+        command
+            .args(["--base-url", &base, "--api-key", "sandbox-key-builderman"])
+            .arg("--jsonl")
+            .args(args)
+            .args(["--db", &self.db])
+            .env("RBXINV_CONFIG_DIR", self.data.path());
+        command
+    }
+}
+
 #[test]
 fn a_watcher_killed_mid_cycle_and_restarted_reports_every_change_once() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
     let mut world = World::populated(&Population {
         assets: 30,
         ..Population::new(21, 16)
@@ -32,43 +91,9 @@ fn a_watcher_killed_mid_cycle_and_restarted_reports_every_change_once() {
             asset.limited = true;
         }
     }
-    let sandbox: Sandbox = runtime
-        .block_on(
-            Sandbox::builder()
-                .world(world)
-                .rate_limits(false)
-                .latency(Duration::from_millis(20))
-                .start(),
-        )
-        .unwrap();
-    let base = sandbox.base_url();
-    let data = tempfile::tempdir().unwrap();
-    let db = data.path().join("watch.db").display().to_string();
-    let command = |args: &[&str]| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_rbxinv"));
-        command
-            .args([
-                "--base-url",
-                &base,
-                "--api-key",
-                "sandbox-key-builderman",
-                "--jsonl",
-            ])
-            .args(args)
-            .args(["--db", &db])
-            .env("RBXINV_CONFIG_DIR", data.path());
-        command
-    };
-    let users: Vec<String> = sandbox
-        .world()
-        .users
-        .iter()
-        .filter(|u| u.id >= Population::new(0, 0).first_user_id)
-        .map(|u| u.id.to_string())
-        .collect();
-    let mut track = vec!["track"];
-    track.extend(users.iter().map(String::as_str));
-    assert!(command(&track).status().unwrap().success());
+    let tracker = Tracker::new(world);
+    let (sandbox, users) = (&tracker.sandbox, &tracker.users);
+    let command = |args: &[&str]| tracker.command(args);
     let baseline = command(&["sync"]).output().unwrap();
     assert!(baseline.status.success());
     assert_eq!(String::from_utf8_lossy(&baseline.stdout), "", "a baseline");
@@ -158,50 +183,19 @@ fn a_watcher_killed_mid_cycle_and_restarted_reports_every_change_once() {
         .collect();
     assert_eq!(logged.len(), truth.len(), "logged once each: {logged:?}");
     assert_eq!(logged.into_iter().collect::<BTreeSet<_>>(), truth);
-    runtime.block_on(sandbox.shutdown());
 }
 
 /// Two `watch --worker` processes on one store share the work: between them
 /// every user is asked once, each by one of them.
 #[test]
 fn watchers_with_worker_names_share_the_users_between_them() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let sandbox: Sandbox = runtime
-        .block_on(
-            Sandbox::builder()
-                .world(World::populated(&Population::new(5, 12)))
-                .rate_limits(false)
-                .latency(Duration::from_millis(20))
-                .start(),
-        )
-        .unwrap();
-    let base = sandbox.base_url();
-    let data = tempfile::tempdir().unwrap();
-    let db = data.path().join("fleet.db").display().to_string();
-    let users: Vec<String> = sandbox
-        .world()
-        .users
-        .iter()
-        .map(|u| u.id.to_string())
-        .collect();
-    let mut track = vec!["track"];
-    track.extend(users.iter().map(String::as_str));
-    let tracked = Command::new(env!("CARGO_BIN_EXE_rbxinv"))
-        .args(["--base-url", &base, "--api-key", "sandbox-key-builderman"])
-        .args(&track)
-        .args(["--db", &db])
-        .env("RBXINV_CONFIG_DIR", data.path())
-        .status()
-        .unwrap();
-    assert!(tracked.success());
+    let tracker = Tracker::new(World::populated(&Population::new(5, 12)));
     let watchers: Vec<Child> = ["a", "b"]
         .iter()
         .map(|worker| {
-            Command::new(env!("CARGO_BIN_EXE_rbxinv"))
-                .args(["--base-url", &base, "--api-key", "sandbox-key-builderman"])
-                .args(["watch", "--interval", "3600", "--concurrency", "2"])
-                .args(["--worker", worker, "--lease", "60", "--db", &db])
-                .env("RBXINV_CONFIG_DIR", data.path())
+            tracker
+                .command(&["watch", "--interval", "3600", "--concurrency", "2"])
+                .args(["--worker", worker, "--lease", "60"])
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
                 .spawn()
@@ -226,9 +220,9 @@ fn watchers_with_worker_names_share_the_users_between_them() {
         watcher.kill().unwrap();
         watcher.wait().unwrap();
     }
-    assert_eq!(observed, users.len(), "between them, every user once");
-    let asked = sandbox.user_requests(Route::Collectibles);
-    assert_eq!(asked.len(), users.len());
+    let users = tracker.users.len();
+    assert_eq!(observed, users, "between them, every user once");
+    let asked = tracker.sandbox.user_requests(Route::Collectibles);
+    assert_eq!(asked.len(), users);
     assert!(asked.values().all(|times| times.len() == 1), "{asked:?}");
-    runtime.block_on(sandbox.shutdown());
 }
