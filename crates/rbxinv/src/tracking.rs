@@ -120,6 +120,9 @@ pub(crate) struct WatchArgs {
         requires = "worker"
     )]
     lease: u64,
+    /// During a cycle, say how many scopes it has observed this often (0: never).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    progress: u64,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -281,9 +284,40 @@ pub(crate) async fn watch(
     }
     let mut events = Box::pin(watcher.run(cursor));
     let mut cycles = 0u64;
+    // The cycle under way recorded what was observed since the last one ended.
+    let (mut cycle_since, mut said) = (chrono::Utc::now(), 0usize);
+    let every = Duration::from_secs(args.progress);
+    // Its own connections: the watcher's recordings, not polled while this
+    // reads, may hold every connection of theirs.
+    let counter = match every.is_zero() {
+        true => None,
+        false => Some(args.store.open().await?),
+    };
+    let mut progress = (!every.is_zero())
+        .then(|| tokio::time::interval_at(tokio::time::Instant::now() + every, every));
     loop {
+        let tick = async {
+            match progress.as_mut() {
+                Some(ticker) => ticker.tick().await,
+                None => std::future::pending().await,
+            }
+        };
         let event = tokio::select! {
             event = events.next() => event,
+            _ = tick => {
+                // Only while a cycle observes: nothing new, nothing said.
+                let observed = match &counter {
+                    Some(counter) => counter.observed_since(cycle_since).await,
+                    None => continue,
+                };
+                if let Ok((observed, _)) = observed {
+                    if observed > said {
+                        said = observed;
+                        eprintln!("cycle {}: {observed} observed so far", cycles + 1);
+                    }
+                }
+                continue;
+            }
             _ = tokio::signal::ctrl_c() => None,
         };
         match event {
@@ -302,6 +336,7 @@ pub(crate) async fn watch(
             Some(WatchEvent::StoreFailed(error)) => eprintln!("error: the store: {error}"),
             Some(WatchEvent::Cycle(report)) => {
                 cycles += 1;
+                (cycle_since, said) = (chrono::Utc::now(), 0);
                 let behind = match report.interval_covered(interval) {
                     Some(covered) => format!(
                         "; the budgets cover an interval of {} s, not {} s",

@@ -142,20 +142,33 @@ fn a_watcher_killed_mid_cycle_and_restarted_reports_every_change_once() {
     );
 
     // Started again with the consumer's cursor (the last id it printed: none).
-    let mut restarted: Child = command(&["watch", "--interval", "0", "--after", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut restarted: Child = command(&[
+        "watch",
+        "--interval",
+        "0",
+        "--after",
+        "0",
+        "--progress",
+        "1",
+    ])
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
     let progress = std::io::BufReader::new(restarted.stderr.take().unwrap());
-    let mut cycle_line = String::new();
+    // The cycle takes at least 3 s (16 users at 4 per second): a line a
+    // second says how far it got, then its own line.
+    let (mut cycle_line, mut so_far) = (String::new(), Vec::new());
     for line in progress.lines() {
         let line = line.unwrap();
-        if line.starts_with("cycle 1:") {
+        if line.starts_with("cycle 1:") && line.ends_with("observed so far") {
+            so_far.push(line);
+        } else if line.starts_with("cycle 1:") {
             cycle_line = line;
             break;
         }
     }
+    assert!(!so_far.is_empty(), "no progress before: {cycle_line}");
     assert!(
         cycle_line.contains(&format!("{} observed", users.len()))
             && cycle_line.contains("0 failed"),
@@ -208,7 +221,7 @@ fn watchers_with_worker_names_share_the_users_between_them() {
         let line = progress
             .lines()
             .map(Result::unwrap)
-            .find(|l| l.starts_with("cycle 1:"))
+            .find(|l| l.starts_with("cycle 1:") && !l.ends_with("so far"))
             .expect("a first cycle");
         observed += line
             .trim_start_matches("cycle 1: ")
