@@ -191,10 +191,17 @@ impl Watcher {
     /// once. One scope's failure is reported and the pass goes on. Fails only
     /// when the store cannot list (or claim) what it tracks.
     pub async fn cycle(&self) -> Result<CycleReport, StoreError> {
+        self.cycle_due_before(self.due_before(Utc::now())).await
+    }
+
+    /// [`cycle`](Self::cycle) over the scopes last observed before
+    /// `due_before` (or never).
+    async fn cycle_due_before(
+        &self,
+        due_before: chrono::DateTime<Utc>,
+    ) -> Result<CycleReport, StoreError> {
         let began = Instant::now();
         let sent_before = self.client.requests_sent();
-        let now = Utc::now();
-        let due_before = self.due_before(now);
         let mut report = CycleReport::default();
         if let Some(claims) = &self.claims {
             loop {
@@ -360,7 +367,7 @@ impl Watcher {
                     }
                     tokio::time::sleep(wait).await;
                     let due_before = watcher.due_before(Utc::now());
-                    match watcher.cycle().await {
+                    match watcher.cycle_due_before(due_before).await {
                         Ok(mut report) => {
                             wait = match watcher.store.observed_since(due_before).await {
                                 Ok((_, stalest)) => {

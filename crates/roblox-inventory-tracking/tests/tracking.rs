@@ -447,17 +447,9 @@ mod watcher {
             .request_budget(LocalBudget::with_minute(minute))
             .build()
             .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(
-            SqlStore::open(&dir.path().join("w.db").display().to_string())
-                .await
-                .unwrap(),
-        );
-        let users: Vec<u64> = sandbox.world().users.iter().map(|u| u.id).collect();
+        let (_dir, _, store, users) =
+            contract::sqlite_tracking_everyone(&sandbox, &Scope::Collectibles).await;
         assert!(users.len() > 300, "{users:?}");
-        for user in &users {
-            store.track(*user, &Scope::Collectibles).await.unwrap();
-        }
         let watcher =
             Watcher::new(reader, store.clone(), Duration::from_secs(3_600)).concurrency(4);
         let report = watcher.cycle().await.unwrap();
@@ -621,7 +613,7 @@ mod fleet {
     use std::time::Duration;
 
     use roblox_inventory_sandbox::Route;
-    use roblox_inventory_tracking::store::{SqlStore, Store};
+    use roblox_inventory_tracking::store::SqlStore;
     use roblox_inventory_tracking::watcher::Watcher;
 
     use super::*;
@@ -633,14 +625,9 @@ mod fleet {
     async fn watchers_sharing_a_store_poll_each_scope_once() {
         let sandbox = sandbox(World::default_world()).await;
         let reader = client(&sandbox, "sandbox-key-builderman");
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("fleet.db").display().to_string();
-        let first = Arc::new(SqlStore::open(&path).await.unwrap());
+        let (_dir, path, first, users) =
+            contract::sqlite_tracking_everyone(&sandbox, &Scope::Badges).await;
         let second = Arc::new(SqlStore::open(&path).await.unwrap());
-        let users: Vec<u64> = sandbox.world().users.iter().map(|u| u.id).collect();
-        for &user in &users {
-            first.track(user, &Scope::Badges).await.unwrap();
-        }
         let lease = Duration::from_secs(300);
         let a = Watcher::new(reader.clone(), first, Duration::ZERO).with_claims("a", lease, 1);
         let b =
@@ -675,13 +662,8 @@ mod fleet {
             .await
             .unwrap();
         let reader = client(&sandbox, "sandbox-key-builderman");
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("batch.db").display().to_string();
-        let store = Arc::new(SqlStore::open(&path).await.unwrap());
-        let users: Vec<u64> = sandbox.world().users.iter().map(|u| u.id).collect();
-        for &user in &users {
-            store.track(user, &Scope::Collectibles).await.unwrap();
-        }
+        let (_dir, _, store, users) =
+            contract::sqlite_tracking_everyone(&sandbox, &Scope::Collectibles).await;
         let watcher = Watcher::new(reader, store, Duration::ZERO)
             .concurrency(8)
             .with_claims("a", Duration::from_secs(300), 8);

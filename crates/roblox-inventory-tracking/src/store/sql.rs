@@ -57,6 +57,12 @@ const LOG_LOCK: i64 = 0x7262_7869_6e76; // "rbxinv"
 /// How long SQLite waits for another writer before failing.
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
 
+/// Stalest first, as one key: a never observed scope's empty time sorts
+/// before every time (times are stored at a fixed width, so text order is
+/// time order), then by user and scope. `tracked`, `due` (its pages are
+/// keyed on it) and `claim` all use it.
+const STALEST_FIRST: &str = "COALESCE(observed_at, ''), user_id, scope";
+
 /// The store on SQLite (a file) or PostgreSQL.
 #[derive(Debug, Clone)]
 pub struct SqlStore {
@@ -291,14 +297,9 @@ impl Store for SqlStore {
 
     fn tracked(&self) -> StoreFuture<'_, Vec<TrackedScope>> {
         Box::pin(async move {
-            // Never observed first (NULL sorts first written this way on both
-            // engines), then the oldest observation.
-            let rows = sqlx::query(
-                "SELECT user_id, scope, observed_at FROM tracked \
-                 ORDER BY CASE WHEN observed_at IS NULL THEN 0 ELSE 1 END, observed_at, user_id, scope",
-            )
-            .fetch_all(&self.pool)
-            .await?;
+            let sql =
+                format!("SELECT user_id, scope, observed_at FROM tracked ORDER BY {STALEST_FIRST}");
+            let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
             rows.iter().map(tracked_scope).collect()
         })
     }
@@ -309,9 +310,7 @@ impl Store for SqlStore {
         after: Option<&TrackedScope>,
         limit: usize,
     ) -> StoreFuture<'_, Vec<TrackedScope>> {
-        // The order of `tracked` as one key: a never observed scope's empty
-        // time sorts before every time (stored at a fixed width, so text
-        // order is time order); the first page starts before every key.
+        // The key of `STALEST_FIRST`; the first page starts before every key.
         let after = match after {
             None => Ok((String::new(), i64::MIN, String::new())),
             Some(last) => db_user(last.user_id).and_then(|user| {
@@ -324,19 +323,20 @@ impl Store for SqlStore {
         };
         Box::pin(async move {
             let (at, user, scope) = after?;
-            let rows = sqlx::query(
+            let sql = format!(
                 "SELECT user_id, scope, observed_at FROM tracked \
                  WHERE (observed_at IS NULL OR observed_at < $1) \
-                 AND (COALESCE(observed_at, ''), user_id, scope) > ($2, $3, $4) \
-                 ORDER BY COALESCE(observed_at, ''), user_id, scope LIMIT $5",
-            )
-            .bind(stamp(due_before))
-            .bind(at)
-            .bind(user)
-            .bind(scope)
-            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-            .fetch_all(&self.pool)
-            .await?;
+                 AND ({STALEST_FIRST}) > ($2, $3, $4) \
+                 ORDER BY {STALEST_FIRST} LIMIT $5"
+            );
+            let rows = sqlx::query(&sql)
+                .bind(stamp(due_before))
+                .bind(at)
+                .bind(user)
+                .bind(scope)
+                .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+                .fetch_all(&self.pool)
+                .await?;
             rows.iter().map(tracked_scope).collect()
         })
     }
@@ -418,8 +418,7 @@ impl Store for SqlStore {
                  WHERE (user_id, scope) IN (SELECT user_id, scope FROM tracked \
                  WHERE (lease_until IS NULL OR lease_until <= $3) \
                  AND (observed_at IS NULL OR observed_at < $4) \
-                 ORDER BY CASE WHEN observed_at IS NULL THEN 0 ELSE 1 END, observed_at, user_id, scope \
-                 LIMIT $5{skip_locked}) \
+                 ORDER BY {STALEST_FIRST} LIMIT $5{skip_locked}) \
                  RETURNING user_id, scope, observed_at"
             );
             let mut tx = match self.engine {

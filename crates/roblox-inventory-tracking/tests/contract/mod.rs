@@ -30,6 +30,28 @@ pub fn client(sandbox: &Sandbox, key: &str) -> Client {
         .unwrap()
 }
 
+/// A SQLite store in a fresh temporary directory tracking `scope` of every
+/// user of `sandbox`'s world: the directory (keep it), the store's path, the
+/// store, the users.
+pub async fn sqlite_tracking_everyone(
+    sandbox: &Sandbox,
+    scope: &Scope,
+) -> (
+    tempfile::TempDir,
+    String,
+    std::sync::Arc<SqlStore>,
+    Vec<u64>,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tracking.db").display().to_string();
+    let store = std::sync::Arc::new(SqlStore::open(&path).await.unwrap());
+    let users: Vec<u64> = sandbox.world().users.iter().map(|u| u.id).collect();
+    for &user in &users {
+        store.track(user, scope).await.unwrap();
+    }
+    (dir, path, store, users)
+}
+
 fn passes(user_id: u64, ids: &[u64]) -> Snapshot {
     Snapshot {
         user_id,
